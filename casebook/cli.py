@@ -1,0 +1,59 @@
+"""Command line: parse arguments, run the pipeline, turn data errors into a report and an exit code."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from .errors import DataInvalid
+from .validate import load_site
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="build.py", description="在宅医療連携モデル 事例集 — static site builder")
+    parser.add_argument("command", nargs="?", default="build", choices=("build", "check", "serve", "schema"))
+    parser.add_argument("--root", type=Path, default=ROOT, help="project folder holding regions/, survey/, content/ (default: here)")
+    parser.add_argument("--out", type=Path, default=None, help="output folder (default: _site/ in the project)")
+    parser.add_argument("--port", type=int, default=8000, help="port for serve (default 8000)")
+    parser.add_argument("--base-url", default="", help="absolute site URL for sitemap.xml and printed page URLs")
+    return parser
+
+
+def report_errors(exc: DataInvalid) -> None:
+    for line in exc.report.lines():
+        print(line, file=sys.stderr)
+    print(f"{len(exc.report)} error(s); nothing was written.", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    root = args.root.resolve()
+    out = (args.out or root / "_site").resolve()
+    try:
+        if args.command == "check":
+            started = time.perf_counter()
+            site = load_site(root)
+            print(f"ok: {len(site.regions)} regions, {len(site.models)} models, {len(site.survey)} survey tables, "
+                  f"{len(site.pages)} pages checked in {time.perf_counter() - started:.2f} s")
+            return 0
+        if args.command == "schema":
+            from .schema import region_json_schema
+            target = root / "regions.schema.json"
+            target.write_text(json.dumps(region_json_schema(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            print(f"wrote {target.relative_to(root)}")
+            return 0
+        from .build import build_site
+        if args.command == "build":
+            build_site(root, out, base_url=args.base_url, log=print)
+            return 0
+        from .serve import serve
+        return serve(root, out, args.port, base_url=args.base_url)
+    except DataInvalid as exc:
+        report_errors(exc)
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,155 @@
+"""Readers: one per format. Each turns a file into raw records tagged with path and line.
+
+Readers only parse. They do not interpret values; that is validate.py's job.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from .errors import ErrorReport
+
+
+@dataclass
+class Node:
+    """A parsed YAML value with the line it starts on (1-based)."""
+
+    value: Any  # dict[str, Node] | list[Node] | scalar
+    line: int
+
+    def plain(self) -> Any:
+        """The value with all line information stripped."""
+        if isinstance(self.value, dict):
+            return {k: v.plain() for k, v in self.value.items()}
+        if isinstance(self.value, list):
+            return [v.plain() for v in self.value]
+        return self.value
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _to_node(loader: _LineLoader, node: yaml.Node, path: Path, report: ErrorReport) -> Node:
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        items: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, str):
+                report.add(path, key_node.start_mark.line + 1, str(key), f"keys must be text, found {type(key).__name__} {key!r}")
+                continue
+            if key in items:
+                report.add(path, key_node.start_mark.line + 1, key, "key appears twice in the same mapping")
+                continue
+            items[key] = _to_node(loader, value_node, path, report)
+        return Node(items, line)
+    if isinstance(node, yaml.SequenceNode):
+        return Node([_to_node(loader, child, path, report) for child in node.value], line)
+    return Node(loader.construct_object(node, deep=True), line)
+
+
+def parse_yaml(text: str, path: Path, report: ErrorReport, line_offset: int = 0) -> Node | None:
+    """Parse YAML text into a Node tree; syntax errors go to *report*."""
+    loader = _LineLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return Node(None, 1 + line_offset)
+        result = _to_node(loader, root, path, report)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 + line_offset) if mark else None
+        report.add(path, line, "", f"YAML syntax error: {exc.problem or exc.context}")
+        return None
+    except yaml.YAMLError as exc:  # pragma: no cover - non-marked YAML errors are rare
+        report.add(path, None, "", f"YAML error: {exc}")
+        return None
+    finally:
+        loader.dispose()
+    if line_offset:
+        _shift(result, line_offset)
+    return result
+
+
+def _shift(node: Node, offset: int) -> None:
+    node.line += offset
+    if isinstance(node.value, dict):
+        for child in node.value.values():
+            _shift(child, offset)
+    elif isinstance(node.value, list):
+        for child in node.value:
+            _shift(child, offset)
+
+
+def read_text(path: Path, report: ErrorReport) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        report.add(path, None, "", f"expected UTF-8 text, found an undecodable byte at offset {exc.start}")
+    except OSError as exc:
+        report.add(path, None, "", f"cannot read file: {exc.strerror}")
+    return None
+
+
+def read_yaml(path: Path, report: ErrorReport) -> Node | None:
+    text = read_text(path, report)
+    return None if text is None else parse_yaml(text, path, report)
+
+
+@dataclass
+class MarkdownSource:
+    path: Path
+    front_matter: Node | None
+    body: str
+    body_line: int
+
+
+def read_markdown(path: Path, report: ErrorReport) -> MarkdownSource | None:
+    """Split a Markdown file into its YAML front matter and body."""
+    text = read_text(path, report)
+    if text is None:
+        return None
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        report.add(path, 1, "front matter", "expected the file to start with a '---' line opening the front matter, found "
+                   + (repr(lines[0][:40]) if lines and lines[0] else "an empty first line"))
+        return None
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        report.add(path, 1, "front matter", "expected a closing '---' line after the front matter, found none")
+        return None
+    front = parse_yaml("\n".join(lines[1:end]), path, report, line_offset=1)
+    body = "\n".join(lines[end + 1:])
+    return MarkdownSource(path, front, body, end + 2)
+
+
+@dataclass
+class CsvSource:
+    path: Path
+    frame: pd.DataFrame  # every cell as printed text; line numbers are index + 2
+
+    def line_of(self, row_index: int) -> int:
+        return int(row_index) + 2
+
+
+def read_csv(path: Path, report: ErrorReport) -> CsvSource | None:
+    """Read a CSV keeping every cell as text, so printed precision (19.0) survives."""
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except FileNotFoundError:
+        report.add(path, None, "", "file not found")
+        return None
+    except UnicodeDecodeError:
+        report.add(path, None, "", "expected UTF-8 text, found undecodable bytes")
+        return None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        report.add(path, None, "", f"cannot parse CSV: {str(exc).strip()}")
+        return None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return CsvSource(path, frame)

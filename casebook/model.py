@@ -1,0 +1,228 @@
+"""The casebook as frozen objects. Derived values are computed once, here."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Optional
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class SourceNote:
+    field: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Link:
+    source: str
+    target: str
+    label: Optional[str]
+
+
+@dataclass(frozen=True)
+class Diagram:
+    title: Optional[str]
+    actors: tuple[Actor, ...]
+    links: tuple[Link, ...]
+    notes: tuple[str, ...]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.actors
+
+    def label_of(self, actor_id: str) -> str:
+        return next(a.label for a in self.actors if a.id == actor_id)
+
+
+@dataclass(frozen=True)
+class Population:
+    total: int
+    aged_65_plus: int
+    aged_75_plus: int
+    rate_65_printed: float
+    rate_75_printed: float
+
+    @property
+    def rate_65(self) -> float:
+        return self.aged_65_plus / self.total * 100
+
+    @property
+    def rate_75(self) -> float:
+        return self.aged_75_plus / self.total * 100
+
+
+def round_half_up(value: float, digits: int = 1) -> float:
+    # Japanese statistics round half up; Python's round() rounds half to even.
+    factor = 10 ** digits
+    return math.floor(value * factor + 0.5 + 1e-9) / factor
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A region's appearance under one model, with what the report prints there."""
+
+    code: str
+    label: str
+    page: int
+    figure_label: Optional[str]
+    figure_page: Optional[int]
+    note: Optional[str]
+
+
+@dataclass(frozen=True)
+class RegionSurvey:
+    organisation: str
+    target: str
+    clinics: int
+    hospitals: int
+    not_surveyed_reason: Optional[str]
+    respondent_area: Optional[str]
+    respondents: int
+
+
+@dataclass(frozen=True)
+class Region:
+    number: int
+    slug: str
+    name: str
+    prefecture: str
+    municipalities: tuple[str, ...]
+    organisations: tuple[str, ...]
+    population: Population
+    report_page: int
+    headline: str
+    highlights: tuple[str, ...]
+    models: tuple[Membership, ...]
+    ict_systems: tuple[str, ...]
+    survey: RegionSurvey
+    diagram: Diagram
+    source_notes: tuple[SourceNote, ...]
+    path: str = ""
+
+    @property
+    def short_name(self) -> str:
+        """The name without the organisations in brackets, e.g. 岩手県釜石市・大槌町."""
+        return self.name.split("（", 1)[0] if "（" in self.name else self.name
+
+    def memberships(self, axis_codes: tuple[str, ...]) -> tuple[Membership, ...]:
+        return tuple(m for m in self.models if m.code in axis_codes)
+
+
+@dataclass(frozen=True)
+class CollaborationModel:
+    code: str
+    slug: str
+    axis: str
+    title: str
+    description: str
+    diagram: Diagram
+    source_notes: tuple[SourceNote, ...]
+    regions: tuple[Region, ...] = ()  # derived from the region files
+
+    @property
+    def axis_label(self) -> str:
+        return "垂直連携" if self.axis == "vertical" else "水平連携"
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    value: float
+    unit: str
+
+
+@dataclass(frozen=True)
+class SurveyTable:
+    id: str
+    section: str
+    number: Optional[str]
+    title: str
+    n: int
+    answer: str
+    kind: str
+    chart: str
+    series: tuple[str, ...]
+    unit: str
+    csv: str
+    quoted: tuple[Quote, ...]
+    notes: tuple[str, ...]
+    source_lines: str
+    prose: Optional[str]
+    data: pd.DataFrame = field(compare=False, hash=False, repr=False)
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self.data["item"]))
+
+    @property
+    def source_notes(self) -> tuple[str, ...]:
+        return tuple(n for n in self.notes if n.startswith("出典注記"))
+
+    @property
+    def printed_notes(self) -> tuple[str, ...]:
+        return tuple(n for n in self.notes if not n.startswith("出典注記"))
+
+    @property
+    def section_number(self) -> int:
+        return int(self.id[1])
+
+
+@dataclass(frozen=True)
+class FreeTextGroup:
+    category: str
+    opinions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Page:
+    slug: str
+    title: str
+    description: str
+    order: int
+    body_markdown: str
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class Site:
+    regions: tuple[Region, ...]
+    models: tuple[CollaborationModel, ...]
+    survey: tuple[SurveyTable, ...]
+    free_text: tuple[FreeTextGroup, ...]
+    pages: tuple[Page, ...]
+    source_files: tuple[str, ...] = ()
+
+    def region(self, slug: str) -> Region:
+        return next(r for r in self.regions if r.slug == slug)
+
+    def model(self, code: str) -> CollaborationModel:
+        return next(m for m in self.models if m.code == code)
+
+    def page(self, slug: str) -> Page:
+        return next(p for p in self.pages if p.slug == slug)
+
+    def rank(self, region: Region, key: str) -> int:
+        """1-based rank among all regions, largest first; ties share the better rank."""
+        value = _measure(region, key)
+        return 1 + sum(1 for r in self.regions if _measure(r, key) > value)
+
+
+MEASURES = {
+    "total": lambda r: r.population.total,
+    "aged65": lambda r: r.population.aged_65_plus,
+    "aged75": lambda r: r.population.aged_75_plus,
+    "rate65": lambda r: r.population.rate_65_printed,
+    "rate75": lambda r: r.population.rate_75_printed,
+}
+
+
+def _measure(region: Region, key: str):
+    return MEASURES[key](region)

@@ -1,0 +1,331 @@
+"""Every field of region YAML, model YAML, survey metadata and page front matter.
+
+One declaration serves three readers: the validator (types, required keys, unknown
+keys), the JSON Schema written for editors, and the README's field reference.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from .errors import ErrorReport, quote
+from .load import Node
+
+
+class Type:
+    expected: str = "a value"
+
+    def check(self, node: Node, where: str, path, report: ErrorReport) -> Any:
+        raise NotImplementedError
+
+    def json_schema(self) -> dict:
+        raise NotImplementedError
+
+    def fields(self, prefix: str) -> Iterator[tuple[str, "Field"]]:
+        return iter(())
+
+
+@dataclass
+class Str(Type):
+    pattern: str | None = None
+    pattern_help: str = ""
+    nullable: bool = False
+
+    @property
+    def expected(self) -> str:  # type: ignore[override]
+        base = self.pattern_help or "text"
+        return base + (" or null" if self.nullable else "")
+
+    def check(self, node, where, path, report):
+        value = node.value
+        if value is None and self.nullable:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            report.add(path, node.line, where, f"expected {self.expected}, got {quote(value)}")
+            return None
+        if self.pattern and not re.fullmatch(self.pattern, value):
+            report.add(path, node.line, where, f"expected {self.expected}, got {quote(value)}")
+            return None
+        return value
+
+    def json_schema(self):
+        schema: dict = {"type": "string", "minLength": 1}
+        if self.pattern:
+            schema["pattern"] = f"^(?:{self.pattern})$"
+        return {"type": ["string", "null"]} if self.nullable else schema
+
+
+@dataclass
+class Int(Type):
+    minimum: int | None = None
+
+    @property
+    def expected(self) -> str:  # type: ignore[override]
+        return "an integer" if self.minimum is None else f"an integer ≥ {self.minimum}"
+
+    def check(self, node, where, path, report):
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, int) or (self.minimum is not None and value < self.minimum):
+            report.add(path, node.line, where, f"expected {self.expected}, got {quote(value)}")
+            return None
+        return value
+
+    def json_schema(self):
+        schema: dict = {"type": "integer"}
+        if self.minimum is not None:
+            schema["minimum"] = self.minimum
+        return schema
+
+
+@dataclass
+class Num(Type):
+    expected: str = "a number"
+
+    def check(self, node, where, path, report):
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            report.add(path, node.line, where, f"expected {self.expected}, got {quote(value)}")
+            return None
+        return float(value)
+
+    def json_schema(self):
+        return {"type": "number"}
+
+
+@dataclass
+class OneOf(Type):
+    choices: tuple[str, ...] = ()
+
+    @property
+    def expected(self) -> str:  # type: ignore[override]
+        return "one of " + ", ".join(self.choices)
+
+    def check(self, node, where, path, report):
+        if node.value not in self.choices:
+            report.add(path, node.line, where, f"expected {self.expected}, got {quote(node.value)}")
+            return None
+        return node.value
+
+    def json_schema(self):
+        return {"enum": list(self.choices)}
+
+
+@dataclass
+class ListOf(Type):
+    item: Type = field(default_factory=Str)
+    min_items: int = 0
+
+    @property
+    def expected(self) -> str:  # type: ignore[override]
+        return "a list" if not self.min_items else f"a list of at least {self.min_items} item(s)"
+
+    def check(self, node, where, path, report):
+        if not isinstance(node.value, list):
+            report.add(path, node.line, where, f"expected {self.expected}, got {quote(node.value)}")
+            return None
+        if len(node.value) < self.min_items:
+            report.add(path, node.line, where, f"expected {self.expected}, got {len(node.value)}")
+        return [self.item.check(child, f"{where}[{i}]", path, report) for i, child in enumerate(node.value)]
+
+    def json_schema(self):
+        schema = {"type": "array", "items": self.item.json_schema()}
+        if self.min_items:
+            schema["minItems"] = self.min_items
+        return schema
+
+    def fields(self, prefix):
+        yield from self.item.fields(prefix + "[]")
+
+
+@dataclass
+class Field:
+    name: str
+    type: Type
+    help: str
+    required: bool = True
+
+
+@dataclass
+class Obj(Type):
+    members: list[Field] = field(default_factory=list)
+    expected: str = "a mapping of keys to values"
+
+    def check(self, node, where, path, report):
+        if not isinstance(node.value, dict):
+            report.add(path, node.line, where or "(file)", f"expected {self.expected}, got {quote(node.value)}")
+            return None
+        known = {f.name: f for f in self.members}
+        out: dict[str, Any] = {}
+        for key, child in node.value.items():
+            if key not in known:
+                report.add(path, child.line, _join(where, key),
+                           f"unknown key; expected one of {', '.join(known)}")
+        for f in self.members:
+            child = node.value.get(f.name)
+            if child is None:
+                if f.required:
+                    report.add(path, node.line, _join(where, f.name), f"missing required field; expected {f.type.expected}")
+                out[f.name] = None
+                continue
+            out[f.name] = f.type.check(child, _join(where, f.name), path, report)
+        return out
+
+    def json_schema(self):
+        return {
+            "type": "object",
+            "additionalProperties": False,
+            "required": [f.name for f in self.members if f.required],
+            "properties": {f.name: {**f.type.json_schema(), "description": f.help} for f in self.members},
+        }
+
+    def fields(self, prefix):
+        for f in self.members:
+            name = _join(prefix, f.name)
+            yield name, f
+            yield from f.type.fields(name)
+
+
+def _join(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix else name
+
+
+VERTICAL_CODES = ("A", "B1", "B2", "C1", "C2", "C3", "C4", "C5", "D", "E")
+HORIZONTAL_CODES = ("あ1", "あ2", "あ3", "あ4", "い1", "い2", "い3", "い4", "う")
+MODEL_CODES = VERTICAL_CODES + HORIZONTAL_CODES
+
+SOURCE_NOTES = ListOf(Obj([
+    Field("field", Str(), "Which field the note concerns, e.g. models.B2.figure_page."),
+    Field("note", Str(), "What the source prints where, and what was done (Japanese)."),
+]))
+
+DIAGRAM = Obj([
+    Field("title", Str(), "Caption printed with the diagram.", required=False),
+    Field("actors", ListOf(Obj([
+        Field("id", Str(pattern=r"[a-z][a-z0-9_-]*", pattern_help="an id of lower-case ASCII letters, digits, - or _"),
+              "Identifier used by links."),
+        Field("label", Str(), "The actor's name as printed."),
+    ])), "The parties drawn in the diagram."),
+    Field("links", ListOf(Obj([
+        Field("from", Str(), "Actor id at the start."),
+        Field("to", Str(), "Actor id at the end."),
+        Field("label", Str(), "Text printed on or next to the link.", required=False),
+    ])), "Relations between actors."),
+    Field("notes", ListOf(Str()), "Printed annotations not attached to a link.", required=False),
+])
+
+REGION = Obj([
+    Field("number", Int(1), "Case number in the report (1–14)."),
+    Field("slug", Str(pattern=r"[a-z0-9]+(?:-[a-z0-9]+)*", pattern_help="a slug of lower-case ASCII words joined by -"),
+          "URL name; the file is named NN-slug.yaml."),
+    Field("name", Str(), "Region name as printed in the index tables."),
+    Field("prefecture", Str(), "Prefecture (都道府県)."),
+    Field("municipalities", ListOf(Str(), 1), "Municipalities covered (市区町村)."),
+    Field("organisations", ListOf(Str(), 1), "Organisations of the case (団体名)."),
+    Field("population", Obj([
+        Field("total", Int(1), "総人口 (January 2017, 住民基本台帳)."),
+        Field("aged_65_plus", Int(0), "65歳以上人口."),
+        Field("aged_75_plus", Int(0), "75歳以上人口."),
+        Field("rate_65_printed", Num(), "高齢化率（65歳以上） as printed, in %."),
+        Field("rate_75_printed", Num(), "高齢化率（75歳以上） as printed, in %."),
+    ]), "Population figures from the index tables."),
+    Field("report_page", Int(1), "Report page where the case starts (ページ番号)."),
+    Field("headline", Str(), "The case headline, verbatim."),
+    Field("highlights", ListOf(Str(), 1), "The case's 〇 highlight bullets, verbatim."),
+    Field("models", ListOf(Obj([
+        Field("code", Str(), "Model code: " + " ".join(MODEL_CODES) + "."),
+        Field("label", Str(), "Text printed for this region in the model's list entry."),
+        Field("page", Int(1), "Page printed with the list entry (→P.)."),
+        Field("figure_label", Str(), "Text of the callout inside the model figure.", required=False),
+        Field("figure_page", Int(1), "Page printed with the figure callout.", required=False),
+        Field("note", Str(), "A ※ remark printed with the entry.", required=False),
+    ]), 1), "Collaboration models the case appears under."),
+    Field("ict_systems", ListOf(Str()), "Named ICT systems the case uses."),
+    Field("survey", Obj([
+        Field("organisation", Str(), "団体名 in the surveyed-clinics table."),
+        Field("target", Str(), "対象となる病院／診療所, as printed."),
+        Field("clinics", Int(0), "Clinics asked (調査対象数)."),
+        Field("hospitals", Int(0), "Hospitals asked (調査対象数)."),
+        Field("not_surveyed_reason", Str(nullable=True), "Why the region was not surveyed, or null."),
+        Field("respondent_area", Str(nullable=True), "Column label in the 回答者数 table, or null."),
+        Field("respondents", Int(0), "Clinics that answered (回答者数)."),
+    ]), "Who was surveyed and how many answered."),
+    Field("diagram", DIAGRAM, "The case diagram as actors and links."),
+    Field("source_notes", SOURCE_NOTES, "Inconsistencies or garbles in the source for this region."),
+])
+
+MODEL = Obj([
+    Field("code", OneOf(MODEL_CODES), "Model code as printed."),
+    Field("slug", Str(pattern=r"[vh]-[a-z0-9]+", pattern_help="a URL code like v-b2 or h-a1"), "URL code."),
+    Field("axis", OneOf(("vertical", "horizontal")), "vertical (病診連携) or horizontal (診診・多職種連携)."),
+    Field("title", Str(), "Title as printed after the code."),
+    Field("description", Str(), "Description drawn verbatim from the report."),
+    Field("diagram", DIAGRAM, "The model figure as actors and links."),
+    Field("source_notes", SOURCE_NOTES, "Inconsistencies or garbles in the source for this model."),
+])
+
+QUOTE = Obj([
+    Field("text", Str(), "The prose fragment, verbatim."),
+    Field("value", Num(), "The figure it quotes."),
+    Field("unit", Str(), "Its unit."),
+])
+
+SURVEY_TABLE = Obj([
+    Field("id", Str(pattern=r"s[1-7](?:-[0-9]+[a-z]?)?", pattern_help="an id like s2-1 or s3-2b"), "Table id; CSV file stem."),
+    Field("section", Str(), "Section heading, e.g. （２）診療所の施設概要."),
+    Field("number", Str(nullable=True), "Item number within the section (①…), or null."),
+    Field("title", Str(), "Title as printed."),
+    Field("n", Int(0), "Number of respondents (n=) as printed."),
+    Field("answer", OneOf(("single", "multiple", "numeric")), "single answer, multiple answers, or numeric figures."),
+    Field("kind", OneOf(("counts", "percents", "stats", "values")), "Shape of the CSV."),
+    Field("chart", OneOf(("bar", "stacked-bar", "grouped-bar", "table")), "How the report draws it."),
+    Field("series", ListOf(Str(), 1), "Series labels, in order."),
+    Field("unit", Str(), "Unit of the figures."),
+    Field("csv", Str(pattern=r"[a-z0-9-]+\.csv", pattern_help="a CSV file name like s2-1.csv"), "CSV file in survey/."),
+    Field("quoted", ListOf(QUOTE), "Figures the prose quotes about this table."),
+    Field("notes", ListOf(Str()), "Printed remarks and source notes (出典注記：…)."),
+    Field("source_lines", Str(), "Lines of the seed text the table was read from."),
+    Field("prose", Str(), "The paragraph that introduces the table, verbatim.", required=False),
+])
+
+FREE_TEXT = ListOf(Obj([
+    Field("category", Str(), "分類（特徴）."),
+    Field("opinions", ListOf(Str(), 1), "具体的意見, verbatim."),
+]), 1)
+
+PAGE = Obj([
+    Field("title", Str(), "Page title."),
+    Field("slug", Str(pattern=r"[a-z0-9-]+", pattern_help="a slug of lower-case ASCII letters, digits or -"), "Page name."),
+    Field("description", Str(), "One-sentence summary for the meta description."),
+    Field("order", Int(0), "Position on the about page."),
+])
+
+# Columns every survey CSV kind must have, in order.
+CSV_COLUMNS = {
+    "counts": ("item", "series", "count"),
+    "percents": ("item", "series", "percent"),
+    "stats": ("item", "n", "mean", "median", "min", "max"),
+    "values": ("item", "series", "value", "printed"),
+}
+
+DOCUMENTED = {"regions/NN-slug.yaml": REGION, "content/models.yaml (each item)": MODEL,
+              "survey/tables.yaml (each item)": SURVEY_TABLE, "content/*.md front matter": PAGE,
+              "survey/free-text-s6-8.yaml (each item)": FREE_TEXT.item}
+
+
+def region_json_schema() -> dict:
+    schema = REGION.json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "在宅医療連携モデル 事例集: region file"
+    return schema
+
+
+def field_reference() -> str:
+    """Markdown tables documenting every field; README embeds this text."""
+    out = []
+    for title, spec in DOCUMENTED.items():
+        out.append(f"#### `{title}`\n\n| field | type | required | meaning |\n|---|---|---|---|")
+        for name, f in spec.fields(""):
+            out.append(f"| `{name}` | {f.type.expected} | {'yes' if f.required else 'no'} | {f.help} |")
+        out.append("")
+    return "\n".join(out)

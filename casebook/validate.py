@@ -1,0 +1,411 @@
+"""Raw records → typed model, with every check, reporting all errors at once."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from . import schema
+from .errors import DataInvalid, ErrorReport, quote
+from .load import Node, read_csv, read_markdown, read_yaml
+from .model import (Actor, CollaborationModel, Diagram, FreeTextGroup, Link, Membership, Page, Population, Quote,
+                    Region, RegionSurvey, Site, SourceNote, SurveyTable, round_half_up)
+from .text import artifacts_in
+
+REGION_FILE = re.compile(r"(\d\d)-([a-z0-9-]+)\.yaml")
+EXPECTED_REGIONS = 14
+RESPONDENTS_TABLE = "s1"
+
+
+def load_site(root: Path, expected_regions: int | None = EXPECTED_REGIONS) -> Site:
+    """Read and check every source file under *root*; raise DataInvalid listing all problems."""
+    root = Path(root)
+    report = ErrorReport(root)
+    models = _load_models(root / "content" / "models.yaml", report)
+    # With a broken taxonomy file, judge region codes against the fixed list rather than report every code.
+    known_codes = {m["code"] for m in models} or set(schema.MODEL_CODES)
+    regions = _load_regions(root / "regions", report, expected_regions, known_codes)
+    survey = _load_survey(root / "survey", report)
+    free_text = _load_free_text(root / "survey" / "free-text-s6-8.yaml", report)
+    pages = _load_pages(root / "content", report)
+    _check_survey_against_regions(regions, survey, root / "survey" / "tables.yaml", report)
+    built_models = _attach_regions(models, regions, root / "content" / "models.yaml", report)
+    if report:
+        raise DataInvalid(report)
+    sources = sorted(p.relative_to(root).as_posix() for d in ("regions", "content", "survey")
+                     for p in (root / d).rglob("*") if p.is_file())
+    return Site(regions=tuple(sorted(regions, key=lambda r: r.number)), models=built_models,
+                survey=tuple(survey), free_text=tuple(free_text), pages=tuple(sorted(pages, key=lambda p: (p.order, p.slug))),
+                source_files=tuple(sources))
+
+
+# ---------------------------------------------------------------- text hygiene
+
+def _check_clean_text(node: Node, where: str, path: Path, report: ErrorReport) -> None:
+    """Stored text must be clean: PDF artifact characters are errors, not data."""
+    if isinstance(node.value, dict):
+        for key, child in node.value.items():
+            _check_clean_text(child, f"{where}.{key}" if where else key, path, report)
+    elif isinstance(node.value, list):
+        for i, child in enumerate(node.value):
+            _check_clean_text(child, f"{where}[{i}]", path, report)
+    elif isinstance(node.value, str):
+        bad = artifacts_in(node.value)
+        if bad:
+            report.add(path, node.line, where, "expected clean text without PDF artifact characters, found "
+                       + ", ".join(f"'{c}' (U+{ord(c):04X})" for c in bad))
+
+
+def _notes_about(notes: tuple[SourceNote, ...], prefix: str) -> bool:
+    return any(n.field == prefix or n.field.startswith(prefix + ".") for n in notes)
+
+
+# ---------------------------------------------------------------- diagrams
+
+def _diagram(raw: dict | None, node: Node, where: str, path: Path, report: ErrorReport) -> Diagram:
+    raw = raw or {}
+    actors = tuple(Actor(a["id"], a["label"]) for a in (raw.get("actors") or []) if a and a["id"] and a["label"])
+    ids = Counter(a.id for a in actors)
+    diagram_node = node.value.get("diagram") if isinstance(node.value, dict) else None
+    for actor_id, count in ids.items():
+        if count > 1:
+            report.add(path, diagram_node.line if diagram_node else node.line, f"{where}.actors",
+                       f"expected unique actor ids, found '{actor_id}' {count} times")
+    links = []
+    link_nodes = _child(diagram_node, "links")
+    for i, link in enumerate(raw.get("links") or []):
+        if not link or not link["from"] or not link["to"]:
+            continue
+        line = link_nodes.value[i].line if link_nodes and i < len(link_nodes.value) else node.line
+        for end in ("from", "to"):
+            if link[end] not in ids:
+                report.add(path, line, f"{where}.links[{i}].{end}",
+                           f"expected the id of an actor in this diagram, got {quote(link[end])}")
+        links.append(Link(link["from"], link["to"], link.get("label")))
+    return Diagram(raw.get("title"), actors, tuple(links), tuple(x for x in (raw.get("notes") or []) if x))
+
+
+def _child(node: Node | None, key: str) -> Node | None:
+    if node is None or not isinstance(node.value, dict):
+        return None
+    return node.value.get(key)
+
+
+def _source_notes(raw: list | None) -> tuple[SourceNote, ...]:
+    return tuple(SourceNote(n["field"], n["note"]) for n in (raw or []) if n and n["field"] and n["note"])
+
+
+# ---------------------------------------------------------------- regions
+
+def _load_regions(folder: Path, report: ErrorReport, expected: int | None, model_codes: set[str]) -> list[Region]:
+    regions: list[Region] = []
+    files = sorted(folder.glob("*.yaml"))
+    if not files:
+        report.add(folder, None, "", "expected region files named NN-slug.yaml, found none")
+    for path in files:
+        match = REGION_FILE.fullmatch(path.name)
+        if not match:
+            report.add(path, None, "", f"expected a file name like 04-itabashi.yaml, got {path.name!r}")
+            continue
+        node = read_yaml(path, report)
+        if node is None:
+            continue
+        raw = schema.REGION.check(node, "", path, report)
+        _check_clean_text(node, "", path, report)
+        if raw is None:
+            continue
+        region = _region(raw, node, path, report, model_codes)
+        if region is None:
+            continue
+        if region.number != int(match.group(1)):
+            report.add(path, _line(node, "number"), "number",
+                       f"expected {int(match.group(1))} to match the file name, got {region.number}")
+        if region.slug != match.group(2):
+            report.add(path, _line(node, "slug"), "slug", f"expected {match.group(2)!r} to match the file name, got {region.slug!r}")
+        regions.append(region)
+    for key in ("number", "slug"):
+        seen: dict[Any, Region] = {}
+        for region in regions:
+            value = getattr(region, key)
+            if value in seen:
+                report.add(region.path, None, key, f"expected a unique {key}, but {value!r} is also used by {seen[value].path}")
+            else:
+                seen[value] = region
+    if expected is not None and len(files) != expected:
+        report.add(folder, None, "", f"expected {expected} region files, found {len(files)}")
+    return regions
+
+
+def _line(node: Node, *keys: str) -> int:
+    for key in keys:
+        child = _child(node, key)
+        if child is None:
+            return node.line
+        node = child
+    return node.line
+
+
+def _region(raw: dict, node: Node, path: Path, report: ErrorReport, model_codes: set[str]) -> Region | None:
+    notes = _source_notes(raw["source_notes"])
+    pop = raw["population"]
+    population = None
+    if pop and None not in pop.values():
+        population = Population(**pop)
+        if pop["aged_65_plus"] > pop["total"]:
+            report.add(path, _line(node, "population", "aged_65_plus"), "population.aged_65_plus",
+                       f"expected at most the total population ({pop['total']}), got {pop['aged_65_plus']}")
+        if pop["aged_75_plus"] > pop["aged_65_plus"]:
+            report.add(path, _line(node, "population", "aged_75_plus"), "population.aged_75_plus",
+                       f"expected at most the people aged 65+ ({pop['aged_65_plus']}), got {pop['aged_75_plus']}")
+        for rate, aged in (("rate_65_printed", "aged_65_plus"), ("rate_75_printed", "aged_75_plus")):
+            computed = round_half_up(pop[aged] / pop["total"] * 100)
+            if abs(computed - pop[rate]) > 1e-9 and not _notes_about(notes, f"population.{rate}"):
+                report.add(path, _line(node, "population", rate), f"population.{rate}",
+                           f"expected {computed:.1f} ({aged} / total, to one decimal), got {pop[rate]}; "
+                           "if the report prints it so, keep it and add a source note")
+    memberships = []
+    model_nodes = _child(node, "models")
+    seen_codes: set[str] = set()
+    for i, m in enumerate(raw["models"] or []):
+        if not m or not m["code"]:
+            continue
+        line = model_nodes.value[i].line if model_nodes else node.line
+        if m["code"] not in model_codes:
+            report.add(path, line, f"models[{i}].code",
+                       f"expected a known model code ({' '.join(schema.MODEL_CODES)}), got {quote(m['code'])}")
+        if m["code"] in seen_codes:
+            report.add(path, line, f"models[{i}].code", f"expected each model once, found {m['code']!r} again")
+        seen_codes.add(m["code"])
+        memberships.append(Membership(m["code"], m["label"], m["page"], m.get("figure_label"), m.get("figure_page"), m.get("note")))
+    diagram = _diagram(raw["diagram"], node, "diagram", path, report)
+    s = raw["survey"]
+    if population is None or s is None or None in [s[k] for k in ("organisation", "target", "clinics", "hospitals", "respondents")]:
+        return None
+    if None in (raw["number"], raw["slug"], raw["name"], raw["headline"], raw["report_page"]):
+        return None
+    return Region(
+        number=raw["number"], slug=raw["slug"], name=raw["name"], prefecture=raw["prefecture"] or "",
+        municipalities=tuple(x for x in raw["municipalities"] or [] if x),
+        organisations=tuple(x for x in raw["organisations"] or [] if x),
+        population=population, report_page=raw["report_page"], headline=raw["headline"],
+        highlights=tuple(x for x in raw["highlights"] or [] if x), models=tuple(memberships),
+        ict_systems=tuple(x for x in raw["ict_systems"] or [] if x), survey=RegionSurvey(**s),
+        diagram=diagram, source_notes=notes, path=report._display(path),
+    )
+
+
+# ---------------------------------------------------------------- models
+
+def _load_models(path: Path, report: ErrorReport) -> list[dict]:
+    node = read_yaml(path, report) if path.exists() else None
+    if not path.exists():
+        report.add(path, None, "", "expected the model taxonomy file, found none")
+    if node is None:
+        return []
+    raw = schema.ListOf(schema.MODEL, 1).check(node, "", path, report)
+    _check_clean_text(node, "", path, report)
+    out = []
+    for i, m in enumerate(raw or []):
+        if not m or None in (m["code"], m["slug"], m["axis"], m["title"], m["description"]):
+            continue
+        m = dict(m)
+        m["_line"] = node.value[i].line
+        m["_diagram"] = _diagram(m["diagram"], node.value[i], f"[{i}].diagram", path, report)
+        out.append(m)
+    for key in ("code", "slug"):
+        counts = Counter(m[key] for m in out)
+        for m in out:
+            if counts[m[key]] > 1:
+                report.add(path, m["_line"], key, f"expected a unique {key}, found {m[key]!r} {counts[m[key]]} times")
+    missing = [c for c in schema.MODEL_CODES if c not in {m["code"] for m in out}]
+    if out and missing:
+        report.add(path, None, "code", f"expected all 19 model codes, missing {' '.join(missing)}")
+    for m in out:
+        expected_axis = "vertical" if m["code"] in schema.VERTICAL_CODES else "horizontal"
+        if m["axis"] != expected_axis:
+            report.add(path, m["_line"], "axis", f"expected {expected_axis} for model {m['code']}, got {m['axis']!r}")
+    return out
+
+
+def _attach_regions(models: list[dict], regions: list[Region], path: Path, report: ErrorReport) -> tuple[CollaborationModel, ...]:
+    order = {c: i for i, c in enumerate(schema.MODEL_CODES)}
+    built = []
+    for m in sorted(models, key=lambda m: order.get(m["code"], 99)):
+        members = tuple(sorted((r for r in regions if any(x.code == m["code"] for x in r.models)), key=lambda r: r.number))
+        if regions and not members:
+            report.add(path, m["_line"], f"{m['code']}",
+                       "expected at least one region to list this model under models, found none")
+        built.append(CollaborationModel(m["code"], m["slug"], m["axis"], m["title"], m["description"], m["_diagram"],
+                                        _source_notes(m["source_notes"]), members))
+    return tuple(built)
+
+
+# ---------------------------------------------------------------- survey
+
+def _load_survey(folder: Path, report: ErrorReport) -> list[SurveyTable]:
+    meta_path = folder / "tables.yaml"
+    if not meta_path.exists():
+        report.add(meta_path, None, "", "expected the survey metadata file, found none")
+        return []
+    node = read_yaml(meta_path, report)
+    if node is None:
+        return []
+    raw = schema.ListOf(schema.SURVEY_TABLE, 1).check(node, "", meta_path, report)
+    _check_clean_text(node, "", meta_path, report)
+    tables: list[SurveyTable] = []
+    ids = Counter(t["id"] for t in raw or [] if t)
+    listed = set()
+    for i, t in enumerate(raw or []):
+        if not t or None in (t["id"], t["csv"], t["kind"], t["n"], t["series"]):
+            continue
+        line = node.value[i].line
+        if ids[t["id"]] > 1:
+            report.add(meta_path, line, f"[{i}].id", f"expected a unique table id, found {t['id']!r} {ids[t['id']]} times")
+        if t["csv"] != f"{t['id']}.csv":
+            report.add(meta_path, line, f"[{i}].csv", f"expected {t['id']}.csv (the id plus .csv), got {t['csv']!r}")
+        listed.add(t["csv"])
+        table = _survey_table(t, folder / t["csv"], meta_path, line, report)
+        if table is not None:
+            tables.append(table)
+    for csv_path in sorted(folder.glob("*.csv")):
+        if csv_path.name not in listed:
+            report.add(csv_path, None, "", "expected every survey CSV to be listed in survey/tables.yaml, this one is not")
+    return tables
+
+
+def _number(cell: str, integer: bool) -> float | int | None:
+    try:
+        return int(cell) if integer else float(cell)
+    except ValueError:
+        return None
+
+
+def _survey_table(t: dict, csv_path: Path, meta_path: Path, meta_line: int, report: ErrorReport) -> SurveyTable | None:
+    if not csv_path.exists():
+        report.add(meta_path, meta_line, "csv", f"expected the file survey/{csv_path.name} to exist, found none")
+        return None
+    source = read_csv(csv_path, report)
+    if source is None:
+        return None
+    frame = source.frame
+    columns = schema.CSV_COLUMNS[t["kind"]]
+    missing = [c for c in columns if c not in frame.columns]
+    extra = [c for c in frame.columns if c not in columns]
+    if missing or extra:
+        report.add(csv_path, 1, "header", f"expected columns {','.join(columns)} for kind {t['kind']}, "
+                   + (f"missing {','.join(missing)}" if missing else "") + ("; " if missing and extra else "")
+                   + (f"unexpected {','.join(extra)}" if extra else ""))
+        return None
+    typed = frame.copy()
+    ok = True
+    numeric = {"counts": {"count": True}, "percents": {"percent": False},
+               "stats": {"n": True, "mean": False, "median": False, "min": False, "max": False},
+               "values": {"value": False}}[t["kind"]]
+    for column, integer in numeric.items():
+        values = []
+        for idx, cell in frame[column].items():
+            cell = cell.strip()
+            if t["kind"] == "values" and cell == "":
+                values.append(None)
+                continue
+            value = _number(cell, integer)
+            if value is None or value < 0:
+                report.add(csv_path, source.line_of(idx), column,
+                           f"expected a {'whole number' if integer else 'number'} ≥ 0, got {cell!r}")
+                ok = False
+            values.append(value)
+        typed[column] = values
+    for idx, cell in frame["item"].items():
+        bad = artifacts_in(cell)
+        if not cell.strip():
+            report.add(csv_path, source.line_of(idx), "item", "expected an item label, got an empty cell")
+            ok = False
+        elif bad:
+            report.add(csv_path, source.line_of(idx), "item",
+                       "expected clean text without PDF artifact characters, found " + ", ".join(repr(c) for c in bad))
+    if "series" in frame.columns:
+        unknown = sorted(set(frame["series"]) - set(t["series"]))
+        if unknown:
+            report.add(csv_path, None, "series", f"expected only the series listed in tables.yaml ({', '.join(t['series'])}), "
+                       f"found {', '.join(repr(u) for u in unknown)}")
+            ok = False
+    if not ok:
+        return None
+    table = SurveyTable(
+        id=t["id"], section=t["section"], number=t["number"], title=t["title"], n=t["n"], answer=t["answer"],
+        kind=t["kind"], chart=t["chart"], series=tuple(t["series"]), unit=t["unit"], csv=t["csv"],
+        quoted=tuple(Quote(q["text"], q["value"], q["unit"]) for q in t["quoted"] or [] if q),
+        notes=tuple(x for x in t["notes"] or [] if x), source_lines=t["source_lines"], prose=t.get("prose"), data=typed)
+    if table.kind == "counts" and not table.source_notes:
+        sums = typed.groupby("series", sort=False)["count"].sum()
+        if table.answer == "single":
+            for series, total in sums.items():
+                if total != table.n:
+                    report.add(csv_path, None, "count", f"expected the counts of series {series!r} to add up to n={table.n} "
+                               f"(single answer), got {total}; if the report prints it so, add an 出典注記 note in tables.yaml")
+        else:
+            for idx, count in typed["count"].items():
+                if count > table.n:
+                    report.add(csv_path, source.line_of(idx), "count",
+                               f"expected at most n={table.n}, got {count}; if printed so, add an 出典注記 note in tables.yaml")
+    return table
+
+
+def _check_survey_against_regions(regions: list[Region], tables: list[SurveyTable], meta_path: Path, report: ErrorReport) -> None:
+    table = next((t for t in tables if t.id == RESPONDENTS_TABLE), None)
+    if table is None or not regions:
+        return
+    counts = dict(zip(table.data["item"], table.data["count"]))
+    total = sum(r.survey.respondents for r in regions) + counts.get("無回答", 0)
+    if total != table.n:
+        report.add(meta_path, None, f"{RESPONDENTS_TABLE}.n",
+                   f"expected the regions' respondents plus 無回答 to add up to n={table.n}, got {total}")
+    for region in regions:
+        area = region.survey.respondent_area
+        if area is None:
+            if region.survey.respondents:
+                report.add(region.path, None, "survey.respondents",
+                           f"expected 0 when survey.respondent_area is null, got {region.survey.respondents}")
+            continue
+        if area not in counts:
+            report.add(region.path, None, "survey.respondent_area",
+                       f"expected an item of survey/{table.csv} ({', '.join(map(str, counts))}), got {area!r}")
+        elif counts[area] != region.survey.respondents:
+            report.add(region.path, None, "survey.respondents",
+                       f"expected {counts[area]} as in survey/{table.csv} for {area}, got {region.survey.respondents}")
+
+
+def _load_free_text(path: Path, report: ErrorReport) -> list[FreeTextGroup]:
+    if not path.exists():
+        report.add(path, None, "", "expected the free-text answers file, found none")
+        return []
+    node = read_yaml(path, report)
+    if node is None:
+        return []
+    raw = schema.FREE_TEXT.check(node, "", path, report)
+    _check_clean_text(node, "", path, report)
+    return [FreeTextGroup(g["category"], tuple(o for o in g["opinions"] or [] if o)) for g in raw or [] if g and g["category"]]
+
+
+# ---------------------------------------------------------------- pages
+
+def _load_pages(folder: Path, report: ErrorReport) -> list[Page]:
+    pages = []
+    for path in sorted(folder.glob("*.md")):
+        source = read_markdown(path, report)
+        if source is None or source.front_matter is None:
+            continue
+        raw = schema.PAGE.check(source.front_matter, "", path, report)
+        _check_clean_text(source.front_matter, "", path, report)
+        bad = artifacts_in(source.body)
+        if bad:
+            report.add(path, source.body_line, "body", "expected clean text without PDF artifact characters, found "
+                       + ", ".join(repr(c) for c in bad))
+        if raw and None not in raw.values():
+            pages.append(Page(raw["slug"], raw["title"], raw["description"], raw["order"], source.body, report._display(path)))
+    slugs = Counter(p.slug for p in pages)
+    for page in pages:
+        if slugs[page.slug] > 1:
+            report.add(page.path, 1, "slug", f"expected a unique page slug, found {page.slug!r} {slugs[page.slug]} times")
+    return pages
