@@ -59,13 +59,17 @@ class Str(Type):
 @dataclass
 class Int(Type):
     minimum: int | None = None
+    nullable: bool = False
 
     @property
     def expected(self) -> str:  # type: ignore[override]
-        return "an integer" if self.minimum is None else f"an integer ≥ {self.minimum}"
+        base = "an integer" if self.minimum is None else f"an integer ≥ {self.minimum}"
+        return base + (" or null" if self.nullable else "")
 
     def check(self, node, where, path, report):
         value = node.value
+        if value is None and self.nullable:
+            return None
         if isinstance(value, bool) or not isinstance(value, int) or (self.minimum is not None and value < self.minimum):
             report.add(path, node.line, where, f"expected {self.expected}, got {quote(value)}")
             return None
@@ -75,7 +79,7 @@ class Int(Type):
         schema: dict = {"type": "integer"}
         if self.minimum is not None:
             schema["minimum"] = self.minimum
-        return schema
+        return {"type": ["integer", "null"]} if self.nullable else schema
 
 
 @dataclass
@@ -275,11 +279,11 @@ SURVEY_TABLE = Obj([
     Field("section", Str(), "Section heading, e.g. （２）診療所の施設概要."),
     Field("number", Str(nullable=True), "Item number within the section (①…), or null."),
     Field("title", Str(), "Title as printed."),
-    Field("n", Int(0), "Number of respondents (n=) as printed."),
+    Field("n", Int(0, nullable=True), "Number of respondents (n=) as printed, or null where none is printed."),
     Field("answer", OneOf(("single", "multiple", "numeric")), "single answer, multiple answers, or numeric figures."),
     Field("kind", OneOf(("counts", "percents", "stats", "values")), "Shape of the CSV."),
     Field("chart", OneOf(("bar", "stacked-bar", "grouped-bar", "table")), "How the report draws it."),
-    Field("series", ListOf(Str(), 1), "Series labels, in order."),
+    Field("series", ListOf(Str()), "Series labels, in order (empty for stats tables)."),
     Field("unit", Str(), "Unit of the figures."),
     Field("csv", Str(pattern=r"[a-z0-9-]+\.csv", pattern_help="a CSV file name like s2-1.csv"), "CSV file in survey/."),
     Field("quoted", ListOf(QUOTE), "Figures the prose quotes about this table."),

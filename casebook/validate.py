@@ -257,7 +257,7 @@ def _load_survey(folder: Path, report: ErrorReport) -> list[SurveyTable]:
     ids = Counter(t["id"] for t in raw or [] if t)
     listed = set()
     for i, t in enumerate(raw or []):
-        if not t or None in (t["id"], t["csv"], t["kind"], t["n"], t["series"]):
+        if not t or None in (t["id"], t["csv"], t["kind"], t["series"]):
             continue
         line = node.value[i].line
         if ids[t["id"]] > 1:
@@ -324,6 +324,9 @@ def _survey_table(t: dict, csv_path: Path, meta_path: Path, meta_line: int, repo
         elif bad:
             report.add(csv_path, source.line_of(idx), "item",
                        "expected clean text without PDF artifact characters, found " + ", ".join(repr(c) for c in bad))
+    if "series" in frame.columns and not t["series"]:
+        report.add(meta_path, meta_line, "series", f"expected at least one series label for kind {t['kind']}, got none")
+        return None
     if "series" in frame.columns:
         unknown = sorted(set(frame["series"]) - set(t["series"]))
         if unknown:
@@ -337,7 +340,7 @@ def _survey_table(t: dict, csv_path: Path, meta_path: Path, meta_line: int, repo
         kind=t["kind"], chart=t["chart"], series=tuple(t["series"]), unit=t["unit"], csv=t["csv"],
         quoted=tuple(Quote(q["text"], q["value"], q["unit"]) for q in t["quoted"] or [] if q),
         notes=tuple(x for x in t["notes"] or [] if x), source_lines=t["source_lines"], prose=t.get("prose"), data=typed)
-    if table.kind == "counts" and not table.source_notes:
+    if table.kind == "counts" and table.n is not None and not table.source_notes:
         sums = typed.groupby("series", sort=False)["count"].sum()
         if table.answer == "single":
             for series, total in sums.items():

@@ -1,0 +1,51 @@
+"""The pipeline: read → validate → model → render → write, and a timing line at the end."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Callable
+
+from . import exports
+from .render import PageRenderer
+from .validate import load_site
+from .write import SiteOutput, write_site
+
+
+def _search_assets(site) -> dict[str, bytes]:
+    try:
+        from .search import build_search_assets
+        from .search_docs import site_documents
+    except ImportError:  # search lands separately; the site works without it
+        return {}
+    return build_search_assets(site_documents(site))
+
+
+def render_site(root: Path, base_url: str = "") -> tuple[object, SiteOutput]:
+    """Everything a build writes, in memory. Raises DataInvalid before anything is written."""
+    site = load_site(root)
+    output = SiteOutput()
+    renderer = PageRenderer(site, root / "templates", base_url)
+    paths = []
+    for path, html in renderer.pages():
+        output.add(path, html)
+        paths.append(path)
+    output.add("sitemap.xml", renderer.sitemap(paths))
+    output.add("robots.txt", "User-agent: *\nAllow: /\n" + (f"Sitemap: {base_url.rstrip('/')}/sitemap.xml\n" if base_url else ""))
+    raw_survey = {p.name: p.read_bytes() for p in sorted((root / "survey").iterdir())
+                  if p.is_file() and p.suffix in (".csv", ".yaml")}
+    for name, content in exports.data_files(site, raw_survey).items():
+        output.add(f"data/{name}", content)
+    for name, content in _search_assets(site).items():
+        output.add(name, content)
+    output.add_static(root / "static")
+    return site, output
+
+
+def build_site(root: Path, out: Path, base_url: str = "", log: Callable[[str], None] = print):
+    started = time.perf_counter()
+    site, output = render_site(root, base_url)
+    write_site(output, out)
+    elapsed = time.perf_counter() - started
+    log(f"built {len(output.files)} files ({output.total_bytes() / 1024:.0f} KiB) for {len(site.regions)} regions, "
+        f"{len(site.models)} models, {len(site.survey)} survey tables into {out} in {elapsed:.2f} s")
+    return site

@@ -1,0 +1,156 @@
+"""SurveyTable → SVG bar charts, readable in grayscale and by colour-blind readers. Pure."""
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from .model import SurveyTable
+from .svg import esc, svg_root, text_block, wrap
+
+FONT = 12
+LABEL_W = 210
+BAR_W = 300
+VALUE_W = 120
+ROW_GAP = 10
+# Okabe–Ito colours, each paired with a pattern so series stay apart in grayscale print.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
+PATTERNS = ("solid", "hatch", "dots", "cross", "solid", "hatch", "dots", "cross")
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def share(count: float, n: int) -> str:
+    return f"{count / n * 100:.1f}%" if n else "—"
+
+
+def _defs(ident: str, count: int) -> str:
+    defs = []
+    for i in range(count):
+        colour, kind = PALETTE[i % len(PALETTE)], PATTERNS[i % len(PATTERNS)]
+        pid = f"{ident}-p{i}"
+        if kind == "solid":
+            continue
+        body = {
+            "hatch": '<path d="M0,6 L6,0" stroke="#fff" stroke-width="1.6"/>',
+            "dots": '<circle cx="3" cy="3" r="1.3" fill="#fff"/>',
+            "cross": '<path d="M0,0 L6,6 M6,0 L0,6" stroke="#fff" stroke-width="1.2"/>',
+        }[kind]
+        defs.append(f'<pattern id="{pid}" width="6" height="6" patternUnits="userSpaceOnUse">'
+                    f'<rect width="6" height="6" fill="{colour}"/>{body}</pattern>')
+    return f"<defs>{''.join(defs)}</defs>" if defs else ""
+
+
+def _fill(ident: str, i: int) -> str:
+    return PALETTE[i % len(PALETTE)] if PATTERNS[i % len(PATTERNS)] == "solid" else f"url(#{ident}-p{i})"
+
+
+def render_chart(table: SurveyTable, ident: str) -> Markup:
+    if table.kind == "counts":
+        if len(table.series) == 1:
+            return _single(table, ident, "count")
+        return _stacked(table, ident)
+    if table.kind == "percents":
+        return _grouped(table, ident)
+    return Markup("")
+
+
+def _rows(table: SurveyTable, column: str) -> list[tuple[str, dict[str, float]]]:
+    rows: dict[str, dict[str, float]] = {}
+    for item, series, value in zip(table.data["item"], table.data["series"], table.data[column]):
+        rows.setdefault(item, {})[series] = value
+    return list(rows.items())
+
+
+def _label(item: str, y: float) -> tuple[str, float]:
+    lines = wrap(item, LABEL_W - 12, FONT, max_lines=3)
+    height = max(len(lines) * FONT * 1.3, 18)
+    return text_block(lines, LABEL_W - 8, y + FONT, FONT, anchor="end"), height
+
+
+def _axis(top: float, bottom: float) -> str:
+    return f'<line x1="{LABEL_W}" y1="{top:.1f}" x2="{LABEL_W}" y2="{bottom:.1f}" stroke="#333"/>'
+
+
+def _single(table: SurveyTable, ident: str, column: str) -> Markup:
+    rows = _rows(table, column)
+    series = table.series[0]
+    peak = max((v.get(series, 0) for _, v in rows), default=0) or 1
+    y, parts = 8.0, []
+    for item, values in rows:
+        value = values.get(series, 0)
+        label, height = _label(item, y)
+        bar_h = 16
+        by = y + (height - bar_h) / 2
+        w = BAR_W * value / peak
+        parts.append(label)
+        parts.append(f'<rect x="{LABEL_W}" y="{by:.1f}" width="{w:.1f}" height="{bar_h}" fill="{PALETTE[0]}"/>')
+        text = f"{_fmt(value)}{table.unit}（{share(value, table.n)}）" if table.unit == "件" else f"{_fmt(value)}{table.unit}"
+        parts.append(f'<text x="{LABEL_W + w + 6:.1f}" y="{by + 12.5:.1f}" font-size="{FONT}">{esc(text)}</text>')
+        y += height + ROW_GAP
+    body = _axis(4, y - ROW_GAP + 4) + "".join(parts)
+    desc = "、".join(f"{item} {_fmt(v.get(series, 0))}{table.unit}" for item, v in rows)
+    return svg_root(LABEL_W + BAR_W + VALUE_W + 20, y + 6, f"{table.title}（n={table.n}）", desc, ident, body, "chart")
+
+
+def _legend(ident: str, labels: tuple[str, ...], y: float) -> tuple[str, float]:
+    parts, x, row_y = [], 8.0, y
+    for i, label in enumerate(labels):
+        width = 22 + len(label) * FONT + 18
+        if x + width > LABEL_W + BAR_W + VALUE_W:
+            x, row_y = 8.0, row_y + 22
+        parts.append(f'<rect x="{x:.1f}" y="{row_y:.1f}" width="14" height="14" fill="{_fill(ident, i)}" stroke="#333" stroke-width="0.5"/>'
+                     f'<text x="{x + 20:.1f}" y="{row_y + 11.5:.1f}" font-size="{FONT}">{esc(label)}</text>')
+        x += width
+    return "".join(parts), row_y + 26
+
+
+def _stacked(table: SurveyTable, ident: str) -> Markup:
+    rows = _rows(table, "count")
+    peak = max((sum(v.values()) for _, v in rows), default=0) or 1
+    legend, y = _legend(ident, table.series, 6)
+    top, parts = y, []
+    for item, values in rows:
+        label, height = _label(item, y)
+        bar_h = 18
+        by = y + (height - bar_h) / 2
+        parts.append(label)
+        x = float(LABEL_W)
+        for i, series in enumerate(table.series):
+            value = values.get(series, 0)
+            w = BAR_W * value / peak
+            if w > 0:
+                parts.append(f'<rect x="{x:.1f}" y="{by:.1f}" width="{w:.1f}" height="{bar_h}" fill="{_fill(ident, i)}" '
+                             f'stroke="#fff" stroke-width="0.8"/>')
+                if w >= 22:
+                    parts.append(f'<text x="{x + w / 2:.1f}" y="{by + 13:.1f}" font-size="11" text-anchor="middle" '
+                                 f'class="chart__seg" paint-order="stroke" stroke="#fff" stroke-width="3">{esc(_fmt(value))}</text>')
+            x += w
+        total = sum(values.get(s, 0) for s in table.series)
+        parts.append(f'<text x="{x + 6:.1f}" y="{by + 13:.1f}" font-size="{FONT}">{esc("計" + _fmt(total))}</text>')
+        y += height + ROW_GAP
+    body = _defs(ident, len(table.series)) + legend + _axis(top - 4, y - ROW_GAP + 4) + "".join(parts)
+    desc = "。".join(item + "：" + "、".join(f"{s} {_fmt(v.get(s, 0))}" for s in table.series) for item, v in rows)
+    return svg_root(LABEL_W + BAR_W + VALUE_W + 20, y + 6, f"{table.title}（n={table.n}）", desc, ident, body, "chart")
+
+
+def _grouped(table: SurveyTable, ident: str) -> Markup:
+    rows = _rows(table, "percent")
+    legend, y = _legend(ident, table.series, 6)
+    top, parts = y, []
+    for item, values in rows:
+        label, height = _label(item, y)
+        bar_h = 11
+        needed = len(table.series) * (bar_h + 2)
+        height = max(height, needed)
+        parts.append(label)
+        for i, series in enumerate(table.series):
+            value = values.get(series, 0)
+            by = y + i * (bar_h + 2)
+            w = BAR_W * value / 100
+            parts.append(f'<rect x="{LABEL_W}" y="{by:.1f}" width="{w:.1f}" height="{bar_h}" fill="{_fill(ident, i)}"/>'
+                         f'<text x="{LABEL_W + w + 4:.1f}" y="{by + 9.5:.1f}" font-size="10">{esc(f"{value:.1f}%")}</text>')
+        y += height + ROW_GAP
+    body = _defs(ident, len(table.series)) + legend + _axis(top - 4, y - ROW_GAP + 4) + "".join(parts)
+    desc = "。".join(item + "：" + "、".join(f"{s} {v.get(s, 0):.1f}%" for s in table.series) for item, v in rows)
+    return svg_root(LABEL_W + BAR_W + VALUE_W + 20, y + 6, table.title, desc, ident, body, "chart")

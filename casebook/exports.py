@@ -1,0 +1,86 @@
+"""Downloads: regions.csv, regions.json, models.json, survey CSVs and one zip, byte-identical per build."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from dataclasses import asdict
+
+from .model import Site
+from .schema import HORIZONTAL_CODES, VERTICAL_CODES
+
+ZIP_DATE = (2018, 3, 31, 0, 0, 0)  # fixed so the archive is byte-identical on every build
+
+
+def regions_rows(site: Site) -> list[dict]:
+    rows = []
+    for r in site.regions:
+        p = r.population
+        rows.append({
+            "number": r.number, "slug": r.slug, "name": r.name, "prefecture": r.prefecture,
+            "municipalities": "、".join(r.municipalities), "organisations": "、".join(r.organisations),
+            "population_total": p.total, "aged_65_plus": p.aged_65_plus, "rate_65_printed": p.rate_65_printed,
+            "aged_75_plus": p.aged_75_plus, "rate_75_printed": p.rate_75_printed,
+            "vertical_models": " ".join(m.code for m in r.memberships(VERTICAL_CODES)),
+            "horizontal_models": " ".join(m.code for m in r.memberships(HORIZONTAL_CODES)),
+            "ict_systems": "、".join(r.ict_systems), "report_page": r.report_page,
+            "survey_respondents": r.survey.respondents,
+        })
+    return rows
+
+
+def regions_csv(site: Site) -> bytes:
+    buffer = io.StringIO()
+    rows = regions_rows(site)
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    # A BOM lets spreadsheet programs in Japan open the UTF-8 file correctly.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _dump(data) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def regions_json(site: Site) -> bytes:
+    out = []
+    for r in site.regions:
+        d = asdict(r)
+        d.pop("path", None)
+        out.append(d)
+    return _dump(out)
+
+
+def models_json(site: Site) -> bytes:
+    out = []
+    for m in site.models:
+        d = asdict(m)
+        d["regions"] = [r.slug for r in m.regions]
+        d["memberships"] = [
+            {"region": r.slug, **asdict(next(x for x in r.models if x.code == m.code))} for r in m.regions]
+        out.append(d)
+    return _dump(out)
+
+
+def survey_csv(table) -> bytes:
+    buffer = io.StringIO()
+    table.data.to_csv(buffer, index=False, lineterminator="\n")
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def data_files(site: Site, raw_survey: dict[str, bytes]) -> dict[str, bytes]:
+    """Every download, keyed by its path under data/."""
+    files = {"regions.csv": regions_csv(site), "regions.json": regions_json(site), "models.json": models_json(site)}
+    for name, content in sorted(raw_survey.items()):
+        files[f"survey/{name}"] = content
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in sorted(files.items()):
+            info = zipfile.ZipInfo(f"casebook-data/{name}", date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, content)
+    files["casebook-data.zip"] = buffer.getvalue()
+    return files

@@ -1,0 +1,167 @@
+"""Jinja environment, filters and one context builder per page type. Produces (path, HTML) pairs."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import markdown as md
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from markupsafe import Markup
+
+from .charts import render_chart, share
+from .diagrams import relations, render_diagram
+from .model import MEASURES, Region, Site, SurveyTable
+from .schema import HORIZONTAL_CODES, VERTICAL_CODES
+
+SORTED_PAGES = ("population", "aged-65", "aged-75", "rate-65", "rate-75")
+
+
+def load_strings(templates: Path) -> dict:
+    return yaml.safe_load((templates / "strings.ja.yaml").read_text(encoding="utf-8"))
+
+
+@pass_context
+def url(context, target: str = "") -> str:
+    """A link relative to the current page that also works from file://, so folders link to index.html."""
+    if context.get("absolute_links"):
+        prefix = context["base_path"]
+    else:
+        prefix = "../" * context["depth"]
+    if target == "" or target.endswith("/"):
+        target += "index.html"
+    return prefix + target
+
+
+def number(value) -> str:
+    return f"{value:,}"
+
+
+def percent(value: float) -> str:
+    return f"{value:.1f}%"
+
+
+def fmt(template: str, **values) -> str:
+    return template.format(**values)
+
+
+def markdown_to_html(text: str) -> Markup:
+    # Content pages are authored by us; raw HTML in them is escaped all the same.
+    converter = md.Markdown(extensions=["tables", "attr_list", "sane_lists"], output_format="html")
+    converter.preprocessors.deregister("html_block")
+    converter.inlinePatterns.deregister("html")
+    return Markup(converter.convert(text))
+
+
+def make_environment(templates: Path) -> Environment:
+    env = Environment(loader=FileSystemLoader(str(templates)), undefined=StrictUndefined,
+                      autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.globals["url"] = url
+    env.filters.update(number=number, percent=percent, fmt=fmt, markdown=markdown_to_html, share=share)
+    return env
+
+
+def _memberships(region: Region, codes) -> list:
+    return list(region.memberships(codes))
+
+
+def region_summary(site: Site, region: Region) -> dict:
+    """Figures and their ranks as the case page, cards and the index table show them."""
+    p = region.population
+    return {
+        "region": region,
+        "vertical": _memberships(region, VERTICAL_CODES),
+        "horizontal": _memberships(region, HORIZONTAL_CODES),
+        "figures": [
+            {"key": "total", "value": p.total, "unit": "人", "rank": site.rank(region, "total")},
+            {"key": "aged65", "value": p.aged_65_plus, "unit": "人", "rank": site.rank(region, "aged65")},
+            {"key": "rate65", "value": p.rate_65_printed, "unit": "%", "rank": site.rank(region, "rate65")},
+            {"key": "aged75", "value": p.aged_75_plus, "unit": "人", "rank": site.rank(region, "aged75")},
+            {"key": "rate75", "value": p.rate_75_printed, "unit": "%", "rank": site.rank(region, "rate75")},
+        ],
+    }
+
+
+def survey_sections(site: Site) -> list[dict]:
+    sections: dict[int, dict] = {}
+    for table in site.survey:
+        sec = sections.setdefault(table.section_number, {"number": table.section_number, "slug": f"s{table.section_number}",
+                                                         "title": table.section, "tables": []})
+        sec["tables"].append(table)
+    return [sections[k] for k in sorted(sections)]
+
+
+def table_view(table: SurveyTable) -> dict:
+    """What the survey template needs for one table: chart, figures as rows, notes."""
+    ident = f"chart-{table.id}"
+    rows = []
+    if table.kind in ("counts", "percents", "values"):
+        column = {"counts": "count", "percents": "percent", "values": "printed"}[table.kind]
+        by_item: dict[str, dict] = {}
+        for _, row in table.data.iterrows():
+            by_item.setdefault(row["item"], {})[row["series"]] = row[column]
+        rows = [{"item": item, "cells": [cells.get(s, "") for s in table.series]} for item, cells in by_item.items()]
+    else:
+        rows = [{"item": row["item"], "cells": [row[c] for c in ("n", "mean", "median", "min", "max")]}
+                for _, row in table.data.iterrows()]
+    return {"table": table, "ident": ident, "chart": render_chart(table, ident), "rows": rows}
+
+
+class PageRenderer:
+    def __init__(self, site: Site, templates: Path, base_url: str = ""):
+        self.site = site
+        self.env = make_environment(templates)
+        self.t = load_strings(templates)
+        self.base_url = base_url.rstrip("/") + "/" if base_url else ""
+        self.sections = survey_sections(site)
+
+    def _render(self, template: str, path: str, **context) -> tuple[str, str]:
+        depth = path.count("/")
+        page_path = path[: -len("index.html")] if path.endswith("index.html") else path
+        base = {"t": self.t, "site": self.site, "depth": depth, "page_path": page_path,
+                "page_url": (self.base_url or "/") + page_path, "absolute_links": False, "base_path": "/",
+                "section": context.pop("section", ""), "VERTICAL": VERTICAL_CODES, "HORIZONTAL": HORIZONTAL_CODES,
+                "sorted_pages": SORTED_PAGES, "survey_sections": self.sections,
+                "all_ict": sorted({name for r in self.site.regions for name in r.ict_systems})}
+        base.update(context)
+        return path, self.env.get_template(template).render(**base)
+
+    def pages(self) -> Iterator[tuple[str, str]]:
+        site = self.site
+        summaries = {r.slug: region_summary(site, r) for r in site.regions}
+        yield self._render("index.html", "index.html", summaries=summaries, section="home")
+        yield self._render("regions.html", "regions/index.html", summaries=summaries, order=list(site.regions),
+                           sorted_by=None, section="regions")
+        for key in SORTED_PAGES:
+            measure = MEASURES[self.t["regions"]["by"][key]["key"]]
+            order = sorted(site.regions, key=lambda r: (-measure(r), r.number))
+            yield self._render("regions.html", f"regions/by-{key}/index.html", summaries=summaries, order=order,
+                               sorted_by=key, section="regions")
+        for i, region in enumerate(site.regions):
+            yield self._render("region.html", f"regions/{region.slug}/index.html", s=summaries[region.slug],
+                               region=region, prev=site.regions[i - 1] if i > 0 else None,
+                               next=site.regions[i + 1] if i + 1 < len(site.regions) else None,
+                               diagram=render_diagram(region.diagram, f"diagram-{region.slug}", f"{region.short_name}の連携の概要図"),
+                               relations=relations(region.diagram), section="regions")
+        yield self._render("models.html", "models/index.html", section="models",
+                           diagrams={m.code: render_diagram(m.diagram, f"model-{m.slug}", f"{m.code} {m.title}のモデル図")
+                                     for m in site.models})
+        for model in site.models:
+            yield self._render("model.html", f"models/{model.slug}/index.html", model=model, section="models",
+                               diagram=render_diagram(model.diagram, f"model-{model.slug}", f"{model.code} {model.title}のモデル図"),
+                               relations=relations(model.diagram),
+                               entries=[(r, next(x for x in r.models if x.code == model.code)) for r in model.regions])
+        yield self._render("survey_index.html", "survey/index.html", section="survey")
+        for sec in self.sections:
+            yield self._render("survey_section.html", f"survey/{sec['slug']}/index.html", sec=sec, section="survey",
+                               views=[table_view(t) for t in sec["tables"]])
+        yield self._render("about.html", "about/index.html", section="about")
+        yield self._render("data.html", "data/index.html", section="data")
+        yield self._render("search.html", "search/index.html", section="search")
+        # A 404 page is served at any depth, so its links are root-absolute.
+        yield self._render("404.html", "404.html", absolute_links=True, base_path="/")
+
+    def sitemap(self, paths: list[str]) -> str:
+        return self.env.get_template("sitemap.xml").render(
+            urls=[(self.base_url or "/") + p[: -len("index.html")] for p in paths if p.endswith("index.html")])

@@ -1,0 +1,403 @@
+"""Japanese full-text search: one tokenizer, a lunr index built here, queried by lunr.js.
+
+Design
+------
+* ``normalize`` works cluster by cluster (a code point plus the combining marks after it):
+  NFKC (full-width/half-width, Kangxi radicals, ``ｶﾞ`` → ``ガ``), then ⻘⻑⺠⻭ and 〜 are
+  mapped by hand, then ASCII/Latin-1/Greek/Cyrillic capitals are lowered by a fixed table.
+  It is the same code in ``static/js/tokenize.js``; tests compare both over every indexed
+  text and over hostile strings.  Code points above U+FFFF other than math alphanumerics and
+  CJK compatibility ideographs are left as they are, so a browser with a newer Unicode table
+  cannot normalize differently from Python 3.11.
+* ``tokenize``: Japanese runs (kana, kanji) give overlapping character pairs plus the run's last
+  character alone; Latin/digit runs give every suffix (at most ``MAX_WORD`` characters long).
+  Any substring of a run is then a prefix of some term: a one-character query is the lunr
+  clause ``x*``, a longer Japanese query is all its pairs, a Latin query is ``word*``; every
+  clause is required.  Queries are never given to lunr's query parser.
+* The index is built by lunr.py (``Builder``; terms enter as opaque ids because lunr.py lowers
+  list tokens).  Shipping lunr's JSON would cost ~4x the space, so the assets carry only what
+  cannot be derived: the term list (UTF-16 order, which lunr.js's TokenSet needs), postings with
+  term frequencies, and field lengths.  ``search.js`` recomputes lunr's BM25 vectors from them
+  and creates a ``lunr.Index``; a test checks the result against lunr.py's own vectors.
+* Big sites: terms are split into shards by their first code point, so a query loads only the
+  shards of its clauses, and documents are split into blocks loaded for the results shown.
+  Small sites get one shard and one block, loaded eagerly, so counts are exact after a literal
+  check of every candidate (the pairs alone give ~98% precision).
+* Ranking: a document whose title/name/headline holds every query word comes first, then lunr's
+  score (field boosts in ``FIELD_BOOSTS``).
+
+Assets (all JavaScript files that assign to ``globalThis.CasebookSearchData``, so they load with
+``<script src>`` from file:// and under a strict CSP): ``search/index.js`` (manifest),
+``search/t{n}.js`` (term shards), ``search/d{n}.js`` (document blocks).
+
+Measured (``python bench/search_bench.py``, Node 20, 2 cores) — see the numbers at the end of
+this docstring, updated by hand from the benchmark's output.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Iterable
+
+__all__ = [
+    "FIELD_BOOSTS",
+    "KIND_LABELS",
+    "MAX_WORD",
+    "SearchDocument",
+    "build_search_assets",
+    "normalize",
+    "normalize_with_map",
+    "query_words",
+    "shard_of",
+    "tokenize",
+]
+
+#: Field boosts given to lunr; fields not named here get 1.  "title" is always indexed.
+FIELD_BOOSTS: dict[str, int] = {
+    "title": 10,
+    "name": 10,
+    "headline": 6,
+    "highlights": 3,
+    "models": 2,
+    "body": 1,
+}
+#: Fields whose match puts a document in the top tier.
+PRIMARY_FIELDS = ("title", "name", "headline")
+KIND_LABELS = {"region": "事例", "model": "モデル", "survey": "調査", "page": "解説"}
+#: Longest Latin/digit term; longer query words are matched by their first MAX_WORD characters.
+MAX_WORD = 20
+
+# Targets for splitting (raw bytes of the encoded data).
+SHARD_TARGET = 48_000
+EAGER_LIMIT = 160_000
+BLOCK_TARGET = 6_000
+
+# ---------------------------------------------------------------------------------------
+# normalize / tokenize (mirrored in static/js/tokenize.js: change both together)
+
+VARIANTS = {"⻘": "青", "⻑": "長", "⺠": "民", "⻭": "歯", "〜": "~", "ς": "σ"}
+_COMBINING = (
+    (0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF),
+    (0xFE20, 0xFE2F), (0x3099, 0x309A), (0xFF9E, 0xFF9F),
+)
+_STABLE_ASTRAL = ((0x1D400, 0x1D7FF), (0x2F800, 0x2FA1F))
+_JA = (
+    (0x3005, 0x3007), (0x303B, 0x303B), (0x3041, 0x3096), (0x3099, 0x309A), (0x309D, 0x309F),
+    (0x30A1, 0x30FA), (0x30FC, 0x30FF), (0x31F0, 0x31FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF), (0x20000, 0x3FFFF),
+)
+_WORD = ((0x30, 0x39), (0x61, 0x7A), (0xC0, 0xD6), (0xD8, 0xF6), (0xF8, 0x24F), (0x370, 0x4FF))
+_SPACE = re.compile("[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
+
+
+def _in(cp: int, ranges) -> bool:
+    for lo, hi in ranges:
+        if lo <= cp <= hi:
+            return True
+    return False
+
+
+def _lower(cp: int) -> int:
+    if 0x41 <= cp <= 0x5A or (0xC0 <= cp <= 0xDE and cp != 0xD7):
+        return cp + 0x20
+    if 0x391 <= cp <= 0x3A9 and cp != 0x3A2:
+        return cp + 0x20
+    if 0x410 <= cp <= 0x42F:
+        return cp + 0x20
+    if 0x400 <= cp <= 0x40F:
+        return cp + 0x50
+    return cp
+
+
+def _clusters(text: str) -> Iterable[tuple[int, int]]:
+    """(start, end) of each code point plus the combining marks that follow it."""
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and _in(ord(text[j]), _COMBINING):
+            j += 1
+        yield i, j
+        i = j
+
+
+def _norm_cluster(cluster: str) -> str:
+    cp = ord(cluster[0])
+    if cp <= 0xFFFF or _in(cp, _STABLE_ASTRAL):
+        cluster = unicodedata.normalize("NFKC", cluster)
+    return "".join(chr(_lower(ord(VARIANTS.get(ch, ch)))) for ch in cluster)
+
+
+def normalize(text: str) -> str:
+    """NFKC + radical variants + lower case, cluster by cluster (same as tokenize.js)."""
+    return "".join(_norm_cluster(text[a:b]) for a, b in _clusters(text))
+
+
+def normalize_with_map(text: str) -> tuple[str, list[int], list[int]]:
+    """normalize(text) and, per output character, the start/end of its source cluster."""
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for a, b in _clusters(text):
+        piece = _norm_cluster(text[a:b])
+        out.append(piece)
+        starts.extend([a] * len(piece))
+        ends.extend([b] * len(piece))
+    return "".join(out), starts, ends
+
+
+def _class(cp: int) -> str:
+    if _in(cp, _JA):
+        return "J"
+    if _in(cp, _WORD):
+        return "W"
+    return ""
+
+
+def _runs(norm: str) -> list[tuple[str, str]]:
+    runs: list[tuple[str, str]] = []
+    current, kind = [], ""
+    for ch in norm:
+        k = _class(ord(ch))
+        if k != kind and current:
+            if kind:
+                runs.append((kind, "".join(current)))
+            current = []
+        kind = k
+        current.append(ch)
+    if current and kind:
+        runs.append((kind, "".join(current)))
+    return runs
+
+
+def tokenize(text: str) -> list[str]:
+    """Index terms of *text*, in order (duplicates kept: they are term frequencies)."""
+    terms: list[str] = []
+    for kind, run in _runs(normalize(text)):
+        if kind == "J":
+            terms.extend(run[i:i + 2] for i in range(len(run) - 1))
+            terms.append(run[-1])
+        else:
+            terms.extend(run[i:i + MAX_WORD] for i in range(len(run)))
+    return terms
+
+
+def query_words(query: str) -> list[dict]:
+    """The query as search.js sees it: words, each with its lunr clauses.
+
+    A clause is (term, prefix).  ``exact`` means a document matching the clauses certainly
+    contains the word, so no literal check is needed.
+    """
+    words = []
+    for word in _SPACE.split(normalize(query)):
+        if not word:
+            continue
+        clauses: list[tuple[str, bool]] = []
+        runs = _runs(word)
+        for kind, run in runs:
+            if kind == "J" and len(run) > 1:
+                clauses.extend((run[i:i + 2], False) for i in range(len(run) - 1))
+            else:
+                clauses.append((run[:MAX_WORD], True))
+        exact = len(runs) == 1 and runs[0][1] == word and (
+            (runs[0][0] == "J" and len(word) <= 2) or (runs[0][0] == "W" and len(word) <= MAX_WORD))
+        words.append({"text": word, "clauses": list(dict.fromkeys(clauses)), "exact": exact})
+    return words
+
+
+def shard_of(term: str, shards: int) -> int:
+    """Shard of a term (or prefix): a hash of its first code point."""
+    if shards <= 1:
+        return 0
+    return ((ord(term[0]) * 2654435761) & 0xFFFFFFFF) % shards
+
+
+def utf16_key(term: str) -> bytes:
+    """Sort key giving JavaScript's string order (UTF-16 code units)."""
+    return term.encode("utf-16-be", "surrogatepass")
+
+
+# ---------------------------------------------------------------------------------------
+# documents and assets
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """One search result: a case (region), a model, a survey table or a page.
+
+    ``fields``: indexed text per field name (name, headline, highlights, body, ...);
+    ``summary``: small display data shown with the result (e.g. key figures of a region).
+    ``url`` is site-relative without a leading slash ("regions/kamaishi/").
+    """
+
+    id: str
+    url: str
+    kind: str
+    title: str
+    fields: dict[str, str] = field(default_factory=dict)
+    summary: dict[str, str] = field(default_factory=dict)
+
+
+def _b36(n: int) -> str:
+    if n < 0:
+        raise ValueError(n)
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+        if n == 0:
+            return out
+
+
+def _field_names(docs: list[SearchDocument]) -> list[str]:
+    names = {"title"}
+    for doc in docs:
+        names.update(doc.fields)
+    return sorted(names, key=lambda f: (-FIELD_BOOSTS.get(f, 1), f))
+
+
+def _doc_fields(doc: SearchDocument) -> dict[str, str]:
+    fields = {"title": doc.title}
+    for name, text in doc.fields.items():
+        if name != "title" and text:
+            fields[name] = text
+    return fields
+
+
+def build_lunr_index(docs: list[SearchDocument]):
+    """lunr.py index over *docs* (refs are positions "0", "1", …) and its term list.
+
+    Returns (builder, index, terms) where ``terms[i]`` is the real term behind lunr key
+    ``_b36(i)``.  Terms enter lunr as opaque ids because lunr.py lower-cases list tokens.
+    """
+    from lunr.builder import Builder
+
+    names = _field_names(docs)
+    term_ids: dict[str, str] = {}
+
+    def ids(text: str) -> list[str]:
+        out = []
+        for term in tokenize(text):
+            key = term_ids.get(term)
+            if key is None:
+                key = term_ids[term] = _b36(len(term_ids))
+            out.append(key)
+        return out
+
+    builder = Builder()
+    builder.pipeline.reset()
+    builder.search_pipeline.reset()
+    builder.ref("id")
+    for name in names:
+        builder.field(name, boost=FIELD_BOOSTS.get(name, 1))
+    for i, doc in enumerate(docs):
+        fields = _doc_fields(doc)
+        record = {"id": str(i)}
+        for name in names:
+            record[name] = ids(fields.get(name, ""))
+        builder.add(record)
+    index = builder.build()
+    terms = [""] * len(term_ids)
+    for term, key in term_ids.items():
+        terms[int(key, 36)] = term
+    return builder, index, terms, names
+
+
+def _js(store_key: str, payload) -> bytes:
+    body = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    body = body.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    text = ("(function(g){var d=g.CasebookSearchData=g.CasebookSearchData||{shards:{},blocks:{}};"
+            f"{store_key}={body};}})(typeof globalThis!=='undefined'?globalThis:this);\n")
+    # Lone surrogates (hostile input) become \\udXXX escapes, which JS reads back as such.
+    return text.encode("utf-8", "backslashreplace")
+
+
+def _doc_record(doc: SearchDocument) -> list:
+    return [doc.id, doc.url, doc.kind, doc.title, dict(sorted(doc.summary.items())),
+            dict(sorted(_doc_fields(doc).items()))]
+
+
+def build_search_assets(docs: list[SearchDocument]) -> dict[str, bytes]:
+    """Relative path → bytes of every search asset; identical bytes for identical input."""
+    docs = sorted(docs, key=lambda d: d.id)
+    seen = set()
+    for doc in docs:
+        if doc.id in seen:
+            raise ValueError(f"search: duplicate document id {doc.id!r}")
+        seen.add(doc.id)
+
+    builder, _index, terms, names = build_lunr_index(docs)
+    nfields = len(names)
+    field_pos = {name: i for i, name in enumerate(names)}
+
+    # postings[term] = [(fieldref number, tf)], fieldref number = doc * nfields + field
+    postings: dict[str, list[tuple[int, int]]] = {}
+    lengths = [0] * (len(docs) * nfields)
+    for ref, freqs in builder.field_term_frequencies.items():
+        fname, doc_ref = ref.rsplit("/", 1)
+        fr = int(doc_ref) * nfields + field_pos[fname]
+        lengths[fr] = builder.field_lengths[ref]
+        for key, tf in freqs.items():
+            postings.setdefault(terms[int(key, 36)], []).append((fr, tf))
+
+    def encode(entries: list[tuple[int, int]]) -> str:
+        out, prev = [], 0
+        for fr, tf in sorted(entries):
+            out.append(_b36(fr - prev) + ("" if tf == 1 else "." + _b36(tf)))
+            prev = fr
+        return ",".join(out)
+
+    encoded = {term: encode(entries) for term, entries in postings.items()}
+    raw_size = sum(len(t.encode()) + len(p) + 2 for t, p in encoded.items())
+    nshards = max(1, math.ceil(raw_size / SHARD_TARGET))
+
+    shards: list[list[str]] = [[] for _ in range(nshards)]
+    for term in sorted(encoded, key=utf16_key):
+        shards[shard_of(term, nshards)].append(term)
+
+    records = [_doc_record(doc) for doc in docs]
+    sizes = [len(json.dumps(r, ensure_ascii=False).encode("utf-8", "backslashreplace")) for r in records]
+    eager = sum(sizes) <= EAGER_LIMIT
+    blocks: list[int] = [0]  # start position of each block
+    if not eager:
+        acc = 0
+        for i, size in enumerate(sizes):
+            if acc and acc + size > BLOCK_TARGET:
+                blocks.append(i)
+                acc = 0
+            acc += size
+
+    assets: dict[str, bytes] = {}
+    shard_files, block_files = [], []
+    for s, members in enumerate(shards):
+        name = f"t{s}.js"
+        shard_files.append(name)
+        assets["search/" + name] = _js(f"d.shards[{s}]", {
+            "t": " ".join(members),
+            "p": " ".join(encoded[t] for t in members),
+        })
+    for b, start in enumerate(blocks):
+        end = blocks[b + 1] if b + 1 < len(blocks) else len(docs)
+        name = f"d{b}.js"
+        block_files.append(name)
+        assets["search/" + name] = _js(f"d.blocks[{b}]", records[start:end])
+
+    manifest = {
+        "v": 1,
+        "n": len(docs),
+        "fields": names,
+        "boosts": [FIELD_BOOSTS.get(f, 1) for f in names],
+        "primary": [f for f in names if f in PRIMARY_FIELDS],
+        "lens": ",".join(_b36(x) for x in lengths),
+        "shards": shard_files,
+        "blocks": block_files,
+        "blockStarts": blocks,
+        "eager": eager,
+        "maxWord": MAX_WORD,
+        "kinds": KIND_LABELS,
+    }
+    assets["search/index.js"] = _js("d.manifest", manifest)
+    return dict(sorted(assets.items()))
