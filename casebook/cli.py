@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .errors import DataInvalid
 from .validate import load_site
+from .write import DuplicateOutput
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,6 +55,9 @@ def main(argv: list[str] | None = None) -> int:
         return serve(root, out, args.port, base_url=args.base_url)
     except DataInvalid as exc:
         report_errors(exc)
+        return 1
+    except DuplicateOutput as exc:
+        print(f"error: {exc}; nothing was written.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -59,8 +59,12 @@ def layout(diagram: Diagram) -> dict[str, tuple[float, float, float, float, list
     if centred:
         lines, w, h = boxes[hub]
         out[hub] = (cx, cy, w, h, lines)
+    if n == 2 and not centred:
+        # Two parties read best side by side, as the report draws them.
+        ry = 0
+        cy = tallest / 2 + 20
     for k, actor_id in enumerate(ring):
-        angle = -math.pi / 2 + 2 * math.pi * k / n
+        angle = (math.pi if n == 2 else -math.pi / 2) + 2 * math.pi * k / n
         lines, w, h = boxes[actor_id]
         out[actor_id] = (cx + rx * math.cos(angle) if n > 1 else cx, cy + ry * math.sin(angle) if n > 1 else cy, w, h, lines)
     return out
@@ -70,18 +74,30 @@ def render_diagram(diagram: Diagram, ident: str, title: str) -> Markup:
     if diagram.is_empty:
         return Markup("")
     boxes = layout(diagram)
-    width = max(x + w / 2 for x, _, w, _, _ in boxes.values()) + 20
+    loops = any(link.source == link.target for link in diagram.links)
+    width = max(x + w / 2 for x, _, w, _, _ in boxes.values()) + (60 if loops else 20)
     height = max(y + h / 2 for _, y, _, h, _ in boxes.values()) + 20
+    if loops:
+        # Leave room above the boxes for the loop and its marker.
+        boxes = {k: (x, y + 40, w, h, lines) for k, (x, y, w, h, lines) in boxes.items()}
+        height += 40
     parts = ['<g class="diagram__links">']
     labelled = 0
     for link in diagram.links:
         x1, y1, w1, h1, _ = boxes[link.source]
         x2, y2, w2, h2, _ = boxes[link.target]
-        sx, sy = _edge_point(x1, y1, w1, h1, x2, y2)
-        tx, ty = _edge_point(x2, y2, w2, h2, x1, y1)
-        parts.append(f'<line x1="{sx:.1f}" y1="{sy:.1f}" x2="{tx:.1f}" y2="{ty:.1f}" stroke="#444" stroke-width="1.5"/>')
-        if link.label:
+        if link.source == link.target:
+            # A relation among several parties of one kind (主・副 between clinics) loops back to its box.
+            top, right = y1 - h1 / 2, x1 + w1 / 2
+            parts.append(f'<path d="M{right - 10:.1f},{top:.1f} C{right + 30:.1f},{top - 40:.1f} {right + 40:.1f},{top + 10:.1f} '
+                         f'{right:.1f},{top + 12:.1f}" fill="none" stroke="#444" stroke-width="1.5"/>')
+            mx, my = right + 22, top - 14
+        else:
+            sx, sy = _edge_point(x1, y1, w1, h1, x2, y2)
+            tx, ty = _edge_point(x2, y2, w2, h2, x1, y1)
+            parts.append(f'<line x1="{sx:.1f}" y1="{sy:.1f}" x2="{tx:.1f}" y2="{ty:.1f}" stroke="#444" stroke-width="1.5"/>')
             mx, my = (sx + tx) / 2, (sy + ty) / 2
+        if link.label:
             parts.append(f'<circle cx="{mx:.1f}" cy="{my:.1f}" r="10" fill="#fff" stroke="#444"/>'
                          f'<text x="{mx:.1f}" y="{my + 4.5:.1f}" font-size="12" text-anchor="middle">'
                          f'{esc(link_marker(labelled))}</text>')

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import Iterator
 
 import markdown as md
@@ -160,7 +161,7 @@ class PageRenderer:
         yield self._render("data.html", "data/index.html", section="data")
         yield self._render("search.html", "search/index.html", section="search")
         # A 404 page is served at any depth, so its links are root-absolute.
-        yield self._render("404.html", "404.html", absolute_links=True, base_path="/")
+        yield self._render("404.html", "404.html", absolute_links=True, base_path=urlsplit(self.base_url).path or "/")
 
     def sitemap(self, paths: list[str]) -> str:
         return self.env.get_template("sitemap.xml").render(

@@ -214,6 +214,16 @@ def shard_of(term: str, shards: int) -> int:
     return ((ord(term[0]) * 2654435761) & 0xFFFFFFFF) % shards
 
 
+def term_hash(terms: list[str]) -> int:
+    """FNV-1a (32 bit) over the UTF-16 code units of the terms joined by spaces."""
+    h = 0x811C9DC5
+    data = " ".join(terms).encode("utf-16-le", "surrogatepass")
+    for i in range(0, len(data), 2):
+        h ^= data[i] | (data[i + 1] << 8)
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
 def utf16_key(term: str) -> bytes:
     """Sort key giving JavaScript's string order (UTF-16 code units)."""
     return term.encode("utf-16-be", "surrogatepass")
@@ -260,9 +270,10 @@ def _field_names(docs: list[SearchDocument]) -> list[str]:
 
 
 def _doc_fields(doc: SearchDocument) -> dict[str, str]:
+    """Indexed text per field: the title, then every non-empty field that is not the title."""
     fields = {"title": doc.title}
     for name, text in doc.fields.items():
-        if name != "title" and text:
+        if name != "title" and text and text != doc.title:
             fields[name] = text
     return fields
 
@@ -309,7 +320,7 @@ def build_lunr_index(docs: list[SearchDocument]):
 def _js(store_key: str, payload) -> bytes:
     body = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     body = body.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    text = ("(function(g){var d=g.CasebookSearchData=g.CasebookSearchData||{shards:{},blocks:{}};"
+    text = ("(function(g){var d=g.CasebookSearchData=g.CasebookSearchData||{shards:{},blocks:{},terms:{}};"
             f"{store_key}={body};}})(typeof globalThis!=='undefined'?globalThis:this);\n")
     # Lone surrogates (hostile input) become \\udXXX escapes, which JS reads back as such.
     return text.encode("utf-8", "backslashreplace")
@@ -351,16 +362,16 @@ def build_search_assets(docs: list[SearchDocument]) -> dict[str, bytes]:
         return ",".join(out)
 
     encoded = {term: encode(entries) for term, entries in postings.items()}
-    raw_size = sum(len(t.encode()) + len(p) + 2 for t, p in encoded.items())
-    nshards = max(1, math.ceil(raw_size / SHARD_TARGET))
+    records = [_doc_record(doc) for doc in docs]
+    sizes = [len(json.dumps(r, ensure_ascii=False).encode("utf-8", "backslashreplace")) for r in records]
+    eager = sum(sizes) <= EAGER_LIMIT
+    raw_size = sum(len(t.encode("utf-8", "surrogatepass")) + len(p) + 2 for t, p in encoded.items())
+    nshards = 1 if eager else max(1, math.ceil(raw_size / SHARD_TARGET))
 
     shards: list[list[str]] = [[] for _ in range(nshards)]
     for term in sorted(encoded, key=utf16_key):
         shards[shard_of(term, nshards)].append(term)
 
-    records = [_doc_record(doc) for doc in docs]
-    sizes = [len(json.dumps(r, ensure_ascii=False).encode("utf-8", "backslashreplace")) for r in records]
-    eager = sum(sizes) <= EAGER_LIMIT
     blocks: list[int] = [0]  # start position of each block
     if not eager:
         acc = 0
@@ -372,13 +383,21 @@ def build_search_assets(docs: list[SearchDocument]) -> dict[str, bytes]:
 
     assets: dict[str, bytes] = {}
     shard_files, block_files = [], []
+    term_files = []
     for s, members in enumerate(shards):
         name = f"t{s}.js"
         shard_files.append(name)
-        assets["search/" + name] = _js(f"d.shards[{s}]", {
-            "t": " ".join(members),
-            "p": " ".join(encoded[t] for t in members),
-        })
+        terms_text = " ".join(members)
+        payload = {"p": " ".join(encoded[t] for t in members)}
+        if eager:
+            # The browser has every text anyway: it re-derives the term list with the same
+            # tokenizer and checks it against count and hash; the list itself is a fallback.
+            payload.update(c=len(members), h=term_hash(members))
+            term_files.append(f"t{s}.terms.js")
+            assets["search/" + term_files[-1]] = _js(f"d.terms[{s}]", terms_text)
+        else:
+            payload["t"] = terms_text
+        assets["search/" + name] = _js(f"d.shards[{s}]", payload)
     for b, start in enumerate(blocks):
         end = blocks[b + 1] if b + 1 < len(blocks) else len(docs)
         name = f"d{b}.js"
@@ -393,6 +412,7 @@ def build_search_assets(docs: list[SearchDocument]) -> dict[str, bytes]:
         "primary": [f for f in names if f in PRIMARY_FIELDS],
         "lens": ",".join(_b36(x) for x in lengths),
         "shards": shard_files,
+        "termFiles": term_files,
         "blocks": block_files,
         "blockStarts": blocks,
         "eager": eager,

@@ -27,6 +27,8 @@ ARTIFACT_CHARS = re.compile("[\u2e80-\u2fdf\uff61-\uff9f]")
 
 def clean_text(text: str) -> str:
     """Return *text* with the PDF artifacts replaced; everything else unchanged."""
+    # The flattening also left no-break spaces where it split words ("24時間365\u00a0日").
+    text = text.replace("\u00a0", " ")
     text = _KANGXI.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     text = "".join(RADICAL_SUPPLEMENT.get(ch, ch) for ch in text)
     text = _HALFWIDTH_KANA.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)

@@ -149,8 +149,13 @@
   }
 
   function tokenize(text) {
+    return tokenizeNormalized(normalize(text));
+  }
+
+  // tokenize() for text already passed through normalize().
+  function tokenizeNormalized(norm) {
     var terms = [];
-    var rs = runs(normalize(text));
+    var rs = runs(norm);
     for (var r = 0; r < rs.length; r++) {
       var c = rs[r].chars;
       if (rs[r].kind === 'J') {
@@ -202,6 +207,7 @@
     normalize: normalize,
     normalizeWithMap: normalizeWithMap,
     tokenize: tokenize,
+    tokenizeNormalized: tokenizeNormalized,
     queryWords: queryWords,
     shardOf: shardOf
   };

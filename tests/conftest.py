@@ -1,0 +1,43 @@
+"""Shared fixtures: the real data, a built copy of the real site, and throwaway project trees."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from casebook.build import build_site
+from casebook.validate import load_site
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE_DIRS = ("regions", "content", "survey", "templates", "static")
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def real_site():
+    return load_site(ROOT)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The real site, built once per test session."""
+    out = tmp_path_factory.mktemp("site") / "_site"
+    build_site(ROOT, out, log=lambda _: None)
+    return out
+
+
+def copy_project(target: Path, dirs=SOURCE_DIRS) -> Path:
+    for name in dirs:
+        shutil.copytree(ROOT / name, target / name)
+    return target
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A writable copy of the real project's sources, for tests that break one thing."""
+    return copy_project(tmp_path / "project")
