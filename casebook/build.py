@@ -7,7 +7,7 @@ from typing import Callable
 
 from . import exports
 from .render import PageRenderer
-from .validate import load_site
+from .validate import EXPECTED_REGIONS, load_site
 from .write import SiteOutput, write_site
 
 
@@ -20,9 +20,9 @@ def _search_assets(site) -> dict[str, bytes]:
     return build_search_assets(site_documents(site))
 
 
-def render_site(root: Path, base_url: str = "") -> tuple[object, SiteOutput]:
+def render_site(root: Path, base_url: str = "", expected_regions: int | None = EXPECTED_REGIONS) -> tuple[object, SiteOutput]:
     """Everything a build writes, in memory. Raises DataInvalid before anything is written."""
-    site = load_site(root)
+    site = load_site(root, expected_regions)
     output = SiteOutput()
     renderer = PageRenderer(site, root / "templates", base_url)
     paths = []
@@ -41,9 +41,10 @@ def render_site(root: Path, base_url: str = "") -> tuple[object, SiteOutput]:
     return site, output
 
 
-def build_site(root: Path, out: Path, base_url: str = "", log: Callable[[str], None] = print):
+def build_site(root: Path, out: Path, base_url: str = "", log: Callable[[str], None] = print,
+               expected_regions: int | None = EXPECTED_REGIONS):
     started = time.perf_counter()
-    site, output = render_site(root, base_url)
+    site, output = render_site(root, base_url, expected_regions)
     write_site(output, out)
     elapsed = time.perf_counter() - started
     log(f"built {len(output.files)} files ({output.total_bytes() / 1024:.0f} KiB) for {len(site.regions)} regions, "

@@ -69,6 +69,12 @@ def parse_yaml(text: str, path: Path, report: ErrorReport, line_offset: int = 0)
     except yaml.YAMLError as exc:  # pragma: no cover - non-marked YAML errors are rare
         report.add(path, None, "", f"YAML error: {exc}")
         return None
+    except RecursionError:  # an anchor used inside itself: &a [*a]
+        report.add(path, None, "", "YAML error: expected plain values, found an alias that refers to itself")
+        return None
+    except ValueError as exc:  # e.g. an integer longer than Python converts (4300 digits)
+        report.add(path, None, "", f"YAML error: {exc}")
+        return None
     finally:
         loader.dispose()
     if line_offset:
@@ -88,7 +94,7 @@ def _shift(node: Node, offset: int) -> None:
 
 def read_text(path: Path, report: ErrorReport) -> str | None:
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")  # -sig: a leading byte-order mark is not content
     except UnicodeDecodeError as exc:
         report.add(path, None, "", f"expected UTF-8 text, found an undecodable byte at offset {exc.start}")
     except OSError as exc:
@@ -141,7 +147,7 @@ class CsvSource:
 def read_csv(path: Path, report: ErrorReport) -> CsvSource | None:
     """Read a CSV keeping every cell as text, so printed precision (19.0) survives."""
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except FileNotFoundError:
         report.add(path, None, "", "file not found")
         return None

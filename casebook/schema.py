@@ -5,6 +5,7 @@ keys), the JSON Schema written for editors, and the README's field reference.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
@@ -88,7 +89,8 @@ class Num(Type):
 
     def check(self, node, where, path, report):
         value = node.value
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        # .nan, .inf and integers too large for a float are not figures the report prints.
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not _finite(value):
             report.add(path, node.line, where, f"expected {self.expected}, got {quote(value)}")
             return None
         return float(value)
@@ -188,6 +190,13 @@ class Obj(Type):
             name = _join(prefix, f.name)
             yield name, f
             yield from f.type.fields(name)
+
+
+def _finite(value: int | float) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def _join(prefix: str, name: str) -> str:

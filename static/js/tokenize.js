@@ -22,7 +22,7 @@
   'use strict';
 
   var MAX_WORD = 20;
-  var VARIANTS = { '\u2ee7': '\u9752', '\u2ed1': '\u9577', '\u2ea0': '\u6c11', '\u2eed': '\u6b6f',
+  var VARIANTS = { '\u2ed8': '\u9752', '\u2ed1': '\u9577', '\u2ea0': '\u6c11', '\u2eed': '\u6b6f',
                    '\u301c': '~', '\u03c2': '\u03c3' };
   var COMBINING = [[0x0300, 0x036F], [0x1AB0, 0x1AFF], [0x1DC0, 0x1DFF], [0x20D0, 0x20FF],
                    [0xFE20, 0xFE2F], [0x3099, 0x309A], [0xFF9E, 0xFF9F]];

@@ -1,0 +1,365 @@
+"""Search (issue 4): one tokenizer in Python and JS, a lunr.py index that lunr.js queries.
+
+Expected results are always computed here by a plain substring scan of the documents under
+test, never listed by hand.  Node runs the shipped JavaScript (tests/js/*.js).
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import re
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+import yaml
+
+from casebook import search
+from casebook.search import (
+    SearchDocument, build_lunr_index, build_search_assets, normalize, query_words, tokenize,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+JS = ROOT / "tests" / "js"
+NODE = shutil.which("node") or "/usr/bin/node"
+
+pytestmark = pytest.mark.skipif(not Path(NODE).exists(), reason="node is needed for the JS side")
+
+HOSTILE = [
+    "", " ", "\u3000", "a", "医", "😀", "👨‍👩‍👧‍👦", "🇯🇵", "𠮷野家の𠮷", "\U0002a6a5\U0002a6a6", "\U000e0001x",
+    "\x00\x01\x1f\x7f\x85\u200b\u200d\ufeff", "a\u0000b", "line\nbreak\r\ntab\t", "\ud800", "x\udc00y",
+    "ｶﾞｲﾄﾞ ﾊﾟﾝ ｶﾅﾐｯｸ", "か\u3099", "゛゜ゝゞヽヾ", "⽀⽤⾏ ⻘⻑⺠⻭", "㈱㍻①Ⅻ№℡", "ﬁﬂ ＩＣＴ ｉｃｔ Ict",
+    "İstanbul ΣΊΣΥΦΟΣ ς Straße ǅ", "Ω Å K", "𝐀𝐁𝐂 𝟏𝟐", "\U0001e030\U0001e031", "\U0001ccd6",
+    "e\u0301 é", "〜～~", "ｰー－―‐", "24時間365日", "OKはまゆりネット", "ＯＫはまゆり",
+    "a" * 50, "医" * 40, "<script>alert(1)</script>", '"\\\'', "\u2028\u2029", "*~^:+-",
+    "abc\U0010ffff", "\uffff\ufffe", "ヿゟ", "\u3099", "ｶ\uff9e", "\uff9e",
+]
+
+
+def _node(script: str, *args: str, payload) -> object:
+    proc = subprocess.run(
+        [NODE, str(JS / script), *args], input=json.dumps(payload), capture_output=True,
+        text=True, timeout=120, encoding="utf-8", errors="surrogatepass",
+    )
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+# ---------------------------------------------------------------------------------------
+# documents
+
+
+def _flatten(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _flatten(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _flatten(v)]
+    return [str(value)] if isinstance(value, (int, float)) else []
+
+
+def _raw_documents() -> list[SearchDocument]:
+    """Texts read straight out of the data files (used when no loader is available)."""
+    docs = []
+    for path in sorted((ROOT / "regions").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        slug = data.get("slug", path.stem)
+        docs.append(SearchDocument(
+            id=f"region:{slug}", url=f"regions/{slug}/", kind="region", title=str(data.get("name", slug)),
+            fields={"name": str(data.get("name", "")), "headline": str(data.get("headline") or ""),
+                    "highlights": "\n".join(_flatten(data.get("highlights") or [])),
+                    "body": "\n".join(_flatten({k: v for k, v in data.items()
+                                                  if k not in ("name", "headline", "highlights")}))},
+            summary={"人口": str((data.get("population") or {}).get("total", ""))}))
+    for path in sorted((ROOT / "content").glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        title = re.search(r"^title:\s*(.+)$", text, re.M)
+        docs.append(SearchDocument(id=f"page:{path.stem}", url=f"{path.stem}/", kind="page",
+                                   title=title.group(1) if title else path.stem, fields={"body": text}))
+    tables = ROOT / "survey" / "tables.yaml"
+    if tables.exists():
+        docs.append(SearchDocument(id="survey:all", url="survey/", kind="survey", title="調査",
+                                   fields={"body": "\n".join(_flatten(yaml.safe_load(tables.read_text("utf-8"))))}))
+    return docs
+
+
+def real_documents() -> list[SearchDocument]:
+    try:
+        from casebook.search_docs import site_documents
+        from casebook.validate import load_site
+    except ImportError:
+        return _raw_documents()
+    return list(site_documents(load_site(ROOT)))
+
+
+def hostile_documents() -> list[SearchDocument]:
+    docs = []
+    for i, text in enumerate(HOSTILE):
+        docs.append(SearchDocument(id=f"h{i:02d}", url=f"h/{i}/", kind="page", title=f"hostile {i} {text[:5]}",
+                                   fields={"body": text, "headline": text[::-1]}))
+    rng = random.Random(4)
+    pools = ["在宅医療連携拠点主治医副主治医制後方支援病院", "カナミックネットワーク", "かなみっく",
+             "ICTictＩＣＴ24時間", "、。「」・（）", "𠮷😀\u0301"]
+    for i in range(40):
+        text = "".join(rng.choice(rng.choice(pools)) for _ in range(rng.randint(0, 60)))
+        docs.append(SearchDocument(id=f"r{i:02d}", url=f"r/{i}/", kind=rng.choice(["region", "model"]),
+                                   title=text[:8] or "空", fields={"body": text}, summary={"n": str(i)}))
+    return docs
+
+
+@pytest.fixture(scope="module")
+def real_docs():
+    docs = real_documents()
+    assert docs, "no documents found"
+    return docs
+
+
+def _write(assets: dict[str, bytes], out: Path) -> Path:
+    for name, data in assets.items():
+        path = out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return out / "search"
+
+
+def _expected(docs: list[SearchDocument], query: str) -> set[str]:
+    words = [w["text"] for w in query_words(query)]
+    if not words:
+        return set()
+    hits = set()
+    for doc in docs:
+        texts = [normalize(t) for t in search._doc_fields(doc).values()]
+        if all(any(w in t for t in texts) for w in words):
+            hits.add(doc.id)
+    return hits
+
+
+def _queries(docs: list[SearchDocument], n: int, seed: int) -> list[str]:
+    fixed = ["主治医", "カナミック", "後方支援", "ＩＣＴ", "ict", "ｉＣｔ", "医", "病", "在宅医療", "ICT 連携",
+             "OKはまゆり", "ＯＫはまゆり", "24時間", "ｶﾅﾐｯｸ", "訪問看護ステーション", "。", "（", "⻑", "長",
+             "ネット", "支援 病院", "ない語句ではない", "x", "𠮷", "😀", "主治医 カナミック", "ct", "4時"]
+    rng = random.Random(seed)
+    texts = [t for d in docs for t in search._doc_fields(d).values() if t.strip()]
+    out = list(fixed)
+    for _ in range(n):
+        text = rng.choice(texts)
+        size = rng.choice([1, 1, 2, 2, 3, 4, 5, 8])
+        start = rng.randrange(max(1, len(text) - size + 1))
+        q = text[start:start + size]
+        if rng.random() < 0.2:  # a second word from elsewhere
+            other = rng.choice(texts)
+            k = rng.randrange(max(1, len(other) - 2))
+            q += " " + other[k:k + 3]
+        out.append(q)
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# tokenizer
+
+
+def test_normalize_unifies_variants():
+    assert normalize("ＩＣＴ") == normalize("ict") == normalize("Ict") == "ict"
+    assert normalize("ｶﾅﾐｯｸ") == "カナミック"
+    assert normalize("ｶﾞｲﾄﾞ") == "ガイド"
+    assert normalize("⻑寿 ⻘年 市⺠ ⻭科") == "長寿 青年 市民 歯科"
+    assert normalize("⽀援") == "支援"  # Kangxi radical
+    assert normalize("か\u3099") == "が"
+
+
+def test_tokens():
+    assert tokenize("主治医") == ["主治", "治医", "医"]
+    assert tokenize("医") == ["医"]
+    assert tokenize("ICT化") == ["ict", "ct", "t", "化"]
+    assert tokenize("。、😀") == []
+    assert query_words("主治医 ＩＣＴ")[1] == {"text": "ict", "clauses": [("ict", True)], "exact": True}
+
+
+def test_js_fast_path_is_nfkc_stable():
+    ranges = [(0x20, 0x7E), (0x3041, 0x3096), (0x30A1, 0x30FA), (0x30FC, 0x30FC), (0x3400, 0x4DBF),
+              (0x4E00, 0x9FFF), (0x3001, 0x3011)]
+    for lo, hi in ranges:
+        for cp in range(lo, hi + 1):
+            ch = chr(cp)
+            if cp == 0x3004:  # not in the JS fast path
+                continue
+            assert unicodedata.normalize("NFKC", ch) == ch, hex(cp)
+
+
+def _hostile_texts() -> list[str]:
+    rng = random.Random(7)
+    texts = list(HOSTILE)
+    ranges = [(0x0, 0x7F), (0x80, 0x4FF), (0x2000, 0x2FFF), (0x2E80, 0x2FDF), (0x3000, 0x30FF),
+              (0x3200, 0x33FF), (0x4E00, 0x9FFF), (0xF900, 0xFFFF), (0x10000, 0x10FFFF), (0x1D400, 0x1D7FF),
+              (0x1F300, 0x1FAFF), (0x20000, 0x2FA1F)]
+    for _ in range(400):
+        lo, hi = rng.choice(ranges)
+        texts.append("".join(chr(rng.randint(lo, hi)) for _ in range(rng.randint(1, 12))))
+    # Lone surrogates, never two in a row (a Python pair of surrogates is no JS string).
+    texts += ["a\udfffb", "\udbff医", "医\ud800"]
+    return texts
+
+
+def test_python_and_js_tokenizers_agree(real_docs):
+    texts = [t for d in real_docs for t in search._doc_fields(d).values()] + _hostile_texts()
+    texts += [d.title for d in hostile_documents()] + [t for d in hostile_documents() for t in d.fields.values()]
+    got = _node("tokenize_cli.js", payload=texts)
+    assert len(got) == len(texts)
+    for text, (norm, tokens, words) in zip(texts, got):
+        assert norm == normalize(text), repr(text)
+        assert tokens == tokenize(text), repr(text)
+        expected = [{"text": w["text"], "exact": w["exact"],
+                     "clauses": [{"term": t, "prefix": p} for t, p in w["clauses"]]} for w in query_words(text)]
+        assert words == expected, repr(text)
+
+
+# ---------------------------------------------------------------------------------------
+# index
+
+
+def test_assets_are_byte_identical(real_docs):
+    a = build_search_assets(real_docs)
+    b = build_search_assets(list(reversed(real_docs)))
+    assert a == b
+    assert list(a) == sorted(a)
+    assert "search/index.js" in a
+    for name, data in a.items():
+        assert name.startswith("search/") and name.endswith(".js")
+        assert b"eval(" not in data and b"\xe2\x80\xa8" not in data
+
+
+def test_duplicate_ids_are_refused():
+    doc = SearchDocument(id="x", url="x/", kind="page", title="x")
+    with pytest.raises(ValueError, match="duplicate"):
+        build_search_assets([doc, doc])
+
+
+@pytest.mark.parametrize("lazy", [False, True])
+def test_js_index_equals_lunr_py(tmp_path, monkeypatch, lazy):
+    docs = real_documents()[:8] + hostile_documents()
+    if lazy:
+        monkeypatch.setattr(search, "EAGER_LIMIT", 0)
+        monkeypatch.setattr(search, "SHARD_TARGET", 3000)
+    assets = build_search_assets(docs)
+    got = _node("search_cli.js", str(_write(assets, tmp_path)), "vectors", payload={})
+    if lazy:
+        assert len(got) > 1, "expected several shards"
+    builder, index, terms, names = build_lunr_index(sorted(docs, key=lambda d: d.id))
+    expected = {}
+    for ref, vector in index.field_vectors.items():
+        el = vector.elements
+        by_index = {builder.inverted_index[k]["_index"]: terms[int(k, 36)] for k in builder.inverted_index}
+        named = {by_index[el[i]]: el[i + 1] for i in range(0, len(el), 2)}
+        if named:
+            expected[ref] = named
+    merged: dict[str, dict[str, float]] = {}
+    for vecs in got.values():
+        for ref, named in vecs.items():
+            merged.setdefault(ref, {}).update(named)
+    assert merged.keys() == expected.keys()
+    for ref in expected:
+        assert merged[ref].keys() == expected[ref].keys(), ref
+        for term, score in expected[ref].items():
+            assert merged[ref][term] == pytest.approx(score, abs=0.0011), (ref, term)
+
+
+# ---------------------------------------------------------------------------------------
+# search
+
+
+def _check_queries(docs, queries, search_dir, limit=10**9):
+    got = _node("search_cli.js", str(search_dir), "query", payload={"queries": queries, "limit": limit})
+    for q, res in zip(queries, got):
+        expected = _expected(docs, q)
+        ids = [r["id"] for r in res["results"]]
+        if res["unsupported"]:
+            assert ids == [], q
+            continue
+        assert len(ids) == len(set(ids)), q
+        assert set(ids) == expected, f"query {q!r}: missing {expected - set(ids)}, extra {set(ids) - expected}"
+        assert res["total"] == len(expected) and res["exact"], q
+    return got
+
+
+def test_real_site_queries_match_substring_scan(tmp_path, real_docs):
+    assets = build_search_assets(real_docs)
+    got = _check_queries(real_docs, _queries(real_docs, 150, seed=1), _write(assets, tmp_path))
+    hit = {r["query"]: r for r in got}
+    for q in ("主治医", "カナミック", "ＩＣＴ"):
+        if _expected(real_docs, q):
+            assert hit[q]["results"][0]["snippet"]["ranges"], q
+
+
+def test_hostile_documents_queries(tmp_path):
+    docs = hostile_documents()
+    queries = _queries(docs, 150, seed=2) + [t for t in HOSTILE if t.strip()][:30]
+    _check_queries(docs, queries, _write(build_search_assets(docs), tmp_path))
+
+
+def test_sharded_lazy_site_keeps_recall(tmp_path, monkeypatch, real_docs):
+    monkeypatch.setattr(search, "EAGER_LIMIT", 0)
+    monkeypatch.setattr(search, "SHARD_TARGET", 8000)
+    monkeypatch.setattr(search, "BLOCK_TARGET", 3000)
+    docs = real_docs + hostile_documents()
+    assets = build_search_assets(docs)
+    assert sum(n.startswith("search/t") for n in assets) > 2
+    assert sum(n.startswith("search/d") for n in assets) > 2
+    queries = [q for q in _queries(docs, 80, seed=3) if query_words(q) and any(w["clauses"] for w in query_words(q))]
+    search_dir = _write(assets, tmp_path)
+    _check_queries(docs, queries, search_dir)
+    # With a small page the lazy engine loads only what the first results need.
+    got = _node("search_cli.js", str(search_dir), "query", payload={"queries": ["医"], "limit": 2})
+    assert len(got[0]["results"]) == min(2, len(_expected(docs, "医")))
+    assert got[0]["total"] == len(_expected(docs, "医")) and got[0]["exact"]
+    blocks = [f for f in got[0]["loaded"] if f.startswith("d")]
+    assert len(blocks) <= 2
+
+
+def test_name_or_headline_ranks_first(tmp_path):
+    filler = "地域の在宅医療について述べる。" * 30
+    docs = [
+        SearchDocument(id="a", url="a/", kind="region", title="甲市", fields={"body": filler + "後方支援" * 6}),
+        SearchDocument(id="b", url="b/", kind="region", title="乙市",
+                       fields={"headline": "後方支援病院による連携", "body": filler}),
+        SearchDocument(id="c", url="c/", kind="region", title="後方支援の丙市", fields={"body": filler}),
+        SearchDocument(id="d", url="d/", kind="region", title="丁市", fields={"body": filler}),
+    ]
+    got = _node("search_cli.js", str(_write(build_search_assets(docs), tmp_path)), "query",
+                payload={"queries": ["後方支援"]})
+    ids = [r["id"] for r in got[0]["results"]]
+    assert set(ids) == {"a", "b", "c"}
+    assert ids[-1] == "a"
+
+
+def test_snippet_maps_back_to_original_text(tmp_path):
+    docs = [SearchDocument(id="x", url="x/", kind="page", title="題",
+                           fields={"body": "前置き。ｶﾞｲﾄﾞと𠮷野家とＩＣＴ化の話。" + "後書き" * 40})]
+    got = _node("search_cli.js", str(_write(build_search_assets(docs), tmp_path)), "query",
+                payload={"queries": ["ガイド", "ict化", "𠮷野"]})
+    for res, original in zip(got, ["ｶﾞｲﾄﾞ", "ＩＣＴ化", "𠮷野"]):
+        sn = res["results"][0]["snippet"]
+        units = sn["text"].encode("utf-16-le")  # ranges count UTF-16 code units, as JS does
+        assert [units[2 * a:2 * b].decode("utf-16-le") for a, b in sn["ranges"]] == [original]
+        assert sn["after"] and not sn["before"]
+
+
+def test_shipped_files():
+    lunr_js = (ROOT / "static/vendor/lunr/lunr.min.js").read_text(encoding="utf-8")
+    assert "2.3.9" in lunr_js[:300]
+    assert "Oliver Nightingale" in (ROOT / "static/vendor/lunr/LICENSE").read_text(encoding="utf-8")
+    code = (ROOT / "static/js/search.js").read_text(encoding="utf-8")
+    for banned in ("innerHTML", "eval(", "new Function", "fetch(", "insertAdjacentHTML", "document.write"):
+        assert banned not in code, banned
+    assert "compositionend" in code and "isComposing" in code
+
+
+def test_download_budget_of_real_site(real_docs):
+    assets = build_search_assets(real_docs)
+    code = [ROOT / "static/js/search.js", ROOT / "static/js/tokenize.js", ROOT / "static/vendor/lunr/lunr.min.js"]
+    total = sum(len(gzip.compress(p.read_bytes(), 9)) for p in code)
+    total += sum(len(gzip.compress(data, 9)) for name, data in assets.items() if ".terms." not in name)
+    assert total <= 50 * 1024, total
