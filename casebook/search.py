@@ -207,6 +207,11 @@ def query_words(query: str) -> list[dict]:
     return words
 
 
+def _first(term: str) -> str:
+    """First code point, as JS's codePointAt(0) sees it."""
+    return term[0]
+
+
 def shard_of(term: str, shards: int) -> int:
     """Shard of a term (or prefix): a hash of its first code point."""
     if shards <= 1:
@@ -366,11 +371,22 @@ def build_search_assets(docs: list[SearchDocument]) -> dict[str, bytes]:
     sizes = [len(json.dumps(r, ensure_ascii=False).encode("utf-8", "backslashreplace")) for r in records]
     eager = sum(sizes) <= EAGER_LIMIT
     raw_size = sum(len(t.encode("utf-8", "surrogatepass")) + len(p) + 2 for t, p in encoded.items())
-    nshards = 1 if eager else max(1, math.ceil(raw_size / SHARD_TARGET))
-
-    shards: list[list[str]] = [[] for _ in range(nshards)]
+    # Terms sharing a first code point stay together (a prefix clause reads one shard).  A first
+    # character heavier than half a shard gets a shard of its own; the rest are hashed.
+    by_first: dict[str, int] = {}
+    for term, post in encoded.items():
+        first = _first(term)
+        by_first[first] = by_first.get(first, 0) + len(term.encode("utf-8", "surrogatepass")) + len(post) + 2
+    own: dict[str, int] = {}
+    if not eager:
+        heavy = sorted((c for c, size in by_first.items() if size > SHARD_TARGET / 2), key=utf16_key)
+        own = {c: i for i, c in enumerate(heavy)}
+        raw_size -= sum(by_first[c] for c in heavy)
+    hashed = 1 if eager else max(1, math.ceil(raw_size / SHARD_TARGET))
+    shards: list[list[str]] = [[] for _ in range(len(own) + hashed)]
     for term in sorted(encoded, key=utf16_key):
-        shards[shard_of(term, nshards)].append(term)
+        first = _first(term)
+        shards[own[first] if first in own else len(own) + shard_of(term, hashed)].append(term)
 
     blocks: list[int] = [0]  # start position of each block
     if not eager:
@@ -412,6 +428,8 @@ def build_search_assets(docs: list[SearchDocument]) -> dict[str, bytes]:
         "primary": [f for f in names if f in PRIMARY_FIELDS],
         "lens": ",".join(_b36(x) for x in lengths),
         "shards": shard_files,
+        "own": own,
+        "hashed": hashed,
         "termFiles": term_files,
         "blocks": block_files,
         "blockStarts": blocks,

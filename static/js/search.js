@@ -30,7 +30,7 @@
 (function (root) {
   'use strict';
 
-  var K1 = 1.2, B = 0.75, PAGE = 20, SNIPPET_BEFORE = 30, SNIPPET_LENGTH = 110;
+  var K1 = 1.2, B = 0.75, PAGE = 20, MAX_BLOCKS = 40, SNIPPET_BEFORE = 30, SNIPPET_LENGTH = 110;
 
   function store() {
     var g = typeof globalThis !== 'undefined' ? globalThis : root;
@@ -125,6 +125,15 @@
       return h;
     }
 
+    // Shard of a term or prefix: its first character's own shard, or a hashed one.
+    function shardOf(term) {
+      var own = manifest.own || {}, cp = term.codePointAt(0);
+      var first = String.fromCodePoint(cp);
+      if (Object.prototype.hasOwnProperty.call(own, first)) return own[first];
+      var base = Object.keys(own).length;
+      return base + tok.shardOf(term, manifest.hashed || manifest.shards.length);
+    }
+
     // Eager sites ship no term list: it is every term of every text, sorted as JS sorts.
     function termsFromText(s) {
       var set = Object.create(null), nshards = manifest.shards.length;
@@ -133,7 +142,7 @@
         for (var f in nf) {
           var ts = tok.tokenizeNormalized(nf[f].norm);
           for (var i = 0; i < ts.length; i++) {
-            if (nshards === 1 || tok.shardOf(ts[i], nshards) === s) set[ts[i]] = true;
+            if (nshards === 1 || shardOf(ts[i]) === s) set[ts[i]] = true;
           }
         }
       }
@@ -179,6 +188,8 @@
       }
       return lo;
     }
+
+    function loadedBlocks() { return Object.keys(blockPromise).length; }
 
     function loadBlock(b) {
       if (!blockPromise[b]) {
@@ -283,7 +294,7 @@
       var byShard = {}, any = false;
       words.forEach(function (w) {
         w.clauses.forEach(function (c) {
-          var s = tok.shardOf(c.term, manifest.shards.length);
+          var s = shardOf(c.term);
           (byShard[s] = byShard[s] || []).push(c);
           any = true;
         });
@@ -360,11 +371,13 @@
     }
 
     // Take results in order until `limit` are verified, loading their blocks batch by batch.
+    // A lazy site stops verifying after MAX_BLOCKS more blocks; the count is then an estimate.
     function collect(list, words, limit, lazyVerify) {
-      var shown = [], pos = 0;
+      var shown = [], pos = 0, budget = loadedBlocks() + MAX_BLOCKS;
       function step() {
         if (shown.length >= limit || pos >= list.length) return Promise.resolve();
-        var batch = list.slice(pos, pos + (limit - shown.length));
+        if (lazyVerify && loadedBlocks() >= budget) return Promise.resolve();
+        var batch = list.slice(pos, pos + Math.max(limit - shown.length, 4));
         pos += batch.length;
         return loadDocs(batch.map(function (c) { return c.doc; })).then(function () {
           batch.forEach(function (c) {
@@ -376,10 +389,14 @@
       return step().then(function () {
         var rejected = pos - shown.length;
         var total = list.length - rejected;
+        if (pos < list.length && pos > 0) {  // estimate the rest with the rate seen so far
+          total = shown.length + Math.round((list.length - pos) * shown.length / pos);
+        }
+        shown = shown.slice(0, limit);
         return {
           total: total,
           exact: !lazyVerify || pos >= list.length,
-          more: total > shown.length,
+          more: pos < list.length || total > shown.length,
           results: shown.map(function (c) {
             var d = docs[c.doc];
             return { id: d.id, url: d.url, kind: d.kind, title: d.title, summary: d.summary,
