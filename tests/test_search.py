@@ -5,7 +5,6 @@ test, never listed by hand.  Node runs the shipped JavaScript (tests/js/*.js).
 """
 from __future__ import annotations
 
-import gzip
 import json
 import random
 import re

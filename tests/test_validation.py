@@ -50,6 +50,12 @@ def line_of(project: Path, rel: str, needle: str, exact: bool = False) -> int:
     return hits[0]
 
 
+def s1_n_line(project: Path) -> int:
+    """Line of `n:` in the s1 (回答者数) entry of survey/tables.yaml."""
+    start = line_of(project, "survey/tables.yaml", "- id: s1", exact=True)
+    return next(i for i in lines_with(project, "survey/tables.yaml", "  n: ") if i > start)
+
+
 def errors(project: Path, expected_regions: int | None = 14) -> list[str]:
     with pytest.raises(DataInvalid) as info:
         load_site(project, expected_regions)
@@ -218,7 +224,7 @@ def test_unknown_model_code(project):
 
 def test_model_listed_twice(project):
     edit(project, ITABASHI, "  - code: あ1\n", "  - code: C2\n")
-    line = line_of(project, ITABASHI, "  - code: C2\n    label: 医師会連携拠点が副主治医を指名")
+    line = lines_with(project, ITABASHI, "  - code: C2", exact=True)[1]
     assert errors(project) == [f"{ITABASHI}:{line}: models[1].code: expected each model once, found 'C2' again"]
 
 
@@ -401,7 +407,7 @@ def test_respondents_not_matching_the_respondents_table(project):
     assert errors(project) == [
         f"{ITABASHI}:{line_of(project, ITABASHI, 'respondents:')}: survey.respondents: "
         "expected 4 as in survey/s1.csv for 板橋区, got 5",
-        f"survey/tables.yaml:{line_of(project, 'survey/tables.yaml', 'n: 124')}: s1.n: "
+        f"survey/tables.yaml:{s1_n_line(project)}: s1.n: "
         "expected the regions' respondents plus 無回答 to add up to n=124, got 125",
     ]
 
@@ -422,7 +428,7 @@ def test_region_file_deleted(project):
     (project / ITABASHI).unlink()
     assert errors(project) == [
         "regions: expected 14 region files, found 13",
-        f"survey/tables.yaml:{line_of(project, 'survey/tables.yaml', 'n: 124')}: s1.n: "
+        f"survey/tables.yaml:{s1_n_line(project)}: s1.n: "
         "expected the regions' respondents plus 無回答 to add up to n=124, got 120",
     ]
 
@@ -507,7 +513,7 @@ def test_cli_check_never_shows_a_traceback_for_broken_files(project):
     assert result.stderr.splitlines()[:-1] == [
         "content/data.md:1: front matter: expected a closing '---' line after the front matter, found none",
         "content/models.yaml:1: expected a list of at least 1 item(s), got nothing",
-        f"{ITABASHI}: expected UTF-8 text, found an undecodable byte at offset 8",
+        f"{ITABASHI}: expected UTF-8 text, found an undecodable byte at offset 9",
         "survey/s2-1.csv: cannot parse CSV: No columns to parse from file",
     ]
 
