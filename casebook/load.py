@@ -55,7 +55,13 @@ def _to_node(loader: _LineLoader, node: yaml.Node, path: Path, report: ErrorRepo
 
 def parse_yaml(text: str, path: Path, report: ErrorReport, line_offset: int = 0) -> Node | None:
     """Parse YAML text into a Node tree; syntax errors go to *report*."""
-    loader = _LineLoader(text)
+    try:
+        loader = _LineLoader(text)  # checks the whole text for characters YAML does not allow
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1 + line_offset
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        report.add(path, line, "", f"YAML syntax error: expected printable text, found the control character U+{char:04X}")
+        return None
     try:
         root = loader.get_single_node()
         if root is None:

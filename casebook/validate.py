@@ -13,7 +13,7 @@ from .model import (Actor, CollaborationModel, Diagram, FreeTextGroup, Link, Mem
                     Region, RegionSurvey, Site, SourceNote, SurveyTable, round_half_up)
 from .text import artifacts_in
 
-REGION_FILE = re.compile(r"(\d\d)-([a-z0-9-]+)\.yaml")
+REGION_FILE = re.compile(r"(\d{2,})-([a-z0-9-]+)\.yaml")  # NN-slug; more digits past case 99
 EXPECTED_REGIONS = 14
 RESPONDENTS_TABLE = "s1"
 

@@ -1,0 +1,122 @@
+"""A tile-grid map of Japan's 47 prefectures with the cases marked, as SVG rendered at build time. Pure.
+
+Each prefecture is one square in roughly its geographic place (north-east top right, Okinawa bottom left); a
+prefecture with cases is drawn with a heavier outline and carries one numbered, linked mark per case. The mark's
+fill shows the chosen measure on a light-to-dark ramp, so the map reads in grayscale; the number on the mark and
+the text list beside the map carry the same information without colour.
+"""
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from .svg import esc
+
+# (column, row) of each prefecture.
+GRID = {
+    "北海道": (12, 0), "青森県": (12, 1), "秋田県": (11, 2), "岩手県": (12, 2), "山形県": (11, 3), "宮城県": (12, 3),
+    "石川県": (8, 4), "富山県": (9, 4), "新潟県": (10, 4), "福島県": (11, 4),
+    "島根県": (3, 5), "鳥取県": (4, 5), "兵庫県": (5, 5), "京都府": (6, 5), "福井県": (7, 5), "岐阜県": (8, 5),
+    "長野県": (9, 5), "群馬県": (10, 5), "栃木県": (11, 5), "茨城県": (12, 5),
+    "長崎県": (0, 6), "佐賀県": (1, 6), "福岡県": (2, 6), "山口県": (3, 6), "広島県": (4, 6), "岡山県": (5, 6),
+    "大阪府": (6, 6), "滋賀県": (7, 6), "愛知県": (8, 6), "山梨県": (9, 6), "埼玉県": (10, 6), "東京都": (11, 6),
+    "千葉県": (12, 6),
+    "熊本県": (1, 7), "大分県": (2, 7), "愛媛県": (4, 7), "香川県": (5, 7), "和歌山県": (6, 7), "奈良県": (7, 7),
+    "三重県": (8, 7), "静岡県": (9, 7), "神奈川県": (10, 7),
+    "鹿児島県": (1, 8), "宮崎県": (2, 8), "高知県": (4, 8), "徳島県": (5, 8),
+    "沖縄県": (0, 9),
+}
+assert len(GRID) == 47
+
+TILE = 52
+GAP = 4
+PAD = 8
+# Light to dark; each step differs in lightness so grayscale print keeps them apart. Text turns white from step 2.
+RAMP = ("#e8f0f8", "#9dbedb", "#3f74a6", "#0e2a47")
+TEXT_ON = ("#000", "#000", "#fff", "#fff")
+MODEL_FILL = ("#fff", "#0e2a47")  # without / with the chosen model
+
+# Bins of each measure: (lower bound, label key in strings). The upper bound is the next lower bound.
+BINS = {
+    "rate65": (0, 25, 30, 35),
+    "rate75": (0, 10, 13, 16),
+    "total": (0, 100_000, 300_000, 1_000_000),
+}
+MEASURE_VALUE = {
+    "rate65": lambda r: r.population.rate_65_printed,
+    "rate75": lambda r: r.population.rate_75_printed,
+    "total": lambda r: r.population.total,
+}
+
+
+def bin_of(measure: str, value: float) -> int:
+    bounds = BINS[measure]
+    return max(i for i, lower in enumerate(bounds) if value >= lower)
+
+
+def short_pref(name: str) -> str:
+    return name if name == "北海道" else name[:-1]
+
+
+def legend(measure: str, strings: dict) -> list[dict]:
+    """Swatches and labels of one measure, e.g. 25%以上30%未満."""
+    bounds = BINS[measure]
+    unit = strings["map"]["units"][measure]
+    out = []
+    for i, lower in enumerate(bounds):
+        upper = bounds[i + 1] if i + 1 < len(bounds) else None
+        fmt = (lambda v: f"{v // 10_000:,}万") if measure == "total" else (lambda v: f"{v}")
+        if i == 0:
+            label = strings["map"]["below"].format(v=fmt(upper), unit=unit)
+        elif upper is None:
+            label = strings["map"]["above"].format(v=fmt(lower), unit=unit)
+        else:
+            label = strings["map"]["between"].format(lo=fmt(lower), hi=fmt(upper), unit=unit)
+        out.append({"fill": RAMP[i], "label": label, "bin": i})
+    return out
+
+
+def render_japan_map(regions, ident: str, title: str, href, strings: dict, measure: str = "rate65") -> Markup:
+    """`href(region)` gives the link of a case mark (relative to the page)."""
+    cols = max(c for c, _ in GRID.values()) + 1
+    rows = max(r for _, r in GRID.values()) + 1
+    width = PAD * 2 + cols * (TILE + GAP) - GAP
+    height = PAD * 2 + rows * (TILE + GAP) - GAP
+    by_pref: dict[str, list] = {}
+    for region in regions:
+        by_pref.setdefault(region.prefecture, []).append(region)
+    parts = ['<g class="jmap__tiles">']
+    for name, (c, r) in GRID.items():
+        x, y = PAD + c * (TILE + GAP), PAD + r * (TILE + GAP)
+        has = name in by_pref
+        muted = "" if has else ' fill="#666"'
+        parts.append(f'<rect x="{x}" y="{y}" width="{TILE}" height="{TILE}" rx="3" fill="{"#fff" if has else "#f1f1f1"}" '
+                     f'stroke="{"#000" if has else "#b5b5b5"}" stroke-width="{2 if has else 1}"/>'
+                     f'<text x="{x + 4}" y="{y + 13}" font-size="11" class="jmap__pref{" jmap__pref--on" if has else ""}"'
+                     f'{muted}>{esc(short_pref(name))}</text>')
+    parts.append('</g><g class="jmap__marks">')
+    for name, members in by_pref.items():
+        if name not in GRID:
+            continue
+        c, r = GRID[name]
+        x, y = PAD + c * (TILE + GAP), PAD + r * (TILE + GAP)
+        n = len(members)
+        for k, region in enumerate(members):
+            cx = x + TILE / 2 if n == 1 else x + TILE * (k + 1) / (n + 1)
+            cy = y + 34
+            radius = 13 if n == 1 else 11
+            bins = {m: bin_of(m, MEASURE_VALUE[m](region)) for m in BINS}
+            b = bins[measure]
+            label = strings["map"]["mark"].format(number=region.number, name=region.short_name)
+            data = " ".join(f'data-bin-{m}="{v}"' for m, v in bins.items())
+            parts.append(f'<a href="{esc(href(region))}" class="jmap__mark" {data} data-models="{esc(" ".join(m.code for m in region.models))}">'
+                         f'<title>{esc(label)}</title>'
+                         f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius}" fill="{RAMP[b]}" stroke="#000" stroke-width="1.5"/>'
+                         f'<text x="{cx:.1f}" y="{cy + 4.5:.1f}" font-size="{13 if n == 1 else 12}" font-weight="700" '
+                         f'text-anchor="middle" fill="{TEXT_ON[b]}">{region.number}</text></a>')
+    parts.append("</g>")
+    desc = strings["map"]["desc"]
+    return Markup(
+        f'<svg class="jmap" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'aria-labelledby="{ident}-title {ident}-desc" xmlns="http://www.w3.org/2000/svg" data-ramp="{" ".join(RAMP)}" '
+        f'data-text-on="{" ".join(TEXT_ON)}" data-model-fill="{" ".join(MODEL_FILL)}">'
+        f'<title id="{ident}-title">{esc(title)}</title><desc id="{ident}-desc">{esc(desc)}</desc>{"".join(parts)}</svg>')
