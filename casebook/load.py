@@ -34,6 +34,24 @@ class _LineLoader(yaml.SafeLoader):
     pass
 
 
+_FastLoader = type("_FastLoader", (yaml.CSafeLoader,), {}) if getattr(yaml, "__with_libyaml__", False) else None
+_REJECTED = object()
+
+
+def _fast_compose(text: str):
+    """libyaml composes valid YAML ~10x faster than the Python parser; whatever it rejects, the Python
+    parser composes again, so error messages stay exactly the Python parser's."""
+    if _FastLoader is None:
+        return _REJECTED
+    fast = _FastLoader(text)
+    try:
+        return fast.get_single_node()
+    except Exception:
+        return _REJECTED
+    finally:
+        fast.dispose()
+
+
 def _to_node(loader: _LineLoader, node: yaml.Node, path: Path, report: ErrorReport) -> Node:
     line = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
@@ -63,7 +81,9 @@ def parse_yaml(text: str, path: Path, report: ErrorReport, line_offset: int = 0)
         report.add(path, line, "", f"YAML syntax error: expected printable text, found the control character U+{char:04X}")
         return None
     try:
-        root = loader.get_single_node()
+        root = _fast_compose(text)
+        if root is _REJECTED:
+            root = loader.get_single_node()
         if root is None:
             return Node(None, 1 + line_offset)
         result = _to_node(loader, root, path, report)

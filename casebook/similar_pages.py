@@ -1,0 +1,51 @@
+"""Pages and page parts for 'regions like mine' (/similar/), comparisons (/compare/) and the map of the cases."""
+from __future__ import annotations
+
+import math
+from typing import Iterator
+
+from .diagrams import relations, render_diagram
+from .japan_map import BINS, legend, render_japan_map
+from .similar import case_data, closest, spreads
+
+MAX_COMPARE = 4
+
+
+def closest_view(site, region, count: int = 3) -> list[dict]:
+    """The cases closest to a region, as the case page and the no-JS tables show them."""
+    return [{"region": site.region(r["slug"]), "reasons": r["reasons"], "distance": r["distance"]}
+            for r in closest(region, site.regions, count)]
+
+
+def compare_column(site, summaries: dict, region) -> dict:
+    return {"region": region, "s": summaries[region.slug],
+            "diagram": render_diagram(region.diagram, f"cmp-{region.slug}", f"{region.short_name}の連携の概要図")}
+
+
+def map_context(site, strings: dict, depth_prefix: str) -> dict:
+    """The map SVG (marks link relative to the page at `depth_prefix`) and its legends."""
+    svg = render_japan_map(site.regions, "jmap", strings["map"]["title"],
+                           lambda r: f"{depth_prefix}regions/{r.slug}/index.html", strings)
+    return {"svg": svg, "legends": {m: legend(m, strings) for m in BINS}}
+
+
+def spread_figures(site) -> dict:
+    sd = spreads([case_data(r) for r in site.regions])
+    return {"sd_total": f"{sd['total']:.2f}", "sd65": f"{sd['rate65']:.1f}", "sd75": f"{sd['rate75']:.1f}"}
+
+
+def pages(renderer, summaries: dict) -> Iterator[tuple[str, str]]:
+    site = renderer.site
+    pairs = [{"region": r, "closest": closest_view(site, r)} for r in site.regions]
+    yield renderer._render("similar.html", "similar/index.html", section="similar", pairs=pairs,
+                           how=spread_figures(site), cases=[case_data(r) for r in site.regions])
+    columns = [compare_column(site, summaries, r) for r in site.regions]
+    yield renderer._render("compare.html", "compare/index.html", section="compare", columns=columns, pairs=pairs,
+                           interactive=True, subject=None)
+    for pair in pairs:
+        if not pair["closest"]:
+            continue
+        chosen = [pair["region"]] + [c["region"] for c in pair["closest"]]
+        yield renderer._render("compare.html", f"compare/{pair['region'].slug}/index.html", section="compare",
+                               columns=[compare_column(site, summaries, r) for r in chosen], pairs=pairs,
+                               interactive=False, subject=pair["region"])
