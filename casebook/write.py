@@ -6,6 +6,8 @@ import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
 
+from .assets import shipped
+
 
 class DuplicateOutput(Exception):
     pass
@@ -29,7 +31,8 @@ class SiteOutput:
     def add_static(self, static_dir: Path) -> None:
         for source in sorted(static_dir.rglob("*")):
             if source.is_file():
-                self.add(source.relative_to(static_dir).as_posix(), source.read_bytes())
+                rel = source.relative_to(static_dir).as_posix()
+                self.add(rel, shipped(rel, source.read_bytes()))
 
     def total_bytes(self) -> int:
         return sum(len(b) for b in self.files.values())
