@@ -20,9 +20,11 @@ def _search_assets(site) -> dict[str, bytes]:
     return build_search_assets(site_documents(site))
 
 
-def render_site(root: Path, base_url: str = "", expected_regions: int | None = EXPECTED_REGIONS) -> tuple[object, SiteOutput]:
-    """Everything a build writes, in memory. Raises DataInvalid before anything is written."""
-    site = load_site(root, expected_regions)
+def render_site(root: Path, base_url: str = "", expected_regions: int | None = EXPECTED_REGIONS,
+                site=None) -> tuple[object, SiteOutput]:
+    """Everything a build writes, in memory. Raises DataInvalid before anything is written.
+    *site*: an already loaded and validated site (serve's rebuilds), instead of loading it here."""
+    site = load_site(root, expected_regions) if site is None else site
     output = SiteOutput()
     renderer = PageRenderer(site, root / "templates", base_url)
     paths = []

@@ -32,7 +32,7 @@ GAP = 4
 PAD = 8
 # Light to dark; each step differs in lightness so grayscale print keeps them apart. Text turns white from step 2.
 RAMP = ("#e8f0f8", "#9dbedb", "#3f74a6", "#0e2a47")
-TEXT_ON = ("#000", "#000", "#fff", "#fff")
+DARK = (False, False, True, True)  # marks whose number is drawn white (class jmap__num--on-dark)
 MODEL_FILL = ("#fff", "#0e2a47")  # without / with the chosen model
 
 # Bins of each measure: (lower bound, label key in strings). The upper bound is the next lower bound.
@@ -88,11 +88,10 @@ def render_japan_map(regions, ident: str, title: str, href, strings: dict, measu
     for name, (c, r) in GRID.items():
         x, y = PAD + c * (TILE + GAP), PAD + r * (TILE + GAP)
         has = name in by_pref
-        muted = "" if has else ' fill="#666"'
         parts.append(f'<rect x="{x}" y="{y}" width="{TILE}" height="{TILE}" rx="3" fill="{"#fff" if has else "#f1f1f1"}" '
                      f'stroke="{"#000" if has else "#b5b5b5"}" stroke-width="{2 if has else 1}"/>'
-                     f'<text x="{x + 4}" y="{y + 13}" font-size="11" class="jmap__pref{" jmap__pref--on" if has else ""}"'
-                     f'{muted}>{esc(short_pref(name))}</text>')
+                     f'<text x="{x + 4}" y="{y + 13}" font-size="11" class="jmap__pref{" jmap__pref--on" if has else ""}">'
+                     f'{esc(short_pref(name))}</text>')
     parts.append('</g><g class="jmap__marks">')
     for name, members in by_pref.items():
         if name not in GRID:
@@ -102,8 +101,8 @@ def render_japan_map(regions, ident: str, title: str, href, strings: dict, measu
         n = len(members)
         for k, region in enumerate(members):
             cx = x + TILE / 2 if n == 1 else x + TILE * (k + 1) / (n + 1)
-            cy = y + 34
-            radius = 13 if n == 1 else 11
+            cy = y + 33
+            radius = 16 if n == 1 else 12
             bins = {m: bin_of(m, MEASURE_VALUE[m](region)) for m in BINS}
             b = bins[measure]
             label = strings["map"]["mark"].format(number=region.number, name=region.short_name)
@@ -111,12 +110,12 @@ def render_japan_map(regions, ident: str, title: str, href, strings: dict, measu
             parts.append(f'<a href="{esc(href(region))}" class="jmap__mark" {data} data-models="{esc(" ".join(m.code for m in region.models))}">'
                          f'<title>{esc(label)}</title>'
                          f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius}" fill="{RAMP[b]}" stroke="#000" stroke-width="1.5"/>'
-                         f'<text x="{cx:.1f}" y="{cy + 4.5:.1f}" font-size="{13 if n == 1 else 12}" font-weight="700" '
-                         f'text-anchor="middle" fill="{TEXT_ON[b]}">{region.number}</text></a>')
+                         f'<text x="{cx:.1f}" y="{cy + 4.5:.1f}" font-size="{14 if n == 1 else 12}" font-weight="700" '
+                         f'text-anchor="middle" class="jmap__num{" jmap__num--on-dark" if DARK[b] else ""}">{region.number}</text></a>')
     parts.append("</g>")
     desc = strings["map"]["desc"]
     return Markup(
         f'<svg class="jmap" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'aria-labelledby="{ident}-title {ident}-desc" xmlns="http://www.w3.org/2000/svg" data-ramp="{" ".join(RAMP)}" '
-        f'data-text-on="{" ".join(TEXT_ON)}" data-model-fill="{" ".join(MODEL_FILL)}">'
+        f'data-dark="{" ".join("1" if d else "0" for d in DARK)}" data-model-fill="{" ".join(MODEL_FILL)}">'
         f'<title id="{ident}-title">{esc(title)}</title><desc id="{ident}-desc">{esc(desc)}</desc>{"".join(parts)}</svg>')

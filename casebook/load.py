@@ -4,6 +4,7 @@ Readers only parse. They do not interpret values; that is validate.py's job.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -128,9 +129,30 @@ def read_text(path: Path, report: ErrorReport) -> str | None:
     return None
 
 
+_parsed: dict[str, tuple[str, Node]] | None = None  # path -> (text, tree) while remember_parsed_files() is on
+
+
+def remember_parsed_files(on: bool = True) -> None:
+    """Keep the parsed tree of each YAML file and reuse it while its text is unchanged (serve's rebuilds).
+    Safe because nothing downstream changes a tree; files that parsed with errors are never kept."""
+    global _parsed
+    _parsed = {} if on else None
+
+
 def read_yaml(path: Path, report: ErrorReport) -> Node | None:
     text = read_text(path, report)
-    return None if text is None else parse_yaml(text, path, report)
+    if text is None:
+        return None
+    if _parsed is None:
+        return parse_yaml(text, path, report)
+    hit = _parsed.get(str(path))
+    if hit is not None and hit[0] == text:
+        return hit[1]
+    before = len(report)
+    node = parse_yaml(text, path, report)
+    if node is not None and len(report) == before:
+        _parsed[str(path)] = (text, node)
+    return node
 
 
 @dataclass
@@ -173,7 +195,9 @@ class CsvSource:
 def read_csv(path: Path, report: ErrorReport) -> CsvSource | None:
     """Read a CSV keeping every cell as text, so printed precision (19.0) survives."""
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        # header=None: the header row sets the width, so a row with an extra field is a parse error with its
+        # line number (with header=0 pandas would silently turn the first column into the index).
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", header=None)
     except FileNotFoundError:
         report.add(path, None, "", "file not found")
         return None
@@ -181,7 +205,15 @@ def read_csv(path: Path, report: ErrorReport) -> CsvSource | None:
         report.add(path, None, "", "expected UTF-8 text, found undecodable bytes")
         return None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        report.add(path, None, "", f"cannot parse CSV: {str(exc).strip()}")
+        message = str(exc).strip()
+        where = re.search(r"in line (\d+),", message)
+        report.add(path, int(where.group(1)) if where else None, "", f"cannot parse CSV: {message}")
         return None
-    frame.columns = [str(c).strip() for c in frame.columns]
+    header = [str(c).strip() for c in frame.iloc[0]]
+    twice = sorted({c for c in header if header.count(c) > 1})
+    if twice:
+        report.add(path, 1, "header", f"expected each column once, found {', '.join(twice)} more than once")
+        return None
+    frame = frame.iloc[1:].reset_index(drop=True)
+    frame.columns = header
     return CsvSource(path, frame)

@@ -11,6 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 from markupsafe import Markup
 
 from .charts import render_chart, share
+from . import similar_pages
 from .diagrams import relations, render_diagram
 from .model import MEASURES, Region, Site, SurveyTable
 from .schema import HORIZONTAL_CODES, VERTICAL_CODES
@@ -54,10 +55,31 @@ def markdown_to_html(text: str) -> Markup:
     return Markup(converter.convert(text))
 
 
+def _bytecode_cache():
+    """Compiled templates kept between runs (a fresh build spends ~0.1 s compiling them otherwise).
+    Entries are checked against the template source; the folder name changes with this file and Jinja's
+    version, so a change to the environment's options never meets stale code. None where /tmp is not writable."""
+    import hashlib, os, tempfile
+    import jinja2
+    from jinja2 import FileSystemBytecodeCache
+    key = hashlib.sha1(Path(__file__).read_bytes() + jinja2.__version__.encode()).hexdigest()[:12]
+    folder = Path(tempfile.gettempdir()) / f"casebook-jinja-{os.getuid() if hasattr(os, 'getuid') else 0}-{key}"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        info = folder.lstat()
+        # Only a private folder of our own: cached bytecode is executed.
+        if (hasattr(os, "getuid") and info.st_uid != os.getuid()) or info.st_mode & 0o077 or not os.access(folder, os.W_OK):
+            return None
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(folder))
+
+
 def make_environment(templates: Path) -> Environment:
     env = Environment(loader=FileSystemLoader(str(templates)), undefined=StrictUndefined,
                       autoescape=select_autoescape(["html", "xml"], default_for_string=True),
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                      bytecode_cache=_bytecode_cache())
     env.globals["url"] = url
     env.filters.update(number=number, percent=percent, fmt=fmt, markdown=markdown_to_html, share=share)
     return env
@@ -116,24 +138,29 @@ class PageRenderer:
         self.t = load_strings(templates)
         self.base_url = base_url.rstrip("/") + "/" if base_url else ""
         self.sections = survey_sections(site)
+        self.all_ict = sorted({name for r in site.regions for name in r.ict_systems})  # once, not per page
+        self.wanted: set[str] | None = None  # serve: render only these paths; pages() yields (path, None) for the rest
 
     def _render(self, template: str, path: str, **context) -> tuple[str, str]:
+        if self.wanted is not None and path not in self.wanted:
+            return path, None
         depth = path.count("/")
         page_path = path[: -len("index.html")] if path.endswith("index.html") else path
         base = {"t": self.t, "site": self.site, "depth": depth, "page_path": page_path,
                 "page_url": (self.base_url or "/") + page_path, "absolute_links": False, "base_path": "/",
                 "section": context.pop("section", ""), "VERTICAL": VERTICAL_CODES, "HORIZONTAL": HORIZONTAL_CODES,
                 "sorted_pages": SORTED_PAGES, "survey_sections": self.sections,
-                "all_ict": sorted({name for r in self.site.regions for name in r.ict_systems})}
+                "all_ict": self.all_ict}
         base.update(context)
         return path, self.env.get_template(template).render(**base)
 
     def pages(self) -> Iterator[tuple[str, str]]:
         site = self.site
         summaries = {r.slug: region_summary(site, r) for r in site.regions}
-        yield self._render("index.html", "index.html", summaries=summaries, section="home")
+        yield self._render("index.html", "index.html", summaries=summaries, section="home",
+                           jmap=similar_pages.map_context(site, self.t, ""))
         yield self._render("regions.html", "regions/index.html", summaries=summaries, order=list(site.regions),
-                           sorted_by=None, section="regions")
+                           sorted_by=None, section="regions", jmap=similar_pages.map_context(site, self.t, "../"))
         for key in SORTED_PAGES:
             measure = MEASURES[self.t["regions"]["by"][key]["key"]]
             order = sorted(site.regions, key=lambda r: (-measure(r), r.number))
@@ -144,7 +171,8 @@ class PageRenderer:
                                region=region, prev=site.regions[i - 1] if i > 0 else None,
                                next=site.regions[i + 1] if i + 1 < len(site.regions) else None,
                                diagram=render_diagram(region.diagram, f"diagram-{region.slug}", f"{region.short_name}の連携の概要図"),
-                               relations=relations(region.diagram), section="regions")
+                               relations=relations(region.diagram), section="regions",
+                               closest=similar_pages.closest_view(site, region))
         yield self._render("models.html", "models/index.html", section="models",
                            diagrams={m.code: render_diagram(m.diagram, f"model-{m.slug}", f"{m.code} {m.title}のモデル図")
                                      for m in site.models})
@@ -160,6 +188,7 @@ class PageRenderer:
         yield self._render("about.html", "about/index.html", section="about")
         yield self._render("data.html", "data/index.html", section="data")
         yield self._render("search.html", "search/index.html", section="search")
+        yield from similar_pages.pages(self, summaries)
         # A 404 page is served at any depth, so its links are root-absolute.
         yield self._render("404.html", "404.html", absolute_links=True, base_path=urlsplit(self.base_url).path or "/")
 

@@ -7,8 +7,9 @@ import threading
 import time
 from pathlib import Path
 
-from .build import build_site
 from .errors import DataInvalid
+from .incremental import Rebuilder
+from .write import DuplicateOutput
 
 WATCHED = ("regions", "content", "survey", "templates", "static")
 
@@ -28,30 +29,45 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def _rebuild(root: Path, out: Path, base_url: str) -> None:
+def _rebuild(rebuilder: Rebuilder, changed: set[str] | None = None) -> None:
+    """A full build, or after *changed* source files an in-place rebuild of what changed (incremental.py)."""
     try:
-        build_site(root, out, base_url=base_url)
+        if changed is None:
+            rebuilder.full()
+        else:
+            rebuilder.changed(changed)
     except DataInvalid as exc:
         from .cli import report_errors
         report_errors(exc)
         print("the previous site is still being served", flush=True)
+    except DuplicateOutput as exc:
+        print(f"error: {exc}; the previous site is still being served", flush=True)
+    except Exception:  # e.g. a template being edited: report it and keep watching
+        import traceback
+        traceback.print_exc()
+        print("the build failed; the previous site is still being served", flush=True)
 
 
-def watch(root: Path, out: Path, base_url: str, stop: threading.Event, interval: float = 0.3) -> None:
+def watch(root: Path, out: Path, base_url: str, stop: threading.Event, interval: float = 0.2,
+          rebuilder: Rebuilder | None = None) -> None:
+    rebuilder = rebuilder or Rebuilder(root, out, base_url)
     seen = snapshot(root)
     while not stop.wait(interval):
         now = snapshot(root)
         if now != seen:
+            changed = {path for path in now.keys() | seen.keys() if now.get(path) != seen.get(path)}
             seen = now
-            _rebuild(root, out, base_url)
+            _rebuild(rebuilder, changed)
 
 
 def serve(root: Path, out: Path, port: int, base_url: str = "") -> int:
-    _rebuild(root, out, base_url)
+    rebuilder = Rebuilder(root, out, base_url, log=lambda line: print(line, flush=True))
+    _rebuild(rebuilder)
     # The handler resolves the folder by path on every request, so the swap on rebuild is picked up.
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_Handler, directory=str(out)))
     stop = threading.Event()
-    watcher = threading.Thread(target=watch, args=(root, out, base_url, stop), daemon=True)
+    watcher = threading.Thread(target=watch, args=(root, out, base_url, stop),
+                               kwargs={"rebuilder": rebuilder}, daemon=True)
     watcher.start()
     print(f"serving {out} at http://127.0.0.1:{server.server_port}/ — rebuilding on change; Ctrl+C stops", flush=True)
     try:

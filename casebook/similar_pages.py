@@ -1,7 +1,6 @@
 """Pages and page parts for 'regions like mine' (/similar/), comparisons (/compare/) and the map of the cases."""
 from __future__ import annotations
 
-import math
 from typing import Iterator
 
 from .diagrams import relations, render_diagram
@@ -24,7 +23,7 @@ def compare_column(site, summaries: dict, region) -> dict:
 
 def map_context(site, strings: dict, depth_prefix: str) -> dict:
     """The map SVG (marks link relative to the page at `depth_prefix`) and its legends."""
-    svg = render_japan_map(site.regions, "jmap", strings["map"]["title"],
+    svg = render_japan_map(site.regions, "jmap-svg", strings["map"]["title"],
                            lambda r: f"{depth_prefix}regions/{r.slug}/index.html", strings)
     return {"svg": svg, "legends": {m: legend(m, strings) for m in BINS}}
 

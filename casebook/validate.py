@@ -272,7 +272,7 @@ def _load_survey(folder: Path, report: ErrorReport, n_lines: dict[str, int] | No
     for i, t in enumerate(raw or []):
         if t and t["csv"]:
             listed.add(t["csv"])  # even when another field of the entry is broken
-        if not t or None in (t["id"], t["csv"], t["kind"], t["series"]):
+        if not t or None in (t["id"], t["csv"], t["kind"], t["series"]) or None in t["series"]:
             continue
         line = node.value[i].line
         n_lines[t["id"]] = _line(node.value[i], "n")

@@ -24,7 +24,8 @@ command -v "$PY" >/dev/null || PY=python3
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
 if [ -f package-lock.json ]; then
-  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+  # axe-core and vnu-jar (tests/browser); no install scripts: vnu-jar's would fetch a JRE, the system Java serves
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
 fi
 
 exec .venv/bin/python -m pytest -q "$@"

@@ -106,6 +106,11 @@ def test_cli_writes_the_schema(tmp_path):
     assert result.stdout.strip() == "wrote regions.schema.json"
 
 
+def test_committed_schema_file_is_up_to_date():
+    committed = json.loads((ROOT / "regions.schema.json").read_text(encoding="utf-8"))
+    assert committed == region_json_schema(), "run `python build.py schema` and commit regions.schema.json"
+
+
 def test_region_files_point_editors_at_the_schema():
     for path in REGION_FILES:
         first = path.read_text(encoding="utf-8").split("\n", 1)[0]

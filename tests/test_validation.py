@@ -141,6 +141,13 @@ def test_yaml_syntax_error(project):
     assert errors(project) == [f"{ITABASHI}:{line}: YAML syntax error: expected ',' or ']', but got ':'"]
 
 
+def test_control_character(project):
+    edit(project, ITABASHI, "name: 東京都板橋区", "name: 東京都\x00板橋区")
+    line = line_of(project, ITABASHI, "name:")
+    assert errors(project) == [
+        f"{ITABASHI}:{line}: YAML syntax error: expected printable text, found the control character U+0000"]
+
+
 def test_alias_that_contains_itself(project):
     edit(project, ITABASHI, "ict_systems:\n  - カナミックネットワーク\n", "ict_systems: &a\n  - *a\n")
     assert errors(project) == [f"{ITABASHI}: YAML error: expected plain values, found an alias that refers to itself"]
@@ -302,8 +309,15 @@ def test_rate_kept_as_printed_with_a_source_note(project):
 
 # ---------------------------------------------------------------- survey
 
+def drop_series_column(project: Path, rel: str) -> None:
+    path = project / rel
+    rows = [line.split(",") for line in path.read_text(encoding="utf-8").splitlines()]
+    assert rows[0] == ["item", "series", "count"]
+    path.write_text("".join(f"{item},{count}\n" for item, _, count in rows), encoding="utf-8")
+
+
 def test_csv_missing_column(project):
-    edit(project, "survey/s2-1.csv", "item,series,count\n", "item,count\n")
+    drop_series_column(project, "survey/s2-1.csv")
     assert errors(project) == [
         "survey/s2-1.csv:1: header: expected columns item,series,count for kind counts, missing series"]
 
@@ -332,6 +346,18 @@ def test_csv_unparseable(project):
     (project / "survey/s2-1.csv").write_text('item,series,count\n"国等,件数,0\n', encoding="utf-8")
     assert errors(project) == [
         "survey/s2-1.csv: cannot parse CSV: Error tokenizing data. C error: EOF inside string starting at row 1"]
+
+
+def test_csv_row_with_an_extra_field(project):
+    edit(project, "survey/s2-1.csv", "国等,件数,0\n", "国等,件数,0,1\n")
+    line = line_of(project, "survey/s2-1.csv", "国等,")
+    assert errors(project) == [
+        f"survey/s2-1.csv:{line}: cannot parse CSV: Error tokenizing data. C error: Expected 3 fields in line {line}, saw 4"]
+
+
+def test_csv_column_twice(project):
+    edit(project, "survey/s2-1.csv", "item,series,count\n", "item,series,series\n")
+    assert errors(project) == ["survey/s2-1.csv:1: header: expected each column once, found series more than once"]
 
 
 def test_single_answer_counts_not_adding_up_to_n(project):
@@ -400,6 +426,12 @@ def test_table_entry_with_wrong_kind(project):
     line = line_of(project, "survey/tables.yaml", "  kind: count", exact=True)
     assert errors(project) == [
         f"survey/tables.yaml:{line}: [1].kind: expected one of counts, percents, stats, values, got 'count'"]
+
+
+def test_series_label_that_is_not_text(project):
+    edit_yaml(project, "survey/tables.yaml", lambda data: survey_entry(data, "s2-1")["series"].append(12))
+    line = line_of(project, "survey/tables.yaml", "  - 12", exact=True)
+    assert errors(project) == [f"survey/tables.yaml:{line}: [1].series[1]: expected text, got 12"]
 
 
 def test_respondents_not_matching_the_respondents_table(project):
@@ -491,7 +523,7 @@ def run_check(root: Path) -> subprocess.CompletedProcess:
 
 def test_cli_check_reports_errors_and_exits_1(project):
     edit(project, ITABASHI, "aged_65_plus: 127738", "aged_65_plus: 12万")
-    edit(project, "survey/s2-1.csv", "item,series,count\n", "item,count\n")
+    drop_series_column(project, "survey/s2-1.csv")
     expected = [f"{ITABASHI}:{line_of(project, ITABASHI, 'aged_65_plus:')}: population.aged_65_plus: "
                 "expected an integer ≥ 0, got '12万'",
                 "survey/s2-1.csv:1: header: expected columns item,series,count for kind counts, missing series"]

@@ -1,98 +1,13 @@
-"""Fixtures for the browser suite: the built site over http, one headless Chromium, and a page watcher.
-
-Everything here needs /usr/bin/chromium, the `playwright` Python package (never `playwright install`:
-the system Chromium is launched by path), Java, and `npm ci` (axe-core and vnu-jar).  `bash tests/run.sh`
-sets all of that up.  When something is missing the tests skip locally and fail under CI (CI is set).
-"""
+"""Fixtures for the browser suite (marker `browser`): the built site over http, one headless Chromium,
+browser contexts with a watcher, and the axe-core / vnu-jar files from node_modules.  Helpers: browserkit.py."""
 from __future__ import annotations
 
-import functools
-import http.server
-import os
 import shutil
-import threading
-from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("CASEBOOK_CHROMIUM", "/usr/bin/chromium")
-AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-LAUNCH_ARGS = [
-    "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--no-first-run", "--disable-quic", "--disable-gpu",
-]
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-# Recorded inside every page before any of our scripts run.  Playwright injects this through the
-# DevTools protocol, so it is not an inline script of ours and the page's CSP does not apply to it.
-WATCH_SCRIPT = """
-(() => {
-  const log = [];
-  Object.defineProperty(window, "__casebookEvents", { value: log });
-  document.addEventListener("securitypolicyviolation", (e) => log.push({
-    kind: "csp", directive: e.violatedDirective, blocked: e.blockedURI, source: e.sourceFile, line: e.lineNumber,
-  }));
-  window.addEventListener("error", (e) => {
-    if (e.target && e.target !== window) {
-      log.push({ kind: "resource", element: e.target.tagName, url: e.target.src || e.target.href || "" });
-    } else {
-      log.push({ kind: "error", message: String(e.message), source: e.filename, line: e.lineno });
-    }
-  }, true);
-  window.addEventListener("unhandledrejection", (e) => log.push({ kind: "rejection", message: String(e.reason) }));
-})();
-"""
-
-AXE_RUN = """
-async (tags) => {
-  const r = await axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
-  const rules = [...r.violations, ...r.passes, ...r.incomplete, ...r.inapplicable].map((x) => x.id);
-  return {
-    rules,
-    violations: r.violations.map((v) => ({
-      id: v.id, impact: v.impact, help: v.help,
-      nodes: v.nodes.map((n) => ({ target: n.target.join(" "), html: n.html.slice(0, 200), summary: n.failureSummary })),
-    })),
-  };
-}
-"""
-
-
-def require(what: str, ok: bool) -> None:
-    if not ok:
-        message = f"{what} is missing; run `bash tests/run.sh` to set up the browser suite"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
-@contextmanager
-def serve(directory: Path):
-    """Serve *directory* on 127.0.0.1 at a free port; yields the base URL ending in '/'."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def html_pages(site: Path) -> list[str]:
-    """Every page the build wrote, as paths relative to the site root."""
-    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+from browserkit import AXE_JS, CHROMIUM, LAUNCH_ARGS, ROOT, VNU_JAR, Watcher, html_pages, require, serve
 
 
 @pytest.fixture(scope="session")
@@ -134,47 +49,6 @@ def vnu_jar() -> Path:
     return VNU_JAR
 
 
-class Watcher:
-    """Collects, per page, everything that must not happen: console errors, failed or foreign requests,
-    HTTP errors, CSP violations, uncaught errors and dialogs.  `problems(page)` returns them all."""
-
-    def __init__(self, context, base_url: str):
-        self.origin = "{0.scheme}://{0.netloc}".format(urlsplit(base_url))
-        self.events: list[str] = []
-        context.add_init_script(WATCH_SCRIPT)
-        context.on("page", self.attach)
-
-    def attach(self, page) -> None:
-        page.on("console", lambda m: m.type == "error" and self.events.append(f"console error: {m.text}"))
-        page.on("pageerror", lambda e: self.events.append(f"uncaught: {e}"))
-        page.on("requestfailed", lambda r: self.events.append(f"request failed: {r.url} ({r.failure})"))
-        page.on("response", lambda r: r.status >= 400 and self.events.append(f"HTTP {r.status}: {r.url}"))
-        page.on("request", self._request)
-        page.on("dialog", self._dialog)
-
-    def _request(self, request) -> None:
-        url = request.url
-        if url.startswith(("data:", "blob:", "about:")):
-            return
-        if "{0.scheme}://{0.netloc}".format(urlsplit(url)) != self.origin:
-            self.events.append(f"request to another origin: {url}")
-
-    def _dialog(self, dialog) -> None:
-        self.events.append(f"dialog ({dialog.type}): {dialog.message}")
-        dialog.dismiss()
-
-    def problems(self, page) -> list[str]:
-        found = list(self.events)
-        self.events.clear()
-        try:
-            recorded = page.evaluate("() => window.__casebookEvents || []")
-        except Exception as exc:  # the page navigated away or closed
-            recorded = [{"kind": "watch", "message": str(exc)}]
-        for event in recorded:
-            found.append(f"{event.pop('kind')}: {event}")
-        return found
-
-
 @pytest.fixture(scope="session")
 def open_context(browser):
     """open_context(base_url, **options) -> (context, watcher); contexts are closed at the end of the session."""
@@ -190,21 +64,3 @@ def open_context(browser):
     yield make
     for context in contexts:
         context.close()
-
-
-def run_axe(page, axe_path: Path) -> dict:
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.add_script_tag(path=str(axe_path))
-    return page.evaluate(AXE_RUN, WCAG_TAGS)
-
-
-def format_violations(violations: list[dict]) -> str:
-    lines = []
-    for v in violations:
-        lines.append(f"  [{v['impact']}] {v['id']}: {v['help']}")
-        for n in v["nodes"][:5]:
-            lines.append(f"      at {n['target']}: {n['html']}")
-            lines.append("        " + (n["summary"] or "").replace("\n", "\n        "))
-        if len(v["nodes"]) > 5:
-            lines.append(f"      … and {len(v['nodes']) - 5} more")
-    return "\n".join(lines)

@@ -1,0 +1,73 @@
+"""Every case page printed to A4 PDF: at most two pages, with the headline, the citation and the page's
+address, and without the site's navigation, search or filters.  Needs pdfinfo/pdftotext (poppler-utils)."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+import yaml
+
+from browserkit import require
+
+pytestmark = pytest.mark.browser
+
+MAX_PAGES = 2
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def strings(root):
+    return yaml.safe_load((root / "templates" / "strings.ja.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def poppler():
+    for tool in ("pdfinfo", "pdftotext"):
+        require(f"{tool} (poppler-utils)", shutil.which(tool) is not None)
+
+
+def forbidden_texts(strings) -> list[str]:
+    """Screen-only chrome that must not reach paper."""
+    return [strings["nav"]["label"], strings["search"]["button"], strings["search"]["label"], strings["nav"]["skip"],
+            strings["filters"]["legend"], strings["nav"]["crumbs"], strings["case"]["prev"], strings["case"]["next"]]
+
+
+def test_case_pages_print_on_two_a4_pages(open_context, site_url, real_site, strings, poppler, tmp_path):
+    context, watcher = open_context(site_url)
+    page = context.new_page()
+    page.emulate_media(media="print")
+    failures = []
+    for region in real_site.regions:
+        url = f"{site_url}regions/{region.slug}/"
+        page.goto(url, wait_until="load")
+        page.evaluate("() => document.fonts.ready.then(() => true)")
+        # Chrome that is also part of the case's own text (a highlight mentioning 検索, say) may print.
+        content = page.locator("main").inner_text()
+        pdf = tmp_path / f"{region.slug}.pdf"
+        page.pdf(path=str(pdf), format="A4", print_background=False)
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+        text = squash(subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                                     check=True).stdout)
+        cite = strings["case"]["cite_text"].replace("{page}", str(region.report_page))
+        problems = []
+        if pages > MAX_PAGES:
+            problems.append(f"{pages} pages")
+        for label, wanted in (("headline", region.headline), ("citation", cite), ("出典", strings["case"]["cite"]),
+                              ("page", f"p.{region.report_page}"), ("address", url)):
+            if squash(wanted) not in text:
+                problems.append(f"no {label} ({wanted})")
+        for chrome in forbidden_texts(strings):
+            if chrome not in content and squash(chrome) in text:
+                problems.append(f"prints {chrome!r}")
+        if problems:
+            failures.append(f"regions/{region.slug}/: " + "; ".join(problems))
+    leftovers = watcher.problems(page)
+    page.close()
+    assert not failures, "printing case pages:\n  " + "\n  ".join(failures)
+    assert not leftovers, leftovers

@@ -1,0 +1,242 @@
+"""The region index in a browser: sorting by every column, every filter and a combination, state in the URL
+(restored on reload), and keyboard use with a visible focus.  Expected rows come from real_site."""
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import yaml
+
+from casebook.schema import HORIZONTAL_CODES, VERTICAL_CODES
+
+pytestmark = pytest.mark.browser
+
+INDEX = "regions/index.html"
+
+VISIBLE_ROWS = """() => [...document.querySelector('[data-module="region-table"]').tBodies[0].rows]
+  .filter((row) => !row.hidden && row.getClientRects().length > 0).map((row) => Number(row.dataset.number))"""
+
+
+def keys(region) -> dict:
+    """What each sortable column holds for a region, computed from the data, as the table's data-* attributes."""
+    p = region.population
+    return {
+        "number": region.number, "name": region.name, "orgs": "、".join(region.organisations),
+        "total": p.total, "aged65": p.aged_65_plus, "rate65": p.rate_65_printed,
+        "aged75": p.aged_75_plus, "rate75": p.rate_75_printed,
+        "v": " ".join(m.code for m in region.memberships(VERTICAL_CODES)),
+        "h": " ".join(m.code for m in region.memberships(HORIZONTAL_CODES)),
+        "ict": "|".join(region.ict_systems),
+    }
+
+
+@pytest.fixture(scope="module")
+def strings(root):
+    return yaml.safe_load((root / "templates" / "strings.ja.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def data(real_site) -> dict[int, dict]:
+    return {r.number: keys(r) for r in real_site.regions}
+
+
+@pytest.fixture(scope="module")
+def regions_page(open_context, site_url):
+    context, watcher = open_context(site_url)
+    page = context.new_page()
+
+    def go(query: str = ""):
+        watcher.problems(page)
+        page.goto(site_url + INDEX + query, wait_until="load")
+        page.wait_for_selector(".sort-button")
+        return page
+
+    go.page = page
+    go.watcher = watcher
+    yield go
+    assert not watcher.problems(page)
+    page.close()
+
+
+def expected_order(page, data: dict[int, dict], column: str, numeric: bool, descending: bool) -> list[int]:
+    """Rows sorted by *column*; ties by case number; the whole comparison reversed for descending.
+    Text is compared with the browser's Japanese collation (what the page promises: localeCompare 'ja')."""
+    numbers = sorted(data)
+    if numeric:
+        order = sorted(numbers, key=lambda n: (data[n][column], n))
+    else:
+        order = page.evaluate("""([pairs]) => {
+          const c = new Intl.Collator('ja');
+          return pairs.sort((a, b) => c.compare(a[1], b[1]) || a[0] - b[0]).map((p) => p[0]);
+        }""", [[[n, str(data[n][column])] for n in numbers]])
+    return order[::-1] if descending else order
+
+
+def test_rows_carry_the_data(regions_page, data):
+    page = regions_page()
+    rows = page.evaluate("""() => [...document.querySelector('[data-module="region-table"]').tBodies[0].rows]
+      .map((r) => ({...r.dataset}))""")
+    assert len(rows) == len(data)
+    for row in rows:
+        expected = data[int(row["number"])]
+        for key, value in expected.items():
+            assert key in row, f"row {row['number']} has no data-{key}"
+            if isinstance(value, (int, float)):
+                assert float(row[key]) == pytest.approx(value), (row["number"], key)
+            else:
+                assert row[key] == value, (row["number"], key)
+
+
+def test_sorting_by_every_column(regions_page, data):
+    page = regions_page()
+    headers = page.evaluate("""() => [...document.querySelectorAll('[data-module="region-table"] thead th[data-sort]')]
+      .map((th) => ({ key: th.dataset.sort, type: th.dataset.type }))""")
+    assert {h["key"] for h in headers} == set(next(iter(data.values()))), "a column without expected values"
+    for h in headers:
+        button = page.locator(f'th[data-sort="{h["key"]}"] .sort-button')
+        seen = set()
+        for _ in range(2):  # the second click reverses the order
+            button.click()
+            sort = page.evaluate("""() => [...document.querySelectorAll('thead th[aria-sort]')]
+              .map((th) => [th.dataset.sort, th.getAttribute('aria-sort')])""")
+            assert len(sort) == 1 and sort[0][0] == h["key"], sort
+            descending = sort[0][1] == "descending"
+            seen.add(descending)
+            want = expected_order(page, data, h["key"], h["type"] == "number", descending)
+            assert page.evaluate(VISIBLE_ROWS) == want, f"sorted by {h['key']} {sort[0][1]}"
+            query = parse_qs(urlsplit(page.url).query)
+            if (h["key"], descending) != ("number", False):
+                assert query.get("sort") == [h["key"]] and query.get("order") == ["desc" if descending else "asc"]
+        assert seen == {True, False}
+
+
+def filter_cases(page, real_site, data):
+    """(description, {field: value}, expected case numbers) for every filter and one combination."""
+    rate65 = sorted({d["rate65"] for d in data.values()})
+    rate75 = sorted({d["rate75"] for d in data.values()})
+    mid65, mid75 = rate65[len(rate65) // 2], rate75[len(rate75) // 2]
+    cases = [
+        ("rate65_min", {"rate65_min": mid65}, {n for n, d in data.items() if d["rate65"] >= mid65}),
+        ("rate65_max", {"rate65_max": mid65}, {n for n, d in data.items() if d["rate65"] <= mid65}),
+        ("rate75_min", {"rate75_min": mid75}, {n for n, d in data.items() if d["rate75"] >= mid75}),
+        ("rate75_max", {"rate75_max": mid75}, {n for n, d in data.items() if d["rate75"] <= mid75}),
+    ]
+    options = page.evaluate("""() => Object.fromEntries(['band', 'v', 'h', 'ict'].map((name) =>
+      [name, [...document.querySelector('[data-module="region-filters"]').elements[name].options].map((o) => o.value)]))""")
+    for value in options["band"]:
+        lo, _, hi = value.partition("-")
+        cases.append((f"band={value}", {"band": value}, {
+            n for n, d in data.items() if (not lo or d["total"] >= float(lo)) and (not hi or d["total"] < float(hi))}))
+    for field in ("v", "h", "ict"):
+        sep = "|" if field == "ict" else " "
+        used = {x for d in data.values() for x in d[field].split(sep) if x}
+        assert used <= set(options[field]), f"a {field} value of the data is not offered"
+        for value in options[field]:
+            cases.append((f"{field}={value}", {field: value},
+                          {n for n, d in data.items() if not value or value in d[field].split(sep)}))
+    # A combination: the most common vertical model, and at least the median rate among its regions.
+    counts = {}
+    for d in data.values():
+        for code in d["v"].split():
+            counts[code] = counts.get(code, 0) + 1
+    code = max(sorted(counts), key=lambda c: counts[c])
+    members = sorted(d["rate65"] for d in data.values() if code in d["v"].split())
+    floor = members[len(members) // 2]
+    combo = {n for n, d in data.items() if code in d["v"].split() and d["rate65"] >= floor}
+    assert 0 < len(combo) < len(data)
+    cases.append((f"v={code}&rate65_min={floor}", {"v": code, "rate65_min": floor}, combo))
+    return cases
+
+
+def set_field(page, name: str, value) -> None:
+    field = page.locator(f'[data-module="region-filters"] [name="{name}"]')
+    if field.evaluate("(el) => el.tagName") == "SELECT":
+        field.select_option(str(value))
+    else:
+        field.fill(str(value))
+
+
+def status_text(strings, shown: int, total: int) -> str:
+    if shown == 0:
+        return strings["filters"]["none"]
+    return strings["filters"]["count"].replace("{n}", str(shown)).replace("{total}", str(total))
+
+
+def test_every_filter_and_a_combination(regions_page, real_site, data, strings):
+    page = regions_page()
+    assert page.locator('[data-module="region-filters"]').is_visible()
+    cases = filter_cases(page, real_site, data)
+    for description, fields, want in cases:
+        page = regions_page()
+        for name, value in fields.items():
+            set_field(page, name, value)
+        shown = page.evaluate(VISIBLE_ROWS)
+        assert shown == sorted(want), description
+        status = page.locator('[data-module="region-filters"] [role="status"]').inner_text().strip()
+        assert status == status_text(strings, len(want), len(data)), description
+        query = parse_qs(urlsplit(page.url).query)
+        for name, value in fields.items():
+            if value != "":
+                assert query.get(name) == [str(value)], (description, page.url)
+    print(f"\nregion filters: {len(cases)} cases checked")
+    # Clearing the form brings every row back and empties the query string.
+    page.get_by_role("button", name=strings["filters"]["reset"]).click()
+    page.wait_for_function("() => !window.location.search")
+    assert page.evaluate(VISIBLE_ROWS) == sorted(data)
+
+
+def test_url_holds_the_state_and_reload_restores_it(regions_page, data):
+    page = regions_page()
+    code = next(d["v"].split()[0] for _, d in sorted(data.items()) if d["v"])
+    rates = sorted(d["rate65"] for d in data.values())
+    floor = rates[len(rates) // 3]
+    page.locator('th[data-sort="rate65"] .sort-button').click()
+    if page.get_attribute('th[data-sort="rate65"]', "aria-sort") != "descending":
+        page.locator('th[data-sort="rate65"] .sort-button').click()
+    set_field(page, "v", code)
+    set_field(page, "rate65_min", floor)
+    want = [n for n in expected_order(page, data, "rate65", True, True)
+            if code in data[n]["v"].split() and data[n]["rate65"] >= floor]
+    assert want and page.evaluate(VISIBLE_ROWS) == want
+    query = parse_qs(urlsplit(page.url).query)
+    assert query == {"sort": ["rate65"], "order": ["desc"], "v": [code], "rate65_min": [str(floor)]}, page.url
+
+    def check():
+        assert page.evaluate(VISIBLE_ROWS) == want
+        assert page.get_attribute('th[data-sort="rate65"]', "aria-sort") == "descending"
+        assert page.locator('[name="v"]').input_value() == code
+        assert float(page.locator('[name="rate65_min"]').input_value()) == floor
+
+    page.reload(wait_until="load")
+    page.wait_for_selector(".sort-button")
+    check()
+    # The same address typed in fresh gives the same view.
+    page = regions_page(f"?sort=rate65&order=desc&v={code}&rate65_min={floor}")
+    check()
+
+
+def test_keyboard_only_sorting_with_visible_focus(regions_page, data):
+    page = regions_page()
+    page.locator("body").focus()
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.classList.contains('sort-button')"):
+            break
+    else:
+        pytest.fail("Tab never reached a sort button")
+    focus = page.evaluate("""() => {
+      const el = document.activeElement, s = getComputedStyle(el);
+      return { key: el.closest('th').dataset.sort, type: el.closest('th').dataset.type,
+               sort: el.closest('th').getAttribute('aria-sort'), style: s.outlineStyle, width: parseFloat(s.outlineWidth),
+               focusVisible: el.matches(':focus-visible') };
+    }""")
+    assert focus["focusVisible"]
+    assert focus["style"] != "none" and focus["width"] > 0, f"no visible focus outline: {focus}"
+    before = page.evaluate(VISIBLE_ROWS)
+    page.keyboard.press("Enter")
+    sort = page.get_attribute(f'th[data-sort="{focus["key"]}"]', "aria-sort")
+    assert sort in ("ascending", "descending") and sort != focus["sort"]
+    after = page.evaluate(VISIBLE_ROWS)
+    assert after == expected_order(page, data, focus["key"], focus["type"] == "number", sort == "descending")
+    assert after != before
+    assert page.evaluate("() => document.activeElement.classList.contains('sort-button')"), "Enter lost the focus"
