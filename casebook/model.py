@@ -203,7 +203,11 @@ class Site:
     source_files: tuple[str, ...] = ()
 
     def region(self, slug: str) -> Region:
-        return next(r for r in self.regions if r.slug == slug)
+        return self._by_slug[slug]  # KeyError like next() raising StopIteration: callers pass known slugs
+
+    @functools.cached_property
+    def _by_slug(self) -> dict[str, Region]:
+        return {r.slug: r for r in self.regions}
 
     def model(self, code: str) -> CollaborationModel:
         return next(m for m in self.models if m.code == code)
