@@ -93,3 +93,33 @@ def closest(region, regions, count: int = 3) -> list[dict]:
     me = case_data(region)
     query = {"total": me["total"], "rate65": me["rate65"], "rate75": me["rate75"]}
     return rank(query, cases, exclude=region.slug)[:count]
+
+
+def closest_all(regions, count: int = 3) -> dict[str, list[dict]]:
+    """`closest` for every region at once, for the build: the same arithmetic on whole columns.
+
+    Calling `closest` per region costs O(n²) Python-level comparisons, which a site of every municipality
+    (1,741) cannot afford. Features are logged with math.log as above, and numpy's +, -, *, / and sqrt are the
+    same IEEE operations in the same order, so distances, rounding keys and therefore the ranking are identical
+    (tests/test_similar.py checks this against `closest`). Reasons are built by `compare` for the few kept.
+    """
+    import numpy as np
+
+    cases = [case_data(r) for r in regions]
+    if not cases:
+        return {}
+    spread = spreads(cases)
+    numbers = np.array([c["number"] for c in cases])
+    total = None
+    for key in FIGURES:
+        column = np.array([_feature(key, c[key]) for c in cases])
+        z = (column[:, None] - column[None, :]) / spread[key]
+        total = z * z if total is None else total + z * z
+    distance = np.sqrt(total / len(FIGURES))
+    keys = np.floor(distance * ROUND + 0.5)
+    out: dict[str, list[dict]] = {}
+    for i, me in enumerate(cases):
+        order = [j for j in np.lexsort((numbers, keys[i])) if j != i][:count]
+        query = {"total": me["total"], "rate65": me["rate65"], "rate75": me["rate75"]}
+        out[me["slug"]] = [compare(query, cases[j], spread) for j in order]
+    return out

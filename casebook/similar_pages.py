@@ -5,15 +5,15 @@ from typing import Iterator
 
 from .diagrams import relations, render_diagram
 from .japan_map import BINS, legend, render_japan_map
-from .similar import case_data, closest, spreads
+from .similar import case_data, closest_all, spreads
 
 MAX_COMPARE = 4
 
 
-def closest_view(site, region, count: int = 3) -> list[dict]:
-    """The cases closest to a region, as the case page and the no-JS tables show them."""
-    return [{"region": site.region(r["slug"]), "reasons": r["reasons"], "distance": r["distance"]}
-            for r in closest(region, site.regions, count)]
+def closest_views(site, count: int = 3) -> dict[str, list[dict]]:
+    """Each region's closest cases, as the case page and the no-JS tables show them; computed once per build."""
+    return {slug: [{"region": site.region(r["slug"]), "reasons": r["reasons"], "distance": r["distance"]} for r in rows]
+            for slug, rows in closest_all(site.regions, count).items()}
 
 
 def compare_column(site, summaries: dict, region) -> dict:
@@ -35,7 +35,7 @@ def spread_figures(site) -> dict:
 
 def pages(renderer, summaries: dict) -> Iterator[tuple[str, str]]:
     site = renderer.site
-    pairs = [{"region": r, "closest": closest_view(site, r)} for r in site.regions]
+    pairs = [{"region": r, "closest": renderer.closest[r.slug]} for r in site.regions]
     yield renderer._render("similar.html", "similar/index.html", section="similar", pairs=pairs,
                            how=spread_figures(site), cases=[case_data(r) for r in site.regions])
     columns = [compare_column(site, summaries, r) for r in site.regions]

@@ -175,3 +175,26 @@ def test_map_marks_every_case_and_lists_the_same(built_site, real_site, rel, pre
         assert region.prefecture in li.text and f"{region.population.rate_65_printed:.1f}%" in li.text
     legend = doc.find("div", data_legend="rate65")
     assert legend is not None and "hidden" not in legend.attrs and len(legend.find_all("li")) == 4
+
+
+def test_the_build_ranks_closest_cases_exactly_as_the_reference_function(real_site):
+    """closest_all (whole columns, for big sites) must agree with closest, case by case, tie-breaks included."""
+    import random
+    from dataclasses import replace
+
+    from casebook.similar import closest, closest_all
+
+    fast = closest_all(real_site.regions)
+    for region in real_site.regions:
+        assert fast[region.slug] == closest(region, real_site.regions)
+    rng = random.Random(7)
+    regions = []
+    for i in range(60):
+        base = real_site.regions[i % len(real_site.regions)]
+        total = rng.choice([base.population.total, rng.randint(1000, 2_000_000)])
+        population = replace(base.population, total=total, rate_65_printed=round(rng.uniform(15, 45), 1),
+                             rate_75_printed=rng.choice([base.population.rate_75_printed, round(rng.uniform(7, 25), 1)]))
+        regions.append(replace(base, number=i + 1, slug=f"r{i}", population=population))
+    fast = closest_all(regions)
+    for region in regions:
+        assert fast[region.slug] == closest(region, regions)
