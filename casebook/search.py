@@ -30,16 +30,14 @@ Assets (all JavaScript files that assign to ``globalThis.CasebookSearchData``, s
 ``<script src>`` from file:// and under a strict CSP): ``search/index.js`` (manifest),
 ``search/t{n}.js`` (term shards), ``search/d{n}.js`` (document blocks).
 
-Measured (``python bench/search_bench.py``, Node 20, 2 cores; the real site here is the 18
-documents the tests read straight from regions/*.yaml, content/*.md and survey/tables.yaml,
-40,850 characters, until ``casebook.search_docs`` exists):
-* real site: manifest 0.5 KB + term shard 13.4 KB + documents 24.9 KB gzip; code 19.6 KB gzip
-  (lunr 8.4, search.js 8.3, tokenize.js 2.8) → 57 KB in total, over the 50 KB goal (the text
-  itself is half of it); index ready in ~190 ms (cold JIT, tokenizing every text); query p50
-  0.2 ms, p95 2.2 ms.
-* synthetic 1,741 regions (2.5 M characters): 82 term shards (largest 53 KB gzip), 1,453
-  document blocks of ~3 KB; a first search downloads median 109 KB, max 219 KB gzip; query p50
-  7 ms, p95 45 ms (includes verifying candidates block by block).
+Measured (``python bench/search_bench.py``, Node 20, 2 cores, 2026-11-25; code measured as shipped,
+i.e. without whole-line comments, see casebook/assets.py):
+* real site (72 documents from casebook.search_docs: 14 regions, 19 models, 36 survey tables, 3 pages):
+  manifest 0.8 KB + term shard 13.7 KB + documents 17.8 KB + code 16.9 KB (lunr 8.4, search.js 6.5,
+  tokenize.js 2.0) = 48.0 KB gzip for a first search (goal ≤ 50 KB); query p50 0.18 ms, p95 0.88 ms.
+* synthetic 1,741 regions: 42 term shards, 676 document blocks; a first search downloads median 113 KB,
+  max 177 KB gzip (goal ≤ 300 KB) with recall unchanged (tests compare results with a substring scan);
+  query p50 7.5 ms, p95 45 ms.
 """
 from __future__ import annotations
 
