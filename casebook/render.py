@@ -37,6 +37,12 @@ def url(context, target: str = "") -> str:
     return prefix + target
 
 
+@pass_context
+def print_href(context, target: str) -> str:
+    """The address a printed page shows for a link: absolute with --base-url, else from the site root."""
+    return context["site_url"] + target
+
+
 def number(value) -> str:
     return f"{value:,}"
 
@@ -83,6 +89,7 @@ def make_environment(templates: Path) -> Environment:
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                       bytecode_cache=_bytecode_cache())
     env.globals["url"] = url
+    env.globals["print_href"] = print_href
     env.filters.update(number=number, percent=percent, fmt=fmt, markdown=markdown_to_html, share=share)
     return env
 
@@ -150,7 +157,7 @@ class PageRenderer:
         depth = path.count("/")
         page_path = path[: -len("index.html")] if path.endswith("index.html") else path
         base = {"t": self.t, "site": self.site, "depth": depth, "page_path": page_path,
-                "page_url": (self.base_url or "/") + page_path, "absolute_links": False, "base_path": "/",
+                "page_url": (self.base_url or "/") + page_path, "site_url": self.base_url or "/", "absolute_links": False, "base_path": "/",
                 "section": context.pop("section", ""), "VERTICAL": VERTICAL_CODES, "HORIZONTAL": HORIZONTAL_CODES,
                 "sorted_pages": SORTED_PAGES, "survey_sections": self.sections,
                 "all_ict": self.all_ict}
