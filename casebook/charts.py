@@ -7,10 +7,12 @@ from .model import SurveyTable
 from .svg import esc, svg_root, text_block, wrap
 
 FONT = 12
-LABEL_W = 210
-BAR_W = 300
-VALUE_W = 120
-ROW_GAP = 10
+# Each item's label sits above its bar, so a chart stays 400 px wide and is read at full size on a
+# 360 px phone instead of being scaled down to an illegible width.
+WIDTH = 400
+X0 = 6  # where bars start
+BAR_W = 270
+ROW_GAP = 8
 # Okabe–Ito colours, each paired with a pattern so series stay apart in grayscale print.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
 PATTERNS = ("solid", "hatch", "dots", "cross", "solid", "hatch", "dots", "cross")
@@ -63,13 +65,13 @@ def _rows(table: SurveyTable, column: str) -> list[tuple[str, dict[str, float]]]
 
 
 def _label(item: str, y: float) -> tuple[str, float]:
-    lines = wrap(item, LABEL_W - 12, FONT, max_lines=3)
-    height = max(len(lines) * FONT * 1.3, 18)
-    return text_block(lines, LABEL_W - 8, y + FONT, FONT, anchor="end"), height
+    """The item's label on its own lines above the bar; returns the markup and the height it takes."""
+    lines = wrap(item, WIDTH - 2 * X0, FONT, max_lines=3)
+    return text_block(lines, X0 + 4, y + FONT, FONT), len(lines) * FONT * 1.3 + 3
 
 
 def _axis(top: float, bottom: float) -> str:
-    return f'<line x1="{LABEL_W}" y1="{top:.1f}" x2="{LABEL_W}" y2="{bottom:.1f}" stroke="#333"/>'
+    return f'<line x1="{X0}" y1="{top:.1f}" x2="{X0}" y2="{bottom:.1f}" stroke="#333"/>'
 
 
 def _single(table: SurveyTable, ident: str, column: str) -> Markup:
@@ -79,25 +81,26 @@ def _single(table: SurveyTable, ident: str, column: str) -> Markup:
     y, parts = 8.0, []
     for item, values in rows:
         value = values.get(series, 0)
-        label, height = _label(item, y)
+        label, label_h = _label(item, y)
         bar_h = 16
-        by = y + (height - bar_h) / 2
+        by = y + label_h
+        height = label_h + bar_h
         w = BAR_W * value / peak
         parts.append(label)
-        parts.append(f'<rect x="{LABEL_W}" y="{by:.1f}" width="{w:.1f}" height="{bar_h}" fill="{PALETTE[0]}"/>')
+        parts.append(f'<rect x="{X0}" y="{by:.1f}" width="{w:.1f}" height="{bar_h}" fill="{PALETTE[0]}"/>')
         text = f"{_fmt(value)}{table.unit}（{share(value, table.n)}）" if table.unit == "件" else f"{_fmt(value)}{table.unit}"
-        parts.append(f'<text x="{LABEL_W + w + 6:.1f}" y="{by + 12.5:.1f}" font-size="{FONT}">{esc(text)}</text>')
+        parts.append(f'<text x="{X0 + w + 6:.1f}" y="{by + 12.5:.1f}" font-size="{FONT}">{esc(text)}</text>')
         y += height + ROW_GAP
     body = _axis(4, y - ROW_GAP + 4) + "".join(parts)
     desc = "、".join(f"{item} {_fmt(v.get(series, 0))}{table.unit}" for item, v in rows)
-    return svg_root(LABEL_W + BAR_W + VALUE_W + 20, y + 6, f"{table.title}（n={table.n}）", desc, ident, body, "chart")
+    return svg_root(WIDTH, y + 6, f"{table.title}（n={table.n}）", desc, ident, body, "chart")
 
 
 def _legend(ident: str, labels: tuple[str, ...], y: float) -> tuple[str, float]:
     parts, x, row_y = [], 8.0, y
     for i, label in enumerate(labels):
         width = 22 + len(label) * FONT + 18
-        if x + width > LABEL_W + BAR_W + VALUE_W:
+        if x + width > WIDTH:
             x, row_y = 8.0, row_y + 22
         parts.append(f'<rect x="{x:.1f}" y="{row_y:.1f}" width="14" height="14" fill="{_fill(ident, i)}" stroke="#333" stroke-width="0.5"/>'
                      f'<text x="{x + 20:.1f}" y="{row_y + 11.5:.1f}" font-size="{FONT}">{esc(label)}</text>')
@@ -111,11 +114,12 @@ def _stacked(table: SurveyTable, ident: str) -> Markup:
     legend, y = _legend(ident, table.series, 6)
     top, parts = y, []
     for item, values in rows:
-        label, height = _label(item, y)
+        label, label_h = _label(item, y)
         bar_h = 18
-        by = y + (height - bar_h) / 2
+        by = y + label_h
+        height = label_h + bar_h
         parts.append(label)
-        x = float(LABEL_W)
+        x = float(X0)
         for i, series in enumerate(table.series):
             value = values.get(series, 0)
             w = BAR_W * value / peak
@@ -131,7 +135,7 @@ def _stacked(table: SurveyTable, ident: str) -> Markup:
         y += height + ROW_GAP
     body = _defs(ident, len(table.series)) + legend + _axis(top - 4, y - ROW_GAP + 4) + "".join(parts)
     desc = "。".join(item + "：" + "、".join(f"{s} {_fmt(v.get(s, 0))}" for s in table.series) for item, v in rows)
-    return svg_root(LABEL_W + BAR_W + VALUE_W + 20, y + 6, f"{table.title}（n={table.n}）", desc, ident, body, "chart")
+    return svg_root(WIDTH, y + 6, f"{table.title}（n={table.n}）", desc, ident, body, "chart")
 
 
 def _grouped(table: SurveyTable, ident: str) -> Markup:
@@ -139,18 +143,17 @@ def _grouped(table: SurveyTable, ident: str) -> Markup:
     legend, y = _legend(ident, table.series, 6)
     top, parts = y, []
     for item, values in rows:
-        label, height = _label(item, y)
+        label, label_h = _label(item, y)
         bar_h = 11
-        needed = len(table.series) * (bar_h + 2)
-        height = max(height, needed)
+        height = label_h + len(table.series) * (bar_h + 2)
         parts.append(label)
         for i, series in enumerate(table.series):
             value = values.get(series, 0)
-            by = y + i * (bar_h + 2)
+            by = y + label_h + i * (bar_h + 2)
             w = BAR_W * value / 100
-            parts.append(f'<rect x="{LABEL_W}" y="{by:.1f}" width="{w:.1f}" height="{bar_h}" fill="{_fill(ident, i)}"/>'
-                         f'<text x="{LABEL_W + w + 4:.1f}" y="{by + 9.5:.1f}" font-size="10">{esc(f"{value:.1f}%")}</text>')
+            parts.append(f'<rect x="{X0}" y="{by:.1f}" width="{w:.1f}" height="{bar_h}" fill="{_fill(ident, i)}"/>'
+                         f'<text x="{X0 + w + 4:.1f}" y="{by + 9.5:.1f}" font-size="10">{esc(f"{value:.1f}%")}</text>')
         y += height + ROW_GAP
     body = _defs(ident, len(table.series)) + legend + _axis(top - 4, y - ROW_GAP + 4) + "".join(parts)
     desc = "。".join(item + "：" + "、".join(f"{s} {v.get(s, 0):.1f}%" for s in table.series) for item, v in rows)
-    return svg_root(LABEL_W + BAR_W + VALUE_W + 20, y + 6, table.title, desc, ident, body, "chart")
+    return svg_root(WIDTH, y + 6, table.title, desc, ident, body, "chart")

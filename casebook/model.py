@@ -158,7 +158,8 @@ class SurveyTable:
     notes: tuple[str, ...]
     source_lines: str
     prose: Optional[str]
-    data: pd.DataFrame = field(compare=False, hash=False, repr=False)
+    data: pd.DataFrame = field(compare=False, hash=False, repr=False)  # typed: numbers as numbers
+    printed: pd.DataFrame = field(compare=False, hash=False, repr=False, default=None)  # every cell as printed
 
     @property
     def items(self) -> tuple[str, ...]:

@@ -135,8 +135,9 @@ def table_view(table: SurveyTable) -> dict:
             by_item.setdefault(row["item"], {})[row["series"]] = row[column]
         rows = [{"item": item, "cells": [cells.get(s, "") for s in table.series]} for item, cells in by_item.items()]
     else:
+        # Figures as the report prints them ("1" stays "1", "19.0" stays "19.0").
         rows = [{"item": row["item"], "cells": [row[c] for c in ("n", "mean", "median", "min", "max")]}
-                for _, row in table.data.iterrows()]
+                for _, row in table.printed.iterrows()]
     return {"table": table, "ident": ident, "chart": render_chart(table, ident), "rows": rows}
 
 
