@@ -1,6 +1,7 @@
 """Jinja environment, filters and one context builder per page type. Produces (path, HTML) pairs."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 from typing import Iterator
@@ -55,12 +56,15 @@ def fmt(template: str, **values) -> str:
     return template.format(**values)
 
 
-def markdown_to_html(text: str) -> Markup:
-    # Content pages are authored by us; raw HTML in them is escaped all the same.
+def markdown_to_html(text: str, heading_offset: int = 0) -> Markup:
+    """Markdown → HTML; raw HTML in the text is escaped, and headings move down under the page's own."""
     converter = md.Markdown(extensions=["tables", "attr_list", "sane_lists"], output_format="html")
     converter.preprocessors.deregister("html_block")
     converter.inlinePatterns.deregister("html")
-    return Markup(converter.convert(text))
+    html = converter.convert(text)
+    if heading_offset:
+        html = re.sub(r"<(/?)h([1-6])\b", lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + heading_offset)}", html)
+    return Markup(html)
 
 
 def _bytecode_cache():
