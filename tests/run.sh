@@ -21,7 +21,10 @@ fi
 
 PY=${PYTHON:-python3.11}
 command -v "$PY" >/dev/null || PY=python3
-[ -x .venv/bin/python ] || "$PY" -m venv .venv
+if [ ! -x .venv/bin/python ]; then
+  # Debian's python3 ships venv separately.
+  "$PY" -m venv .venv 2>/dev/null || { as_root apt-get install -y -qq python3-venv >/dev/null; rm -rf .venv; "$PY" -m venv .venv; }
+fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
 if [ -f package-lock.json ]; then
   # axe-core and vnu-jar (tests/browser); no install scripts: vnu-jar's would fetch a JRE, the system Java serves
