@@ -66,6 +66,22 @@ def poison(data: dict) -> dict:
     return data
 
 
+SURVEY_FILE = "survey/s2-7.csv"  # a stacked chart: labels, legend and segments all carry text
+
+
+def poison_survey(path) -> None:
+    """Item labels of one survey chart become payloads; counts and series stay valid."""
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    items = list(dict.fromkeys(r["item"] for r in rows))
+    rename = {item: PAYLOADS[i % len(PAYLOADS)] + f" ({i})" for i, item in enumerate(items)}
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow({**r, "item": rename[r["item"]]})
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     root = _copy_project(tmp_path_factory.mktemp("hostile") / "project")
@@ -73,6 +89,7 @@ def hostile(tmp_path_factory):
     data = poison(yaml.safe_load(path.read_text(encoding="utf-8")))
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=4096), encoding="utf-8")
     assert yaml.safe_load(path.read_text(encoding="utf-8")) == data
+    poison_survey(root / SURVEY_FILE)
     out = root / "_site"
     build_site(root, out, log=lambda _: None)  # must not raise
     return {"site": out, "slug": data["slug"], "data": data}
@@ -198,3 +215,21 @@ def test_hostile_exports_are_verbatim(hostile):
     assert region["name"] == data["name"] and region["headline"] == data["headline"]
     assert list(region["ict_systems"]) == data["ict_systems"]
     assert [a["label"] for a in region["diagram"]["actors"]] == [a["label"] for a in data["diagram"]["actors"]]
+
+
+def test_hostile_survey_labels_show_as_text_in_charts_tables_and_csv(open_context, hostile, hostile_url):
+    context, watcher = open_context(hostile_url)
+    page = context.new_page()
+    page.goto(hostile_url + "survey/s2/index.html", wait_until="load")
+    assert not page.evaluate(DOM_CHECK)
+    chart_text = page.evaluate("() => [...document.querySelectorAll('#s2-7 svg text')].map(t => t.textContent).join('\\n')")
+    table_text = page.locator("#s2-7 table").text_content()  # inside a closed <details>
+    for payload in PAYLOADS[:4]:  # short enough to stay on one chart line unwrapped
+        assert payload in chart_text, f"chart lacks {payload!r}"
+        assert payload in table_text, f"table lacks {payload!r}"
+    problems = watcher.problems(page)
+    page.close()
+    assert not problems, problems
+    shipped = (hostile["site"] / "data" / SURVEY_FILE).read_text(encoding="utf-8")
+    for payload in PAYLOADS:
+        assert payload in shipped
