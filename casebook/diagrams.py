@@ -59,7 +59,10 @@ def layout(diagram: Diagram) -> dict[str, tuple[float, float, float, float, list
     if centred:
         lines, w, h = boxes[hub]
         out[hub] = (cx, cy, w, h, lines)
-    if n == 2 and not centred:
+    if len(ids) == 1:
+        rx = ry = 0
+        cx, cy = widest / 2 + 20, tallest / 2 + 20
+    elif n == 2 and not centred:
         # Two parties read best side by side, as the report draws them.
         ry = 0
         cy = tallest / 2 + 20
