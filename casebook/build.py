@@ -7,17 +7,10 @@ from typing import Callable
 
 from . import exports
 from .render import PageRenderer
+from .search import build_search_assets
+from .search_docs import site_documents
 from .validate import EXPECTED_REGIONS, load_site
 from .write import SiteOutput, write_site
-
-
-def _search_assets(site) -> dict[str, bytes]:
-    try:
-        from .search import build_search_assets
-        from .search_docs import site_documents
-    except ImportError:  # search lands separately; the site works without it
-        return {}
-    return build_search_assets(site_documents(site))
 
 
 def render_site(root: Path, base_url: str = "", expected_regions: int | None = EXPECTED_REGIONS,
@@ -37,7 +30,7 @@ def render_site(root: Path, base_url: str = "", expected_regions: int | None = E
                   if p.is_file() and p.suffix in (".csv", ".yaml")}
     for name, content in exports.data_files(site, raw_survey).items():
         output.add(f"data/{name}", content)
-    for name, content in _search_assets(site).items():
+    for name, content in build_search_assets(site_documents(site)).items():
         output.add(name, content)
     output.add_static(root / "static")
     return site, output

@@ -57,7 +57,8 @@ def render_chart(table: SurveyTable, ident: str) -> Markup:
     return Markup("")
 
 
-def _rows(table: SurveyTable, column: str) -> list[tuple[str, dict[str, float]]]:
+def rows_by_item(table: SurveyTable, column: str) -> list[tuple[str, dict]]:
+    """Each item, in printed order, with its value per series (the chart and the figures table both read this)."""
     rows: dict[str, dict[str, float]] = {}
     for item, series, value in zip(table.data["item"], table.data["series"], table.data[column]):
         rows.setdefault(item, {})[series] = value
@@ -75,7 +76,7 @@ def _axis(top: float, bottom: float) -> str:
 
 
 def _single(table: SurveyTable, ident: str, column: str) -> Markup:
-    rows = _rows(table, column)
+    rows = rows_by_item(table, column)
     series = table.series[0]
     peak = max((v.get(series, 0) for _, v in rows), default=0) or 1
     y, parts = 8.0, []
@@ -109,7 +110,7 @@ def _legend(ident: str, labels: tuple[str, ...], y: float) -> tuple[str, float]:
 
 
 def _stacked(table: SurveyTable, ident: str) -> Markup:
-    rows = _rows(table, "count")
+    rows = rows_by_item(table, "count")
     peak = max((sum(v.values()) for _, v in rows), default=0) or 1
     legend, y = _legend(ident, table.series, 6)
     top, parts = y, []
@@ -139,7 +140,7 @@ def _stacked(table: SurveyTable, ident: str) -> Markup:
 
 
 def _grouped(table: SurveyTable, ident: str) -> Markup:
-    rows = _rows(table, "percent")
+    rows = rows_by_item(table, "percent")
     legend, y = _legend(ident, table.series, 6)
     top, parts = y, []
     for item, values in rows:

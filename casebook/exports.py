@@ -64,12 +64,6 @@ def models_json(site: Site) -> bytes:
     return _dump(out)
 
 
-def survey_csv(table) -> bytes:
-    buffer = io.StringIO()
-    table.data.to_csv(buffer, index=False, lineterminator="\n")
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
 def data_files(site: Site, raw_survey: dict[str, bytes]) -> dict[str, bytes]:
     """Every download, keyed by its path under data/."""
     files = {"regions.csv": regions_csv(site), "regions.json": regions_json(site), "models.json": models_json(site)}

@@ -201,7 +201,6 @@ class Site:
     survey: tuple[SurveyTable, ...]
     free_text: tuple[FreeTextGroup, ...]
     pages: tuple[Page, ...]
-    source_files: tuple[str, ...] = ()
 
     def region(self, slug: str) -> Region:
         return self._by_slug[slug]  # KeyError like next() raising StopIteration: callers pass known slugs

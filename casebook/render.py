@@ -11,7 +11,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from markupsafe import Markup
 
-from .charts import render_chart, share
+from .charts import render_chart, rows_by_item, share
 from . import similar_pages
 from .diagrams import relations, render_diagram
 from .model import MEASURES, Region, Site, SurveyTable
@@ -98,17 +98,13 @@ def make_environment(templates: Path) -> Environment:
     return env
 
 
-def _memberships(region: Region, codes) -> list:
-    return list(region.memberships(codes))
-
-
 def region_summary(site: Site, region: Region) -> dict:
     """Figures and their ranks as the case page, cards and the index table show them."""
     p = region.population
     return {
         "region": region,
-        "vertical": _memberships(region, VERTICAL_CODES),
-        "horizontal": _memberships(region, HORIZONTAL_CODES),
+        "vertical": list(region.memberships(VERTICAL_CODES)),
+        "horizontal": list(region.memberships(HORIZONTAL_CODES)),
         "figures": [
             {"key": "total", "value": p.total, "unit": "人", "rank": site.rank(region, "total")},
             {"key": "aged65", "value": p.aged_65_plus, "unit": "人", "rank": site.rank(region, "aged65")},
@@ -134,10 +130,8 @@ def table_view(table: SurveyTable) -> dict:
     rows = []
     if table.kind in ("counts", "percents", "values"):
         column = {"counts": "count", "percents": "percent", "values": "printed"}[table.kind]
-        by_item: dict[str, dict] = {}
-        for _, row in table.data.iterrows():
-            by_item.setdefault(row["item"], {})[row["series"]] = row[column]
-        rows = [{"item": item, "cells": [cells.get(s, "") for s in table.series]} for item, cells in by_item.items()]
+        rows = [{"item": item, "cells": [cells.get(s, "") for s in table.series]}
+                for item, cells in rows_by_item(table, column)]
     else:
         # Figures as the report prints them ("1" stays "1", "19.0" stays "19.0").
         rows = [{"item": row["item"], "cells": [row[c] for c in ("n", "mean", "median", "min", "max")]}
@@ -152,7 +146,6 @@ class PageRenderer:
         self.t = load_strings(templates)
         self.base_url = base_url.rstrip("/") + "/" if base_url else ""
         self.sections = survey_sections(site)
-        self.all_ict = sorted({name for r in site.regions for name in r.ict_systems})  # once, not per page
         self.closest = similar_pages.closest_views(site)  # once: every case page and /similar/ need it
         self.wanted: set[str] | None = None  # serve: render only these paths; pages() yields (path, None) for the rest
 
@@ -163,24 +156,29 @@ class PageRenderer:
         page_path = path[: -len("index.html")] if path.endswith("index.html") else path
         base = {"t": self.t, "site": self.site, "depth": depth, "page_path": page_path,
                 "page_url": (self.base_url or "/") + page_path, "site_url": self.base_url or "/", "absolute_links": False, "base_path": "/",
-                "section": context.pop("section", ""), "VERTICAL": VERTICAL_CODES, "HORIZONTAL": HORIZONTAL_CODES,
-                "sorted_pages": SORTED_PAGES, "survey_sections": self.sections,
-                "all_ict": self.all_ict}
+                "section": context.pop("section", "")}
         base.update(context)
         return path, self.env.get_template(template).render(**base)
 
     def pages(self) -> Iterator[tuple[str, str]]:
         site = self.site
         summaries = {r.slug: region_summary(site, r) for r in site.regions}
+        # Only the region index pages list ICT systems and the sorted pages; only survey pages list sections.
+        index_context = {"sorted_pages": SORTED_PAGES,
+                         "all_ict": sorted({name for r in site.regions for name in r.ict_systems})}
+        # Each model's diagram appears on the models page and on its own page: draw it once.
+        model_diagrams = {m.code: render_diagram(m.diagram, f"model-{m.slug}", f"{m.code} {m.title}のモデル図")
+                          for m in site.models}
         yield self._render("index.html", "index.html", summaries=summaries, section="home",
                            jmap=similar_pages.map_context(site, self.t, ""))
         yield self._render("regions.html", "regions/index.html", summaries=summaries, order=list(site.regions),
-                           sorted_by=None, section="regions", jmap=similar_pages.map_context(site, self.t, "../"))
+                           sorted_by=None, section="regions", jmap=similar_pages.map_context(site, self.t, "../"),
+                           **index_context)
         for key in SORTED_PAGES:
             measure = MEASURES[self.t["regions"]["by"][key]["key"]]
             order = sorted(site.regions, key=lambda r: (-measure(r), r.number))
             yield self._render("regions.html", f"regions/by-{key}/index.html", summaries=summaries, order=order,
-                               sorted_by=key, section="regions")
+                               sorted_by=key, section="regions", **index_context)
         for i, region in enumerate(site.regions):
             yield self._render("region.html", f"regions/{region.slug}/index.html", s=summaries[region.slug],
                                region=region, prev=site.regions[i - 1] if i > 0 else None,
@@ -188,18 +186,16 @@ class PageRenderer:
                                diagram=render_diagram(region.diagram, f"diagram-{region.slug}", f"{region.short_name}の連携の概要図"),
                                relations=relations(region.diagram), section="regions",
                                closest=self.closest[region.slug])
-        yield self._render("models.html", "models/index.html", section="models",
-                           diagrams={m.code: render_diagram(m.diagram, f"model-{m.slug}", f"{m.code} {m.title}のモデル図")
-                                     for m in site.models})
+        yield self._render("models.html", "models/index.html", section="models", diagrams=model_diagrams)
         for model in site.models:
             yield self._render("model.html", f"models/{model.slug}/index.html", model=model, section="models",
-                               diagram=render_diagram(model.diagram, f"model-{model.slug}", f"{model.code} {model.title}のモデル図"),
+                               diagram=model_diagrams[model.code],
                                relations=relations(model.diagram),
                                entries=[(r, next(x for x in r.models if x.code == model.code)) for r in model.regions])
-        yield self._render("survey_index.html", "survey/index.html", section="survey")
+        yield self._render("survey_index.html", "survey/index.html", section="survey", survey_sections=self.sections)
         for sec in self.sections:
             yield self._render("survey_section.html", f"survey/{sec['slug']}/index.html", sec=sec, section="survey",
-                               views=[table_view(t) for t in sec["tables"]])
+                               survey_sections=self.sections, views=[table_view(t) for t in sec["tables"]])
         yield self._render("about.html", "about/index.html", section="about")
         yield self._render("data.html", "data/index.html", section="data")
         yield self._render("search.html", "search/index.html", section="search")

@@ -38,13 +38,14 @@ def pages(renderer, summaries: dict) -> Iterator[tuple[str, str]]:
     pairs = [{"region": r, "closest": renderer.closest[r.slug]} for r in site.regions]
     yield renderer._render("similar.html", "similar/index.html", section="similar", pairs=pairs,
                            how=spread_figures(site), cases=[case_data(r) for r in site.regions])
-    columns = [compare_column(site, summaries, r) for r in site.regions]
-    yield renderer._render("compare.html", "compare/index.html", section="compare", columns=columns, pairs=pairs,
-                           interactive=True, subject=None)
+    # Every column (with its diagram) is drawn once; the per-case comparison pages reuse them.
+    columns = {r.slug: compare_column(site, summaries, r) for r in site.regions}
+    yield renderer._render("compare.html", "compare/index.html", section="compare", columns=list(columns.values()),
+                           pairs=pairs, interactive=True, subject=None)
     for pair in pairs:
         if not pair["closest"]:
             continue
         chosen = [pair["region"]] + [c["region"] for c in pair["closest"]]
         yield renderer._render("compare.html", f"compare/{pair['region'].slug}/index.html", section="compare",
-                               columns=[compare_column(site, summaries, r) for r in chosen], pairs=pairs,
+                               columns=[columns[r.slug] for r in chosen], pairs=pairs,
                                interactive=False, subject=pair["region"])

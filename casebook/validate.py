@@ -39,11 +39,8 @@ def load_site(root: Path, expected_regions: int | None = EXPECTED_REGIONS) -> Si
     built_models = _attach_regions(models, regions if all_regions_loaded else [], root / "content" / "models.yaml", report)
     if report:
         raise DataInvalid(report)
-    sources = sorted(p.relative_to(root).as_posix() for d in ("regions", "content", "survey")
-                     for p in (root / d).rglob("*") if p.is_file())
     return Site(regions=tuple(sorted(regions, key=lambda r: r.number)), models=built_models,
-                survey=tuple(survey), free_text=tuple(free_text), pages=tuple(sorted(pages, key=lambda p: (p.order, p.slug))),
-                source_files=tuple(sources))
+                survey=tuple(survey), free_text=tuple(free_text), pages=tuple(sorted(pages, key=lambda p: (p.order, p.slug))))
 
 
 # ---------------------------------------------------------------- text hygiene
