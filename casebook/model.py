@@ -12,8 +12,9 @@ import pandas as pd
 
 @dataclass(frozen=True)
 class SourceNote:
-    field: str
-    note: str
+    field: str  # empty for survey tables, whose notes concern the whole table
+    note: str  # for editors; listed on /data/
+    reader: Optional[str]  # for readers; None where the note records only editing work
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,6 @@ class CollaborationModel:
     slug: str
     axis: str
     title: str
-    description: str
     diagram: Diagram
     source_notes: tuple[SourceNote, ...]
     regions: tuple[Region, ...] = ()  # derived from the region files
@@ -160,18 +160,15 @@ class SurveyTable:
     prose: Optional[str]
     data: pd.DataFrame = field(compare=False, hash=False, repr=False)  # typed: numbers as numbers
     printed: pd.DataFrame = field(compare=False, hash=False, repr=False, default=None)  # every cell as printed
+    source_notes: tuple[SourceNote, ...] = ()
 
     @property
     def items(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(self.data["item"]))
 
     @property
-    def source_notes(self) -> tuple[str, ...]:
-        return tuple(n for n in self.notes if n.startswith("出典注記"))
-
-    @property
     def printed_notes(self) -> tuple[str, ...]:
-        return tuple(n for n in self.notes if not n.startswith("出典注記"))
+        return self.notes
 
     @property
     def section_number(self) -> int:

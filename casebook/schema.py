@@ -209,7 +209,15 @@ MODEL_CODES = VERTICAL_CODES + HORIZONTAL_CODES
 
 SOURCE_NOTES = ListOf(Obj([
     Field("field", Str(), "Which field the note concerns, e.g. models.B2.figure_page."),
-    Field("note", Str(), "What the source prints where, and what was done (Japanese)."),
+    Field("note", Str(), "For editors: what the source prints where, and what was done (Japanese)."),
+    Field("reader", Str(nullable=True), "For readers: the discrepancy in one plain Japanese sentence, shown on the page; "
+          "null where the note records only editing work and stays on /data/."),
+]))
+
+SURVEY_SOURCE_NOTES = ListOf(Obj([
+    Field("note", Str(), "For editors: what the source prints where, and what was done (Japanese)."),
+    Field("reader", Str(nullable=True), "For readers: the discrepancy in one plain Japanese sentence, shown with the "
+          "table; null where the note records only editing work and stays on /data/."),
 ]))
 
 DIAGRAM = Obj([
@@ -272,7 +280,6 @@ MODEL = Obj([
     Field("slug", Str(pattern=r"[vh]-[a-z0-9]+", pattern_help="a URL code like v-b2 or h-a1"), "URL code."),
     Field("axis", OneOf(("vertical", "horizontal")), "vertical (病診連携) or horizontal (診診・多職種連携)."),
     Field("title", Str(), "Title as printed after the code."),
-    Field("description", Str(), "Description drawn verbatim from the report."),
     Field("diagram", DIAGRAM, "The model figure as actors and links."),
     Field("source_notes", SOURCE_NOTES, "Inconsistencies or garbles in the source for this model."),
 ])
@@ -296,7 +303,8 @@ SURVEY_TABLE = Obj([
     Field("unit", Str(), "Unit of the figures."),
     Field("csv", Str(pattern=r"[a-z0-9-]+\.csv", pattern_help="a CSV file name like s2-1.csv"), "CSV file in survey/."),
     Field("quoted", ListOf(QUOTE), "Figures the prose quotes about this table."),
-    Field("notes", ListOf(Str()), "Printed remarks and source notes (出典注記：…)."),
+    Field("notes", ListOf(Str()), "Remarks printed with the table (※…)."),
+    Field("source_notes", SURVEY_SOURCE_NOTES, "Inconsistencies or garbles in the source for this table.", required=False),
     Field("source_lines", Str(), "Lines of the seed text the table was read from."),
     Field("prose", Str(), "The paragraph that introduces the table, verbatim.", required=False),
 ])

@@ -37,7 +37,8 @@ def site_documents(site: Site) -> list[SearchDocument]:
         docs.append(SearchDocument(
             id=f"model:{m.slug}", url=f"models/{m.slug}/index.html", kind="model",
             title=f"{m.code} {m.title}",
-            fields={"headline": m.description,
+            fields={"headline": "\n".join(x.figure_label for r in m.regions for x in r.models
+                                          if x.code == m.code and x.figure_label),
                     "body": "\n".join((m.axis_label, *(a.label for a in m.diagram.actors)))},
             summary={"該当地域": f"{len(m.regions)}地域"},
         ))

@@ -96,7 +96,8 @@ def _child(node: Node | None, key: str) -> Node | None:
 
 
 def _source_notes(raw: list | None) -> tuple[SourceNote, ...]:
-    return tuple(SourceNote(n["field"], n["note"]) for n in (raw or []) if n and n["field"] and n["note"])
+    return tuple(SourceNote(n.get("field") or "", n["note"], n["reader"] or None)
+                 for n in (raw or []) if n and n["note"] and n.get("field", "-"))
 
 
 # ---------------------------------------------------------------- regions
@@ -216,7 +217,7 @@ def _load_models(path: Path, report: ErrorReport, complete: bool = True) -> list
     _check_clean_text(node, "", path, report)
     out = []
     for i, m in enumerate(raw or []):
-        if not m or None in (m["code"], m["slug"], m["axis"], m["title"], m["description"]):
+        if not m or None in (m["code"], m["slug"], m["axis"], m["title"]):
             continue
         m = dict(m)
         m["_line"] = node.value[i].line
@@ -245,7 +246,7 @@ def _attach_regions(models: list[dict], regions: list[Region], path: Path, repor
         if regions and not members:
             report.add(path, m["_line"], f"{m['code']}",
                        "expected at least one region to list this model under models, found none")
-        built.append(CollaborationModel(m["code"], m["slug"], m["axis"], m["title"], m["description"], m["_diagram"],
+        built.append(CollaborationModel(m["code"], m["slug"], m["axis"], m["title"], m["_diagram"],
                                         _source_notes(m["source_notes"]), members))
     return tuple(built)
 
@@ -354,7 +355,7 @@ def _survey_table(t: dict, csv_path: Path, meta_path: Path, meta_line: int, repo
         kind=t["kind"], chart=t["chart"], series=tuple(t["series"]), unit=t["unit"], csv=t["csv"],
         quoted=tuple(Quote(q["text"], q["value"], q["unit"]) for q in t["quoted"] or [] if q),
         notes=tuple(x for x in t["notes"] or [] if x), source_lines=t["source_lines"], prose=t.get("prose"), data=typed,
-        printed=frame)
+        printed=frame, source_notes=_source_notes(t.get("source_notes")))
     if table.kind == "counts" and table.n is not None and not table.source_notes:
         if table.answer == "single":
             # One answer per respondent: either all cells together add up to n (one question, its answers
@@ -366,12 +367,12 @@ def _survey_table(t: dict, csv_path: Path, meta_path: Path, meta_line: int, repo
                 report.add(csv_path, None, "count", f"expected the counts to add up to n={table.n} (single answer), "
                            f"got {total} in all" + (f" and per item {', '.join(off[:3])}{'…' if len(off) > 3 else ''}"
                                                     if len(rows) > 1 and typed['series'].nunique() > 1 else "")
-                           + "; if the report prints it so, add an 出典注記 note in tables.yaml")
+                           + "; if the report prints it so, add a source_notes entry in tables.yaml")
         else:
             for idx, count in typed["count"].items():
                 if count > table.n:
                     report.add(csv_path, source.line_of(idx), "count",
-                               f"expected at most n={table.n}, got {count}; if printed so, add an 出典注記 note in tables.yaml")
+                               f"expected at most n={table.n}, got {count}; if printed so, add a source_notes entry in tables.yaml")
     return table
 
 

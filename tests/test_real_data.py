@@ -208,7 +208,7 @@ def test_each_single_answer_chart_adds_up_to_its_n_or_says_why_not(real_site):
 
 
 def test_most_single_answer_charts_add_up_without_excuse(real_site):
-    # The escape hatch (an 出典注記 note) is for printed discrepancies, not a habit.
+    # The escape hatch (a source_notes entry) is for printed discrepancies, not a habit.
     tables = single_answer_count_tables(real_site)
     not_adding_up = [t.id for t in tables if not adds_up(t)]
     assert len(not_adding_up) <= 2, not_adding_up

@@ -303,7 +303,8 @@ def test_rate_rounds_half_up(project):
 def test_rate_kept_as_printed_with_a_source_note(project):
     edit(project, ITABASHI, "rate_65_printed: 22.9", "rate_65_printed: 23.9")
     edit(project, ITABASHI, "source_notes:\n", "source_notes:\n  - field: population.rate_65_printed\n"
-                                               "    note: 索引の表では23.9と印字されている。\n")
+                                               "    note: 索引の表では23.9と印字されている。\n"
+                                               "    reader: 索引の表では23.9と印刷されています。\n")
     assert load_site(project).region("itabashi").population.rate_65_printed == 23.9
 
 
@@ -364,13 +365,14 @@ def test_single_answer_counts_not_adding_up_to_n(project):
     edit(project, "survey/s2-1.csv", "国等,件数,0\n", "国等,件数,1\n")
     assert errors(project) == [
         "survey/s2-1.csv: count: expected the counts to add up to n=124 (single answer), got 125 in all; "
-        "if the report prints it so, add an 出典注記 note in tables.yaml"]
+        "if the report prints it so, add a source_notes entry in tables.yaml"]
 
 
 def test_single_answer_discrepancy_recorded_in_a_note(project):
     edit(project, "survey/s2-1.csv", "国等,件数,0\n", "国等,件数,1\n")
     edit_yaml(project, "survey/tables.yaml",
-              lambda data: survey_entry(data, "s2-1")["notes"].append("出典注記：件数の合計は125と印字されている。"))
+              lambda data: survey_entry(data, "s2-1").setdefault("source_notes", []).append(
+                  {"note": "件数の合計は125と印字されている。", "reader": "件数の合計は125と印刷されています。"}))
     assert load_site(project).survey[1].data["count"].sum() == 125
 
 
@@ -379,13 +381,13 @@ def test_single_answer_stacked_bar_adds_up_per_item(project):
     # Without its notes it must still pass on its figures alone; a broken row must then be reported.
     def drop_source_notes(data):
         entry = survey_entry(data, "s2-7")
-        entry["notes"] = [n for n in entry["notes"] if not n.startswith("出典注記")]
+        entry.pop("source_notes", None)
     edit_yaml(project, "survey/tables.yaml", drop_source_notes)
     load_site(project)
     edit(project, "survey/s2-7.csv", "(1) 往診,検討中,2\n", "(1) 往診,検討中,3\n")
     assert errors(project) == [
         "survey/s2-7.csv: count: expected the counts to add up to n=124 (single answer), got 1489 in all "
-        "and per item (1) 往診 125; if the report prints it so, add an 出典注記 note in tables.yaml"]
+        "and per item (1) 往診 125; if the report prints it so, add a source_notes entry in tables.yaml"]
 
 
 def test_multiple_answer_count_above_n(project):
@@ -393,7 +395,7 @@ def test_multiple_answer_count_above_n(project):
     line = line_of(project, "survey/s7.csv", ",件数,125")
     assert errors(project) == [
         f"survey/s7.csv:{line}: count: expected at most n=124, got 125; "
-        "if printed so, add an 出典注記 note in tables.yaml"]
+        "if printed so, add a source_notes entry in tables.yaml"]
 
 
 def test_unknown_series(project):
