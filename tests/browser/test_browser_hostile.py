@@ -62,7 +62,7 @@ def poison(data: dict) -> dict:
         "links": [{"from": f"a{i}", "to": f"a{(i + 1) % n}", "label": p[(i + 3) % n]} for i in range(n)],
         "notes": list(p),
     }
-    data["source_notes"] = [{"field": p[i], "note": p[(i + 1) % n]} for i in range(n)]
+    data["source_notes"] = [{"field": p[i], "note": p[(i + 1) % n], "reader": p[(i + 2) % n]} for i in range(n)]
     return data
 
 

@@ -54,7 +54,8 @@ def test_case_pages_print_on_two_a4_pages(open_context, site_url, real_site, str
         pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
         text = squash(subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
                                      check=True).stdout)
-        cite = strings["case"]["cite_text"].replace("{page}", str(region.report_page))
+        cite = strings["case"]["cite_text"].format(site=strings["site"]["name"], number=region.number, name=region.name,
+                                                   page=region.report_page)
         problems = []
         if pages > MAX_PAGES:
             problems.append(f"{pages} pages")
