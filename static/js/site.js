@@ -14,6 +14,18 @@
     }
   }
   window.addEventListener("beforeprint", stampPrint);
+  // Browsers without ::details-content would print closed source notes as a bare heading: open them for print.
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    opened = Array.prototype.filter.call(document.querySelectorAll("details.source-notes:not([open])"), function (d) {
+      d.open = true;
+      return true;
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
+  });
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", stampPrint);
   else stampPrint();
 })();
