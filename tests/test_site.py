@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,13 +9,10 @@ import pytest
 from casebook.build import build_site, render_site
 from casebook.errors import DataInvalid
 from casebook.write import DuplicateOutput, SiteOutput
+from golden_site import GOLDEN, fixture_project, golden_files
 from html_tree import parse
 
 from conftest import ROOT
-
-FIXTURE = ROOT / "tests" / "fixtures" / "mini"
-GOLDEN = ROOT / "tests" / "golden" / "mini"
-GOLDEN_SUFFIXES = (".html", ".xml", ".txt", ".csv", ".json")
 
 
 def html_pages(site: Path) -> list[Path]:
@@ -28,31 +23,13 @@ def page(site: Path, rel: str):
     return parse((site / rel).read_text(encoding="utf-8"))
 
 
-def fixture_project(tmp_path: Path) -> Path:
-    project = tmp_path / "mini"
-    shutil.copytree(FIXTURE, project)
-    for name in ("templates", "static"):
-        shutil.copytree(ROOT / name, project / name)
-    return project
-
-
-def golden_files(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
-            if p.is_file() and p.suffix in GOLDEN_SUFFIXES and not p.relative_to(site).as_posix().startswith(("search/", "js/", "vendor/"))}
-
-
 # ---------------------------------------------------------------- golden output
 
 def test_fixture_site_matches_golden_output(tmp_path):
-    """Regenerate after an intended change with: UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_site.py -k golden"""
+    """After an intended change to the output, regenerate with `.venv/bin/python tests/update_golden.py` and review the diff."""
     out = tmp_path / "out"
     build_site(fixture_project(tmp_path), out, log=lambda _: None, expected_regions=None)
     built = golden_files(out)
-    if os.environ.get("UPDATE_GOLDEN"):
-        shutil.rmtree(GOLDEN, ignore_errors=True)
-        for rel, content in built.items():
-            (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
-            (GOLDEN / rel).write_bytes(content)
     expected = {p.relative_to(GOLDEN).as_posix(): p.read_bytes() for p in sorted(GOLDEN.rglob("*")) if p.is_file()}
     assert sorted(built) == sorted(expected)
     for rel in expected:

@@ -52,8 +52,9 @@
     var numeric = header && header.dataset.type === "number";
     var x = a.dataset[state.sort] || "", y = b.dataset[state.sort] || "";
     var result = numeric ? number(x) - number(y) : x.localeCompare(y, "ja");
-    if (result === 0) result = number(a.dataset.number) - number(b.dataset.number);
-    return state.order === "desc" ? -result : result;
+    if (state.order === "desc") result = -result;
+    // Ties keep case-number order either way, as the report's index tables print them.
+    return result || number(a.dataset.number) - number(b.dataset.number);
   }
 
   function render() {

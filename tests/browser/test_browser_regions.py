@@ -59,17 +59,16 @@ def regions_page(open_context, site_url):
 
 
 def expected_order(page, data: dict[int, dict], column: str, numeric: bool, descending: bool) -> list[int]:
-    """Rows sorted by *column*; ties by case number; the whole comparison reversed for descending.
+    """Rows sorted by *column*, reversed for descending; ties by ascending case number either way (the report's order).
     Text is compared with the browser's Japanese collation (what the page promises: localeCompare 'ja')."""
     numbers = sorted(data)
+    sign = -1 if descending else 1
     if numeric:
-        order = sorted(numbers, key=lambda n: (data[n][column], n))
-    else:
-        order = page.evaluate("""([pairs]) => {
-          const c = new Intl.Collator('ja');
-          return pairs.sort((a, b) => c.compare(a[1], b[1]) || a[0] - b[0]).map((p) => p[0]);
-        }""", [[[n, str(data[n][column])] for n in numbers]])
-    return order[::-1] if descending else order
+        return sorted(numbers, key=lambda n: (sign * data[n][column], n))
+    return page.evaluate("""([pairs, sign]) => {
+      const c = new Intl.Collator('ja');
+      return pairs.sort((a, b) => sign * c.compare(a[1], b[1]) || a[0] - b[0]).map((p) => p[0]);
+    }""", [[[n, str(data[n][column])] for n in numbers], sign])
 
 
 def test_rows_carry_the_data(regions_page, data):
