@@ -1,0 +1,135 @@
+"""Validation messages that tests/test_validation.py does not reach: one small broken edit per message, each
+asserted word for word with its file and line.  tests/test_message_coverage.py proves the two files together reach
+every message in the loading and checking code."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from casebook.errors import ErrorReport
+from casebook.load import read_csv, read_text, read_yaml
+from test_validation import KOMAGANE, edit, errors, line_of
+
+MODELS = "content/models.yaml"
+TABLES = "survey/tables.yaml"
+
+
+def test_model_on_the_wrong_axis(project):
+    edit(project, MODELS, "- code: A\n  slug: v-a\n  axis: vertical\n", "- code: A\n  slug: v-a\n  axis: horizontal\n")
+    assert errors(project) == [f"{MODELS}:1: axis: expected vertical for model A, got 'horizontal'"]
+
+
+def test_model_code_twice_and_so_one_missing(project):
+    edit(project, MODELS, "- code: A\n  slug: v-a\n", "- code: B1\n  slug: v-a\n")
+    got = errors(project)
+    b1 = [line for line in got if ": code: expected a unique code, found 'B1' 2 times" in line]
+    assert len(b1) == 2 and f"{MODELS}:1: code: expected a unique code, found 'B1' 2 times" in b1
+    assert f"{MODELS}: code: expected all 19 model codes, missing A" in got
+
+
+def test_model_taxonomy_file_missing(project):
+    (project / MODELS).unlink()
+    assert f"{MODELS}: expected the model taxonomy file, found none" in errors(project)
+
+
+def test_survey_metadata_missing(project):
+    (project / TABLES).unlink()
+    assert f"{TABLES}: expected the survey metadata file, found none" in errors(project)
+
+
+def test_duplicate_table_id_and_csv_name_not_the_id(project):
+    edit(project, TABLES, "- id: s2-1\n", "- id: s1\n")
+    second = [i for i, text in enumerate((project / TABLES).read_text(encoding="utf-8").split("\n"), 1) if text == "- id: s1"]
+    got = errors(project)
+    assert len(second) == 2
+    for n in second:
+        assert any(e.startswith(f"{TABLES}:{n}: ") and e.endswith("expected a unique table id, found 's1' 2 times") for e in got), got
+    assert any(e.startswith(f"{TABLES}:{second[1]}: ") and e.endswith("expected s1.csv (the id plus .csv), got 's2-1.csv'")
+               for e in got), got
+
+
+def test_empty_item_label(project):
+    edit(project, "survey/s2-1.csv", "国等,件数,0\n", ",件数,0\n")
+    assert "survey/s2-1.csv:2: item: expected an item label, got an empty cell" in errors(project)
+
+
+def test_artifact_character_in_an_item_label(project):
+    edit(project, "survey/s2-1.csv", "国等,件数,0\n", "国等\u2f00,件数,0\n")
+    assert "survey/s2-1.csv:2: item: expected clean text without PDF artifact characters, found '\u2f00'" in errors(project)
+
+
+def test_table_with_no_series_labels(project):
+    edit(project, TABLES, "  series:\n    - 件数\n  unit: 件\n  csv: s1.csv\n", "  series: []\n  unit: 件\n  csv: s1.csv\n")
+    got = errors(project)
+    assert any(e.startswith(f"{TABLES}:") and e.endswith("series: expected at least one series label for kind counts, got none")
+               for e in got), got
+
+
+def test_respondents_with_no_area(project):
+    edit(project, KOMAGANE, "  respondent_area: 駒ケ根市\n", "  respondent_area: null\n")
+    line = line_of(project, KOMAGANE, "  respondents: 7")
+    assert f"{KOMAGANE}:{line}: survey.respondents: expected 0 when survey.respondent_area is null, got 7" in errors(project)
+
+
+def test_free_text_file_missing(project):
+    (project / "survey/free-text-s6-8.yaml").unlink()
+    assert "survey/free-text-s6-8.yaml: expected the free-text answers file, found none" in errors(project)
+
+
+def test_artifact_character_in_a_page_body(project):
+    path = project / "content/method.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n本文\u2f00\n", encoding="utf-8")
+    got = errors(project)
+    assert any(e.startswith("content/method.md:") and e.endswith("body: expected clean text without PDF artifact characters, found '\u2f00'")
+               for e in got), got
+
+
+def test_duplicate_page_slug(project):
+    edit(project, "content/data.md", "slug: data\n", "slug: method\n")
+    got = errors(project)
+    assert "content/data.md:1: slug: expected a unique page slug, found 'method' 2 times" in got
+    assert "content/method.md:1: slug: expected a unique page slug, found 'method' 2 times" in got
+
+
+def test_no_region_files(project):
+    for path in (project / "regions").glob("*.yaml"):
+        path.unlink()
+    assert "regions: expected region files named NN-slug.yaml, found none" in errors(project)
+
+
+def test_a_key_that_is_not_text(project):
+    edit(project, KOMAGANE, "  respondents: 7\n", "  respondents: 7\n  1: x\n")
+    line = line_of(project, KOMAGANE, "  1: x")
+    assert f"{KOMAGANE}:{line}: 1: keys must be text, found int 1" in errors(project)
+
+
+def test_a_region_file_that_is_not_a_mapping(project):
+    (project / KOMAGANE).write_text("- 駒ヶ根\n", encoding="utf-8")
+    got = errors(project)
+    assert any(e.startswith(f"{KOMAGANE}:1: (file): expected a mapping of keys to values, got ") for e in got), got
+
+
+def test_a_number_too_long_to_convert(project):
+    edit(project, KOMAGANE, "  respondents: 7\n", "  respondents: " + "9" * 5000 + "\n")
+    got = errors(project)
+    assert any(e.startswith(f"{KOMAGANE}: YAML error: ") for e in got), got
+
+
+def test_undecodable_bytes_in_a_yaml_file(project):
+    (project / KOMAGANE).write_bytes(b"number: 10\nname: \xff\n")
+    assert f"{KOMAGANE}: expected UTF-8 text, found an undecodable byte at offset 17" in errors(project)
+
+
+def test_a_yaml_path_that_cannot_be_read(tmp_path):
+    report = ErrorReport(tmp_path)
+    assert read_text(tmp_path, report) is None  # a folder where a file is expected
+    assert len(report) == 1 and report.lines()[0].endswith(": cannot read file: Is a directory")
+
+
+def test_csv_reader_messages(tmp_path):
+    report = ErrorReport(tmp_path)
+    assert read_csv(tmp_path / "gone.csv", report) is None
+    (tmp_path / "latin1.csv").write_bytes(b"item,count\n\xe9t\xe9,1\n")
+    assert read_csv(tmp_path / "latin1.csv", report) is None
+    assert report.lines() == ["gone.csv: file not found", "latin1.csv: expected UTF-8 text, found undecodable bytes"]
