@@ -20,12 +20,17 @@ from casebook import search
 from casebook.search import (
     SearchDocument, build_lunr_index, build_search_assets, normalize, query_words, tokenize,
 )
+from tools import INSTALL, require_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 JS = ROOT / "tests" / "js"
 NODE = shutil.which("node") or "/usr/bin/node"
 
-pytestmark = pytest.mark.skipif(not Path(NODE).exists(), reason="node is needed for the JS side")
+
+@pytest.fixture(autouse=True)
+def _node():
+    require_tool("node", Path(NODE).exists(), INSTALL["node"])
+
 
 HOSTILE = [
     "", " ", "\u3000", "a", "医", "😀", "👨‍👩‍👧‍👦", "🇯🇵", "𠮷野家の𠮷", "\U0002a6a5\U0002a6a6", "\U000e0001x",

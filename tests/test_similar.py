@@ -13,6 +13,7 @@ import pytest
 from casebook.japan_map import GRID
 from casebook.similar import case_data, closest, rank
 from html_tree import parse
+from tools import INSTALL, require_tool
 
 from conftest import ROOT
 
@@ -49,8 +50,7 @@ def random_cases(rng: random.Random, n: int) -> list[dict]:
 
 
 def run_node(jobs: list[dict]) -> list[list[dict]]:
-    if not shutil.which(NODE):
-        pytest.skip("node is missing")
+    require_tool("node", shutil.which(NODE) is not None, INSTALL["node"])
     done = subprocess.run([NODE, "-e", RUNNER, str(CORE)], input=json.dumps(jobs, ensure_ascii=False),
                           capture_output=True, text=True, check=True, timeout=60)
     return json.loads(done.stdout)

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tools import INSTALL, require_tool
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CASEBOOK_CHROMIUM", "/usr/bin/chromium")
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -61,12 +63,10 @@ async (tags) => {
 """
 
 
-def require(what: str, ok: bool) -> None:
-    if not ok:
-        message = f"{what} is missing; run `bash tests/run.sh` to set up the browser suite"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+def require(what: str, ok: bool, install: str | None = None) -> None:
+    """Fails under CI, skips elsewhere; the message names how to install *what*."""
+    key = next((k for k in INSTALL if k in what), None)
+    require_tool(what, ok, install or (INSTALL[key] if key else "bash tests/run.sh"))
 
 
 # axe is served from the site's own origin: the pages' CSP (script-src 'self') stays in force and
