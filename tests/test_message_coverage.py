@@ -22,9 +22,10 @@ def call_sites(rel: str) -> dict[int, str]:
     for node in ast.walk(ast.parse(source)):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add"
                 and isinstance(node.func.value, ast.Name) and node.func.value.id == "report"):
-            line = source.split("\n")[node.lineno - 1]
-            if "pragma: no cover" not in line:  # declared unreachable in the code, with its reason beside it
-                sites[node.lineno] = line.strip()
+            lines = source.split("\n")
+            # Declared unreachable in the code (on the call or its `except` line), with the reason beside it.
+            if not any("pragma: no cover" in lines[n] for n in (node.lineno - 2, node.lineno - 1)):
+                sites[node.lineno] = lines[node.lineno - 1].strip()
     return sites
 
 
