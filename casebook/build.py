@@ -30,6 +30,10 @@ def render_site(root: Path, base_url: str = "", expected_regions: int | None = E
                   if p.is_file() and p.suffix in (".csv", ".yaml")}
     for name, content in exports.data_files(site, raw_survey).items():
         output.add(f"data/{name}", content)
+    # The local-survey template, for a coordinator to download from /survey/local/.
+    from .localsurvey.commands import template_files
+    for name, content in template_files(site, root / "templates").items():
+        output.add(f"data/survey-template/{name}", content)
     for name, content in build_search_assets(site_documents(site)).items():
         output.add(name, content)
     output.add_static(root / "static")

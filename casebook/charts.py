@@ -158,3 +158,10 @@ def _grouped(table: SurveyTable, ident: str) -> Markup:
     body = _defs(ident, len(table.series)) + legend + _axis(top - 4, y - ROW_GAP + 4) + "".join(parts)
     desc = "。".join(item + "：" + "、".join(f"{s} {v.get(s, 0):.1f}%" for s in table.series) for item, v in rows)
     return svg_root(WIDTH, y + 6, table.title, desc, ident, body, "chart")
+
+
+def render_comparison(table: SurveyTable, ident: str) -> Markup:
+    """Two series of percentages (a region's clinics beside the report's), drawn as the grouped bars of percents tables."""
+    if table.kind != "percents" or len(table.series) != 2:
+        raise ValueError("a comparison chart takes a percents table with two series")
+    return _grouped(table, ident)

@@ -16,7 +16,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="build.py", description="在宅医療連携モデル 事例集 — static site builder")
-    parser.add_argument("command", nargs="?", default="build", choices=("build", "check", "serve", "schema"))
+    parser.add_argument("command", nargs="?", default="build", choices=("build", "check", "serve", "schema",
+                                                                         "survey-template", "survey-tally"))
+    parser.add_argument("responses", nargs="?", type=Path, help="survey-tally: the filled-in responses.csv")
+    parser.add_argument("--region", default="この地域", help="survey-tally: the region's name on the comparison pages")
     parser.add_argument("--root", type=Path, default=ROOT, help="project folder holding regions/, survey/, content/ (default: here)")
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: _site/ in the project)")
     parser.add_argument("--port", type=int, default=8000, help="port for serve (default 8000)")
@@ -28,6 +31,36 @@ def report_errors(exc: DataInvalid) -> None:
     for line in exc.report.lines():
         print(line, file=sys.stderr)
     print(f"{len(exc.report)} error(s); nothing was written.", file=sys.stderr)
+
+
+def _local_survey(args, root: Path) -> int:
+    from .localsurvey.commands import tally_files, template_files
+    from .localsurvey.output import OutputRefused, check_folder, write_files
+    from .localsurvey.responses import ResponsesInvalid
+    if args.out is None or (args.command == "survey-tally" and args.responses is None):
+        usage = "build.py survey-template --out DIR" if args.command == "survey-template" else "build.py survey-tally RESPONSES.csv --out DIR"
+        print(f"usage: {usage}", file=sys.stderr)
+        return 2
+    out = args.out.resolve()
+    try:
+        check_folder(out)
+        site = load_site(root)
+        templates = root / "templates"
+        if args.command == "survey-template":
+            files = template_files(site, templates)
+        else:
+            files = tally_files(site, templates, args.responses, args.region)
+        write_files(files, out)
+    except ResponsesInvalid as exc:
+        for line in exc.lines:
+            print(line, file=sys.stderr)
+        print(f"{len(exc.lines)} error(s); nothing was written.", file=sys.stderr)
+        return 1
+    except OutputRefused as exc:
+        print(f"error: {exc}; nothing was written.", file=sys.stderr)
+        return 1
+    print(f"wrote {len(files)} files to {out}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
             target.write_text(json.dumps(region_json_schema(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
             print(f"wrote {target.relative_to(root)}")
             return 0
+        if args.command in ("survey-template", "survey-tally"):
+            return _local_survey(args, root)
         from .build import build_site
         if args.command == "build":
             build_site(root, out, base_url=args.base_url, log=print)

@@ -161,6 +161,7 @@ class SurveyTable:
     data: pd.DataFrame = field(compare=False, hash=False, repr=False)  # typed: numbers as numbers
     printed: pd.DataFrame = field(compare=False, hash=False, repr=False, default=None)  # every cell as printed
     source_notes: tuple[SourceNote, ...] = ()
+    derivation: Optional[str] = None  # how a local survey derives this table from other questions
 
     @property
     def items(self) -> tuple[str, ...]:

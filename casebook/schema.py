@@ -307,6 +307,7 @@ SURVEY_TABLE = Obj([
     Field("source_notes", SURVEY_SOURCE_NOTES, "Inconsistencies or garbles in the source for this table.", required=False),
     Field("source_lines", Str(), "Lines of the seed text the table was read from."),
     Field("prose", Str(), "The paragraph that introduces the table, verbatim.", required=False),
+    Field("derivation", Str(), "How a local survey derives this table from the questions it comes from (Japanese).", required=False),
 ])
 
 FREE_TEXT = ListOf(Obj([

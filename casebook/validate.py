@@ -355,7 +355,7 @@ def _survey_table(t: dict, csv_path: Path, meta_path: Path, meta_line: int, repo
         kind=t["kind"], chart=t["chart"], series=tuple(t["series"]), unit=t["unit"], csv=t["csv"],
         quoted=tuple(Quote(q["text"], q["value"], q["unit"]) for q in t["quoted"] or [] if q),
         notes=tuple(x for x in t["notes"] or [] if x), source_lines=t["source_lines"], prose=t.get("prose"), data=typed,
-        printed=frame, source_notes=_source_notes(t.get("source_notes")))
+        printed=frame, source_notes=_source_notes(t.get("source_notes")), derivation=t.get("derivation"))
     if table.kind == "counts" and table.n is not None and not table.source_notes:
         if table.answer == "single":
             # One answer per respondent: either all cells together add up to n (one question, its answers

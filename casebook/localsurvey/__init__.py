@@ -1,0 +1,1 @@
+"""Run the report's clinic survey locally: questionnaire → responses (read, validate) → tally → pages."""

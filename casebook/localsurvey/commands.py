@@ -1,0 +1,38 @@
+"""The two local-survey commands as pipelines: read and check everything, then hand back the files to write."""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import yaml
+
+from ..model import Site
+from ..render import load_strings, make_environment
+from .questionnaire import build_questionnaire
+from .render import render_pages
+from .responses import read_responses
+from .tally import tally
+
+
+def template_files(site: Site, templates: Path) -> dict[str, bytes]:
+    questions = build_questionnaire(site.survey)
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\r\n").writerow([q.id for q in questions])
+    env = make_environment(templates)
+    env.bytecode_cache = None
+    readme = env.get_template("local_survey_readme.txt").render()
+    return {
+        "questionnaire.yaml": yaml.safe_dump([q.as_yaml() for q in questions], allow_unicode=True, sort_keys=False,
+                                             width=1000).encode("utf-8"),
+        # The BOM makes Excel open the file as UTF-8 instead of the system code page.
+        "responses.csv": b"\xef\xbb\xbf" + header.getvalue().encode("utf-8"),
+        "README.txt": readme.replace("\n", "\r\n").encode("utf-8"),
+    }
+
+
+def tally_files(site: Site, templates: Path, responses_path: Path, region_label: str) -> dict[str, bytes]:
+    questions = build_questionnaire(site.survey)
+    responses = read_responses(responses_path, questions)
+    tallies = tally(list(site.survey), questions, responses)
+    return render_pages(site, templates, tallies, region_label)

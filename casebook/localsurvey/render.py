@@ -1,0 +1,94 @@
+"""Tallies → static comparison pages (region beside the report, as % of each side's n) and the CSV files."""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pandas as pd
+
+from ..charts import render_comparison, rows_by_item
+from ..model import Site, SurveyTable
+from ..render import load_strings, make_environment
+from .tally import Tally, to_csv
+
+
+def _pct(count: float, n: int) -> float:
+    return round(count / n * 100, 1) if n else 0.0
+
+
+def _labelled(frame: pd.DataFrame, table: SurveyTable) -> list[tuple[str, float]]:
+    """(label, count) per bar: a single series keeps the item; a split table names item and series."""
+    if len(table.series) == 1:
+        return [(i, c) for i, c in zip(frame["item"], frame["count"])]
+    return [(f"{i}（{s}）", c) for i, s, c in zip(frame["item"], frame["series"], frame["count"])]
+
+
+def comparison_views(tally: Tally, region_label: str, t: dict) -> list[dict]:
+    """One view per question: the chart and table of region % and report % (a matrix table has one per row)."""
+    table = tally.table
+    own = f"{region_label}（n={tally.n}）"
+    theirs = f"{t['local_survey']['report']}（n={table.n if table.n is not None else '—'}）"
+    report_n = table.n or 0
+    if table.kind == "stats":
+        report = {r["item"]: r for _, r in table.printed.iterrows()}
+        rows = [{"item": r["item"], "own": [r[c] for c in ("n", "mean", "median", "min", "max")],
+                 "theirs": [report[r["item"]][c] for c in ("n", "mean", "median", "min", "max")]}
+                for _, r in tally.frame.iterrows()]
+        return [{"ident": f"cmp-{table.id}", "title": table.title, "stats": rows, "chart": "", "own": own, "theirs": theirs}]
+    groups: list[tuple[str, pd.DataFrame, pd.DataFrame, int]] = []
+    is_matrix = len(table.series) > 1 and table.chart == "stacked-bar" and not table.series[0].startswith("在宅医療を行う医師")
+    if is_matrix:
+        for k, item in enumerate(table.items, 1):
+            groups.append((f"{table.title}：{item}", tally.frame[tally.frame["item"] == item],
+                           table.data[table.data["item"] == item], k))
+    else:
+        groups.append((table.title, tally.frame, table.data, 0))
+    views = []
+    for title, mine, printed, k in groups:
+        if is_matrix:
+            own_rows = list(zip(mine["series"], mine["count"]))
+            their_rows = dict(zip(printed["series"], printed["count"]))
+            own_n = int(mine["count"].sum())
+        else:
+            own_rows = _labelled(mine, table)
+            their_rows = dict(_labelled(printed, table))
+            own_n = tally.n
+        items, series_a, series_b, rows = [], [], [], []
+        for label, count in own_rows:
+            theirs_count = their_rows.get(label, 0)
+            a, b = _pct(count, own_n), _pct(theirs_count, report_n)
+            items += [label, label]
+            series_a.append(a)
+            series_b.append(b)
+            rows.append({"item": label, "own_count": int(count), "own_pct": a, "their_count": int(theirs_count), "their_pct": b})
+        labels = (f"{region_label}（n={own_n}）", theirs)
+        data = pd.DataFrame({"item": items, "series": [labels[0], labels[1]] * len(rows),
+                             "percent": [v for pair in zip(series_a, series_b) for v in pair]})
+        chart_table = dataclasses.replace(table, title=title, kind="percents", series=labels, data=data, printed=data)
+        ident = f"cmp-{table.id}" + (f"-{k}" if k else "")
+        views.append({"ident": ident, "title": title, "chart": render_comparison(chart_table, ident), "rows": rows,
+                      "own": labels[0], "theirs": theirs, "stats": None})
+    return views
+
+
+def render_pages(site: Site, templates: Path, tallies: list[Tally], region_label: str) -> dict[str, bytes]:
+    env = make_environment(templates)
+    env.bytecode_cache = None  # the tally writes nothing outside its output folder, not even a template cache
+    t = load_strings(templates)
+    base = {"t": t, "depth": 0, "absolute_links": False, "base_path": "/", "region_label": region_label}
+    files: dict[str, bytes] = {}
+    sections: dict[str, list] = {}
+    for tl in tallies:
+        sections.setdefault(tl.table.section, []).append(tl)
+    nav = [{"title": title, "href": f"s{tls[0].table.section_number}.html"} for title, tls in sections.items()]
+    for title, tls in sections.items():
+        href = f"s{tls[0].table.section_number}.html"
+        views = [{"tally": tl, "views": comparison_views(tl, region_label, t)} for tl in tls]
+        files[href] = env.get_template("local_survey_section.html").render(
+            **base, title=title, tables=views, nav=nav, current=href).encode("utf-8")
+    files["index.html"] = env.get_template("local_survey_index.html").render(
+        **base, nav=nav, tallies=tallies, current="index.html").encode("utf-8")
+    for tl in tallies:
+        files[f"{tl.table.id}.csv"] = to_csv(tl.frame)
+    files["css/site.css"] = (templates.parent / "static" / "css" / "site.css").read_bytes()
+    return files
