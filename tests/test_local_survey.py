@@ -193,3 +193,21 @@ def test_the_survey_page_links_the_template_and_its_readme(built_site):
     for name in ("responses.csv", "questionnaire.yaml", "README.txt"):
         assert f'href="../../data/survey-template/{name}"' in local and (built_site / "data" / "survey-template" / name).exists()
     assert "survey-tally" in local
+
+
+def test_per_doctor_and_split_tables_are_derived_from_the_questions_they_come_from(tmp_path, header):
+    rows = [_row(header, q_s2_5_02="1", q_s3_3="増やしたい", q_s3_1_01="100", q_s4_1c_01="1000", q_s4_1c_02="1200"),
+            _row(header, q_s2_5_02="2", q_s3_3="増やしたい", q_s3_1_01="200", q_s4_1c_01="3000", q_s4_1c_02="3500"),
+            _row(header, q_s2_5_02="2", q_s3_3="増やしたい", q_s3_1_01="400"),
+            _row(header, q_s2_5_02="0", q_s3_3="増やしたい", q_s3_1_01="900")]  # no doctor: in neither group
+    out = tmp_path / "out"
+    assert run("survey-tally", _responses(tmp_path, header, rows), "--out", out) == 0
+    per_doctor = (out / "s3-3b.csv").read_text(encoding="utf-8")
+    # 100/1, 200/2, 400/2 → all 133.3, one doctor 100.0, two or more 150.0
+    assert "増やしたい,全体,133.3,133.3件\n増やしたい,医師１人のみ所属する診療所,100.0,100.0件\n" \
+           "増やしたい,医師２人以上が所属する診療所,150.0,150.0件\n" in per_doctor
+    assert "やめたい,全体,,該当無し\n" in per_doctor
+    below, above = (out / "s4-1.csv").read_text(encoding="utf-8"), (out / "s4-1b.csv").read_text(encoding="utf-8")
+    assert ",1,1000.0,1000.0,1000.0,1000.0\n" in below and ",1,3000.0,3000.0,3000.0,3000.0\n" in above
+    assert "増やしたい,在宅医療を行う医師が１人のみ所属,1\n増やしたい,在宅医療を行う医師が２人以上所属,2\n" \
+        in (out / "s3-3.csv").read_text(encoding="utf-8")

@@ -10,7 +10,22 @@ from ..model import SurveyTable
 # The split is documented next to the table (survey/tables.yaml: derivation).
 DOCTORS_QUESTION = ("s2-5", "1-1）医師のうち在宅医療を担当する医師数")
 DOCTOR_GROUP_TABLES = ("s3-3", "s4-3", "s5-2")
-NOT_ASKED = ("s3-3b", "s4-3b", "s5-2b", "s6-1b")  # derived figures the local tally does not yet produce
+# Numeric tables that re-list or split another table's answers: (source table, first source row, filter).
+STATS_FROM = {
+    "s5-1": ("s2-8", 4, None),            # the death rows of (２)⑧, re-listed
+    "s4-1": ("s4-1c", 0, "below-2000"),   # clinics with (A) below 2,000 a year per doctor
+    "s4-1b": ("s4-1c", 0, "from-2000"),   # clinics with (A) of 2,000 or more
+}
+VISITS_LIMIT = 2000
+# 医師１人あたり values tables: (intention table, figures table, its row, divide by the doctors?)
+VALUES_FROM = {
+    "s3-3b": ("s3-3", "s3-1", 0, True),
+    "s4-3b": ("s4-3", "s4-1c", 0, False),  # (A) is asked per doctor already
+    "s5-2b": ("s5-2", "s2-8", 6, True),    # ―うち自宅での死亡者数
+}
+# The 24時間365日 group of s6-1b is defined by no printed question, so the local tally cannot form it.
+NOT_TALLIED = ("s6-1b",)
+NOT_ASKED = (*STATS_FROM, *VALUES_FROM, *NOT_TALLIED)
 
 
 @dataclass(frozen=True)
@@ -40,8 +55,9 @@ def questions_for(table: SurveyTable) -> list[Question]:
     if table.id in NOT_ASKED:
         return []
     if table.kind == "stats":
+        # Printed rows, not distinct items: s2-8 prints 「―うち悪性新生物を原因とする死亡者数」 twice.
         return [Question(_qid(table.id, i), table.id, f"{table.title}：{item}", "numeric", (), item)
-                for i, item in enumerate(table.items, 1)]
+                for i, item in enumerate(table.printed["item"], 1)]
     if table.kind != "counts":
         return []
     if len(table.series) > 1 and table.id not in DOCTOR_GROUP_TABLES:

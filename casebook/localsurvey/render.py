@@ -30,11 +30,19 @@ def comparison_views(tally: Tally, region_label: str, t: dict) -> list[dict]:
     theirs = f"{t['local_survey']['report']}（n={table.n if table.n is not None else '—'}）"
     report_n = table.n or 0
     if table.kind == "stats":
-        report = {r["item"]: r for _, r in table.printed.iterrows()}
-        rows = [{"item": r["item"], "own": [r[c] for c in ("n", "mean", "median", "min", "max")],
-                 "theirs": [report[r["item"]][c] for c in ("n", "mean", "median", "min", "max")]}
-                for _, r in tally.frame.iterrows()]
-        return [{"ident": f"cmp-{table.id}", "title": table.title, "stats": rows, "chart": "", "own": own, "theirs": theirs}]
+        columns = ("n", "mean", "median", "min", "max")
+        # By position: an item can be printed twice (s2-8's 「―うち悪性新生物を原因とする死亡者数」).
+        rows = [{"item": mine["item"], "own": [mine[c] for c in columns], "theirs": [printed[c] for c in columns]}
+                for (_, mine), (_, printed) in zip(tally.frame.iterrows(), table.printed.iterrows())]
+        return [{"ident": f"cmp-{table.id}", "title": table.title, "stats": rows, "chart": "", "own": own,
+                 "theirs": theirs, "headers": list(t["local_survey"]["stats_headers"])}]
+    if table.kind == "values":
+        report = {(i, s): p for i, s, p in zip(table.printed["item"], table.printed["series"], table.printed["printed"])}
+        mine = {(i, s): p for i, s, p in zip(tally.frame["item"], tally.frame["series"], tally.frame["printed"])}
+        rows = [{"item": item, "own": [mine.get((item, s), "") for s in table.series],
+                 "theirs": [report.get((item, s), "") for s in table.series]} for item in table.items]
+        return [{"ident": f"cmp-{table.id}", "title": table.title, "stats": rows, "chart": "", "own": own,
+                 "theirs": theirs, "headers": list(table.series)}]
     groups: list[tuple[str, pd.DataFrame, pd.DataFrame, int]] = []
     is_matrix = len(table.series) > 1 and table.chart == "stacked-bar" and not table.series[0].startswith("在宅医療を行う医師")
     if is_matrix:

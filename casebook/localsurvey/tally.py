@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..model import SurveyTable
-from .questionnaire import DOCTOR_GROUP_TABLES, Question, doctors_question, questions_for
+from .questionnaire import (DOCTOR_GROUP_TABLES, STATS_FROM, VALUES_FROM, VISITS_LIMIT, Question, doctors_question,
+                            questions_for)
 from .responses import Responses
 
 ALL_ITEMS_NOTE = "※すべての項目を回答した方のみ抽出"
@@ -63,21 +64,65 @@ def _decimals(table: SurveyTable, column: str) -> int:
     return max((len(c.split(".")[1]) if "." in c else 0) for c in table.printed[column])
 
 
-def _stats(table: SurveyTable, qs: list[Question], df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    values = df[[q.id for q in qs]].astype("float64")
+def _stats(table: SurveyTable, qs: list[Question], df: pd.DataFrame, all_items: list[Question] | None = None,
+           labels: list[str] | None = None, keep: pd.Series | None = None) -> tuple[pd.DataFrame, int]:
+    """n, mean, median, min, max per row, with the report's decimals. *all_items*: the questions a clinic must
+    all have answered (「すべての項目を回答した方のみ抽出」); *keep*: the clinics of a split table."""
+    every = all_items or qs
+    values = df[list(dict.fromkeys([q.id for q in every] + [q.id for q in qs]))].astype("float64")
+    if keep is not None:
+        values = values[keep.fillna(False).astype(bool)]
     if ALL_ITEMS_NOTE in table.notes:
-        values = values.dropna()  # the report counts only clinics that answered every item
+        values = values.dropna(subset=[q.id for q in every])  # the report counts only clinics that answered every item
+    values = values[[q.id for q in qs]]
     rows = []
-    for q in qs:
+    for q, label in zip(qs, labels or [q.item for q in qs]):
         col = values[q.id].dropna()
         if col.empty:
-            rows.append((q.item, 0, "", "", "", ""))
+            rows.append((label, 0, "", "", "", ""))
             continue
         f = {c: _decimals(table, c) for c in ("mean", "median", "min", "max")}
-        rows.append((q.item, int(col.size), f"{col.mean():.{f['mean']}f}", f"{col.median():.{f['median']}f}",
+        rows.append((label, int(col.size), f"{col.mean():.{f['mean']}f}", f"{col.median():.{f['median']}f}",
                      f"{col.min():.{f['min']}f}", f"{col.max():.{f['max']}f}"))
     n = int(values.notna().any(axis=1).sum())
     return pd.DataFrame(rows, columns=["item", "n", "mean", "median", "min", "max"]), n
+
+
+def _stats_from(table: SurveyTable, questions: list[Question], df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    source, first, split = STATS_FROM[table.id]
+    source_qs = [q for q in questions if q.table == source]
+    qs = source_qs[first:first + len(table.printed)]
+    keep = None
+    if split is not None:
+        visits = df[source_qs[0].id].astype("float64")
+        keep = visits < VISITS_LIMIT if split == "below-2000" else visits >= VISITS_LIMIT
+        keep = keep.where(visits.notna())
+    return _stats(table, qs, df, all_items=source_qs, labels=list(table.printed["item"]), keep=keep)
+
+
+def _values_from(table: SurveyTable, questions: list[Question], df: pd.DataFrame,
+                 doctors: Question) -> tuple[pd.DataFrame, int]:
+    """The mean figure per doctor of the clinics giving each answer, for all of them and by 医師１人のみ／２人以上."""
+    intention, source, row, per_doctor = VALUES_FROM[table.id]
+    answer = next(q for q in questions if q.table == intention)
+    figure = [q for q in questions if q.table == source][row]
+    n_doctors = df[doctors.id].astype("float64")
+    value = df[figure.id].astype("float64")
+    if per_doctor:
+        value = value / n_doctors.where(n_doctors >= 1)
+    group = doctor_group(n_doctors, table.series[1:])
+    frame = pd.DataFrame({"answer": df[answer.id], "group": group, "value": value}).dropna()
+    intention_items = [t for t in dict.fromkeys(table.data["item"])]
+    rows = []
+    for item in intention_items:
+        for series in table.series:
+            mine = frame[(frame["answer"] == item) & ((frame["group"] == series) if series != table.series[0] else True)]
+            if mine.empty:
+                rows.append((item, series, "", "該当無し"))
+            else:
+                mean = f"{mine['value'].mean():.1f}"
+                rows.append((item, series, mean, f"{mean}{table.unit}"))
+    return pd.DataFrame(rows, columns=["item", "series", "value", "printed"]), len(frame)
 
 
 def tally(tables: list[SurveyTable], questions: list[Question], responses: Responses) -> list[Tally]:
@@ -86,6 +131,14 @@ def tally(tables: list[SurveyTable], questions: list[Question], responses: Respo
     out = []
     for table in tables:
         qs = [q for q in questions if q.table == table.id]
+        if table.id in STATS_FROM and any(q.table == STATS_FROM[table.id][0] for q in questions):
+            frame, n = _stats_from(table, questions, df)
+            out.append(Tally(table, n, frame))
+            continue
+        if table.id in VALUES_FROM and doctors is not None:
+            frame, n = _values_from(table, questions, df, doctors)
+            out.append(Tally(table, n, frame))
+            continue
         if not qs or (table.id in DOCTOR_GROUP_TABLES and doctors is None):
             continue
         if table.kind == "stats":
