@@ -30,7 +30,7 @@ def render_site(root: Path, base_url: str = "", expected_regions: int | None = E
                   if p.is_file() and p.suffix in (".csv", ".yaml")}
     for name, content in exports.data_files(site, raw_survey).items():
         output.add(f"data/{name}", content)
-    # The local-survey template, for a coordinator to download from /survey/local/.
+    # The local-survey template, for a coordinator to download from /data/survey-template/ (linked from /survey/).
     from .localsurvey.commands import template_files
     for name, content in template_files(site, root / "templates").items():
         output.add(f"data/survey-template/{name}", content)

@@ -193,7 +193,7 @@ class PageRenderer:
                                relations=relations(model.diagram),
                                entries=[(r, next(x for x in r.models if x.code == model.code)) for r in model.regions])
         yield self._render("survey_index.html", "survey/index.html", section="survey", survey_sections=self.sections)
-        yield self._render("survey_local.html", "survey/local/index.html", section="survey",
+        yield self._render("survey_local.html", "data/survey-template/index.html", section="survey",
                            readme=self.env.get_template("local_survey_readme.txt").render())
         for sec in self.sections:
             yield self._render("survey_section.html", f"survey/{sec['slug']}/index.html", sec=sec, section="survey",

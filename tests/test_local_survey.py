@@ -188,8 +188,8 @@ def test_a_folder_the_tool_did_not_make_is_never_touched(synthetic, tmp_path, ca
 
 def test_the_survey_page_links_the_template_and_its_readme(built_site):
     index = (built_site / "survey" / "index.html").read_text(encoding="utf-8")
-    assert 'href="../survey/local/index.html"' in index
-    local = (built_site / "survey" / "local" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../data/survey-template/index.html"' in index
+    local = (built_site / "data" / "survey-template" / "index.html").read_text(encoding="utf-8")
     for name in ("responses.csv", "questionnaire.yaml", "README.txt"):
         assert f'href="../../data/survey-template/{name}"' in local and (built_site / "data" / "survey-template" / name).exists()
     assert "survey-tally" in local
