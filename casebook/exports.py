@@ -40,6 +40,14 @@ def regions_csv(site: Site) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+def with_bom(content: bytes) -> bytes:
+    """The survey CSV as shipped, behind a UTF-8 BOM so Excel on Japanese Windows does not read it as Shift_JIS."""
+    return content if content.startswith(BOM) else BOM + content
+
+
+BOM = "\ufeff".encode("utf-8")
+
+
 def _dump(data) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
@@ -68,7 +76,7 @@ def data_files(site: Site, raw_survey: dict[str, bytes]) -> dict[str, bytes]:
     """Every download, keyed by its path under data/."""
     files = {"regions.csv": regions_csv(site), "regions.json": regions_json(site), "models.json": models_json(site)}
     for name, content in sorted(raw_survey.items()):
-        files[f"survey/{name}"] = content
+        files[f"survey/{name}"] = with_bom(content) if name.endswith(".csv") else content
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in sorted(files.items()):

@@ -223,9 +223,11 @@ def test_survey_sections_show_each_table_with_chart_figures_and_csv(built_site, 
             assert (note.reader in section.text) if note.reader else (note.note not in section.text)
 
 
-def test_survey_csv_downloads_are_the_source_files(built_site, real_site):
+def test_survey_csv_downloads_are_the_source_files_behind_a_bom_for_excel(built_site, real_site):
     for table in real_site.survey:
-        assert (built_site / "data/survey" / table.csv).read_bytes() == (ROOT / "survey" / table.csv).read_bytes()
+        shipped = (built_site / "data/survey" / table.csv).read_bytes()
+        assert shipped.startswith("\ufeff".encode("utf-8")), table.csv
+        assert shipped.removeprefix("\ufeff".encode("utf-8")) == (ROOT / "survey" / table.csv).read_bytes()
 
 
 # ---------------------------------------------------------------- determinism and safe writes

@@ -112,6 +112,8 @@
   });
   form.addEventListener("submit", function (event) { event.preventDefault(); });
   form.hidden = false;
+  var nojs = document.querySelector("[data-regions-nojs]");
+  if (nojs) nojs.hidden = true;
   loadUrl();
   render();
 })();
