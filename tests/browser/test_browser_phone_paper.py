@@ -109,7 +109,9 @@ def test_printed_survey_has_no_disclosure_markers_and_keeps_charts_whole(open_co
     page = context.new_page()
     page.goto(site_url + "survey/s6/", wait_until="load")
     page.emulate_media(media="print")
-    shown = page.evaluate("() => [...document.querySelectorAll('summary')].filter((s) => getComputedStyle(s).display !== 'none').length")
+    figures = page.locator(".survey-table__figures > summary").count()
+    assert figures > 5
+    shown = page.evaluate("() => [...document.querySelectorAll('.survey-table__figures > summary')].filter((s) => getComputedStyle(s).display !== 'none').length")
     assert shown == 0
     split = page.evaluate("() => [...document.querySelectorAll('.chart-wrap')].filter((c) => getComputedStyle(c).breakInside !== 'avoid').length")
     assert split == 0
