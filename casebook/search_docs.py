@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from .model import Site
+from .model import Region, Site
 from .search import SearchDocument
 
 
@@ -14,6 +14,39 @@ def _markdown_text(body: str) -> str:
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
+_LABEL_SPACE = re.compile(r"(?<=\S)\u3000(?=\S)")
+
+
+def label_text(label: str) -> str:
+    """A diagram label as one unit: the report sets 「患者　家族」 in a box the reader reads as one term,
+    so 患者家族 must find it as 「患者 家族」 does (the full-width space is layout, not a word break)."""
+    return _LABEL_SPACE.sub("", label)
+
+
+def region_fields(site: Site, r: Region) -> dict[str, str]:
+    """The searchable text of a case page: everything the page shows as content, by field.
+
+    Not the site chrome, the prev/next links or the similar-case links (those are other pages'
+    words).  tests/test_search.py checks it against the text of every built case page.
+    """
+    s = r.survey
+    diagram = r.diagram
+    return {
+        "name": r.name,
+        "headline": r.headline,
+        "highlights": "\n".join(r.highlights),
+        "models": "\n".join(" ".join(x for x in (m.code, site.model(m.code).title, m.label, m.note, m.figure_label) if x)
+                            for m in r.models),
+        "body": "\n".join(x for x in (
+            *r.organisations, r.prefecture, *r.municipalities, *r.ict_systems,
+            s.organisation, s.target, s.not_surveyed_reason, s.respondent_area,
+            diagram.title, *(label_text(a.label) for a in diagram.actors),
+            *(label_text(l.label) for l in diagram.links if l.label), *diagram.notes,
+            *(n.note for n in r.source_notes),
+        ) if x),
+    }
+
+
 def site_documents(site: Site) -> list[SearchDocument]:
     docs: list[SearchDocument] = []
     for r in site.regions:
@@ -21,15 +54,7 @@ def site_documents(site: Site) -> list[SearchDocument]:
         docs.append(SearchDocument(
             id=f"region:{r.slug}", url=f"regions/{r.slug}/index.html", kind="region",
             title=f"{r.number}. {r.name}",
-            fields={
-                "name": r.name,
-                "headline": r.headline,
-                "highlights": "\n".join(r.highlights),
-                "models": "\n".join(f"{m.code} {site.model(m.code).title} {m.label}" + (f" {m.figure_label}" if m.figure_label else "")
-                                    for m in r.models),
-                "body": "\n".join((*r.organisations, *r.municipalities, *r.ict_systems, r.survey.target,
-                                   *(a.label for a in r.diagram.actors), *(l.label for l in r.diagram.links if l.label))),
-            },
+            fields=region_fields(site, r),
             summary={"総人口": f"{p.total:,}人", "高齢化率（65歳以上）": f"{p.rate_65_printed:.1f}%",
                      "高齢化率（75歳以上）": f"{p.rate_75_printed:.1f}%"},
         ))
@@ -39,7 +64,9 @@ def site_documents(site: Site) -> list[SearchDocument]:
             title=f"{m.code} {m.title}",
             fields={"headline": "\n".join(x.figure_label for r in m.regions for x in r.models
                                           if x.code == m.code and x.figure_label),
-                    "body": "\n".join((m.axis_label, *(a.label for a in m.diagram.actors)))},
+                    "body": "\n".join(x for x in (m.axis_label, m.diagram.title, *(label_text(a.label) for a in m.diagram.actors),
+                                           *(label_text(l.label) for l in m.diagram.links if l.label),
+                                           *m.diagram.notes) if x)},
             summary={"該当地域": f"{len(m.regions)}地域"},
         ))
     for t in site.survey:

@@ -369,3 +369,73 @@ def test_shipped_files():
     for banned in ("innerHTML", "eval(", "new Function", "fetch(", "insertAdjacentHTML", "document.write"):
         assert banned not in code, banned
     assert "compositionend" in code and "isComposing" in code
+
+
+# ---------------------------------------------------------------------------------------
+# What the index holds is what the page shows
+
+
+def _ui_strings(node) -> list[str]:
+    if isinstance(node, dict):
+        return [s for v in node.values() for s in _ui_strings(v)]
+    if isinstance(node, list):
+        return [s for v in node for s in _ui_strings(v)]
+    return [str(node)] if isinstance(node, str) else []
+
+
+def _shown_words(element, skip_classes) -> list[str]:
+    """Japanese and Latin runs of every text node the reader sees in *element*."""
+    words = []
+    for child in element.children:
+        if isinstance(child, str):
+            words.extend(run for kind, run in search._runs(normalize(child))
+                         if (kind == "J" and len(run) > 1) or (kind == "W" and not run.isdigit()))
+        elif not (any(child.has_class(c) for c in skip_classes) or child.tag in ("nav", "code", "h2", "h3", "title", "desc")
+                  or "visually-hidden" in (child.attrs.get("class") or "")):
+            words.extend(_shown_words(child, skip_classes))
+    return words
+
+
+def test_every_word_a_case_page_shows_is_in_its_search_document(real_site, built_site, root):
+    from casebook.search_docs import label_text, site_documents
+    from tests.html_tree import parse
+
+    ui = {w for s in _ui_strings(yaml.safe_load((root / "templates/strings.ja.yaml").read_text(encoding="utf-8")))
+          for kind, w in search._runs(normalize(s.split("{")[0]))}
+    docs = {d.id: d for d in site_documents(real_site)}
+    missing = {}
+    for region in real_site.regions:
+        html = (built_site / "regions" / region.slug / "index.html").read_text(encoding="utf-8")
+        case = parse(html).find("article", **{"class": "case"})
+        # Key figures are summary data (numbers); similar cases and the pager are other pages' words;
+        # the SVG's <title>/<desc> are built from strings plus the words already listed.
+        shown = _shown_words(case, skip_classes=("similar-cases", "figures", "case__cite", "note"))
+        indexed = normalize(label_text("\n".join(docs[f"region:{region.slug}"].fields.values())))
+        indexed_joined = re.sub(r"\s+", "", indexed)
+        lost = sorted({w for w in shown if w not in ui and w not in indexed_joined})
+        if lost:
+            missing[region.slug] = lost
+    assert missing == {}
+
+
+def test_a_search_document_filled_from_the_wrong_region_fails_the_page_text_check(real_site, built_site):
+    from casebook.search_docs import region_fields
+    from tests.html_tree import parse
+
+    a, b = real_site.regions[0], real_site.regions[1]
+    html = (built_site / "regions" / a.slug / "index.html").read_text(encoding="utf-8")
+    case = parse(html).find("article", **{"class": "case"})
+    shown = set(_shown_words(case, skip_classes=("similar-cases", "figures", "case__cite", "note")))
+    wrong = re.sub(r"\s+", "", normalize("\n".join(region_fields(real_site, b).values())))
+    assert any(w not in wrong for w in shown)
+
+
+def test_a_label_with_a_full_width_space_is_found_with_or_without_the_space(real_site):
+    from casebook.search_docs import site_documents
+
+    docs = [d for d in site_documents(real_site) if d.kind == "region"]
+    assert any("患者　家族" in a.label for r in real_site.regions for a in r.diagram.actors)
+    for query in ("患者家族", "患者 家族", "患者　家族"):
+        words = [w["text"] for w in query_words(query)]
+        found = [d.id for d in docs if all(w in normalize("\n".join(d.fields.values())) for w in words)]
+        assert "region:mibu" in found, (query, found)
