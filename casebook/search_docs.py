@@ -42,7 +42,7 @@ def region_fields(site: Site, r: Region) -> dict[str, str]:
             s.organisation, s.target, s.not_surveyed_reason, s.respondent_area,
             diagram.title, *(label_text(a.label) for a in diagram.actors),
             *(label_text(l.label) for l in diagram.links if l.label), *diagram.notes,
-            *(n.note for n in r.source_notes),
+            *(n.reader for n in r.source_notes if n.reader),
         ) if x),
     }
 
