@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .errors import DataInvalid
 from .validate import load_site
-from .write import DuplicateOutput
+from .write import DuplicateOutput, UnsafeOutput
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -93,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except DuplicateOutput as exc:
         print(f"error: {exc}; nothing was written.", file=sys.stderr)
+        return 1
+    except UnsafeOutput as exc:
+        print(f"{exc}; nothing was written.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -1,16 +1,31 @@
-"""Write (path, bytes) pairs into a temporary folder, copy static/, then swap it into place."""
+"""Write (path, bytes) pairs into a new build folder, copy static/, then switch the output to it atomically.
+
+Layout on disk, for ``--out site``::
+
+    site -> .site.builds/<id>      a symlink, replaced by one rename: a reader sees the old site or the new one
+    .site.builds/STAMP             marks the folder as this builder's; only folders under it are ever deleted
+
+Where the file system has no symlinks, ``site`` is a real folder holding a stamp file and the switch falls
+back to two renames. The builder never deletes a folder it did not make: see ``check_out``.
+"""
 from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from pathlib import Path, PurePosixPath
 
 from .assets import shipped
 
+STAMP = ".casebook-build"
+SOURCES = ("regions", "content", "survey", "templates", "static", "casebook")
+
 
 class DuplicateOutput(Exception):
     pass
+
+
+class UnsafeOutput(Exception):
+    """--out names a folder the builder must not replace."""
 
 
 class SiteOutput:
@@ -38,24 +53,155 @@ class SiteOutput:
         return sum(len(b) for b in self.files.values())
 
 
-def write_site(output: SiteOutput, out: Path) -> None:
-    """Write everything to a sibling temporary folder, then swap: a failed build leaves the old site."""
-    out = out.resolve()
+def builds_dir(out: Path) -> Path:
+    return out.parent / f".{out.name}.builds"
+
+
+def _is_ours(out: Path) -> bool:
+    """A symlink into our stamped builds folder, or (no-symlink fallback) a real folder holding our stamp."""
+    if out.is_symlink():
+        target = Path(os.path.normpath(out.parent / os.readlink(out)))
+        return target.parent == builds_dir(out) and (builds_dir(out) / STAMP).is_file()
+    return (out / STAMP).is_file()
+
+
+def _within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def check_out(out: Path, root: Path | None = None) -> None:
+    """Refuse an output folder whose replacement could lose a file the builder did not write."""
+    out = Path(os.path.abspath(out))
+    real = out.resolve()
+    home = Path.home().resolve()
+    if real == home or out == Path(os.path.abspath(Path.home())):
+        raise UnsafeOutput(f"{out} is the home directory; choose a new folder such as _site")
+    if real == Path(real.anchor):
+        raise UnsafeOutput(f"{out} is the root of the file system; choose a new folder such as _site")
+    if root is not None:
+        root = root.resolve()
+        if _within(root, real):
+            raise UnsafeOutput(f"{out} is or contains the project folder {root}; choose a new folder such as {root / '_site'}")
+        for name in SOURCES:
+            if _within(real, root / name):
+                raise UnsafeOutput(f"{out} is inside the sources ({root / name}); choose a folder outside them")
+    if out.is_symlink():
+        if not _is_ours(out):
+            raise UnsafeOutput(f"{out} is a link this builder did not make; remove it or choose another folder")
+        return
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise UnsafeOutput(f"{out} is a file, not a folder; remove it or choose another folder")
+    if _is_ours(out) or not any(out.iterdir()):
+        return
+    raise UnsafeOutput(f"{out} holds files this builder did not write; it replaces only an empty folder or one it "
+                       f"built itself. Remove the folder or choose another --out")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_leftovers(out: Path) -> None:
+    """Remove builds of earlier (finished or interrupted) runs; never the current one, never a running one's."""
+    builds = builds_dir(out)
+    if not (builds / STAMP).is_file():
+        return
+    current = Path(os.path.normpath(out.parent / os.readlink(out))).name if out.is_symlink() else None
+    for entry in builds.iterdir():
+        if entry.name in (STAMP, current):
+            continue
+        pid = entry.name.split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and _pid_alive(int(pid)):
+            continue  # another build running right now
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+
+
+def _new_build(out: Path) -> Path:
+    builds = builds_dir(out)
+    builds.mkdir(parents=True, exist_ok=True)
+    (builds / STAMP).write_text("folders made by build.py; each is one build of the site\n", encoding="utf-8")
+    n = 0
+    while True:
+        folder = builds / f"{os.getpid()}-{n}"
+        try:
+            folder.mkdir()
+            return folder
+        except FileExistsError:
+            n += 1
+
+
+def _switch(out: Path, build: Path) -> None:
+    """Point *out* at *build* with one rename; fall back to two renames where symlinks are not available."""
+    link = out.parent / f".{out.name}.link-{os.getpid()}"
+    link.unlink(missing_ok=True)
+    try:
+        os.symlink(os.path.join(builds_dir(out).name, build.name), link, target_is_directory=True)
+    except OSError:
+        _switch_by_renames(out, build)
+        return
+    if out.is_dir() and not out.is_symlink():
+        # A real folder (empty, or a fallback build): move it aside into the builds folder first, once.
+        if any(out.iterdir()):
+            out.rename(_new_build(out))
+        else:
+            out.rmdir()
+    os.replace(link, out)
+
+
+def _switch_by_renames(out: Path, build: Path) -> None:
+    (build / STAMP).write_text("built by build.py\n", encoding="utf-8")
+    old = None
+    if out.exists():
+        old = _new_build(out)
+        old.rmdir()
+        out.rename(old)
+    build.rename(out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def current_build(out: Path) -> Path | None:
+    """The folder *out* points at, when it is a link into our builds folder."""
+    if out.is_symlink() and _is_ours(out):
+        return Path(os.path.normpath(out.parent / os.readlink(out)))
+    return None
+
+
+def write_site(output: SiteOutput, out: Path, root: Path | None = None,
+               previous: dict[str, bytes] | None = None) -> None:
+    """Write everything into a new build folder, then switch *out* to it: a failed build leaves the old site.
+    *previous*: what the current build holds (serve); unchanged files are hard-linked from it, not rewritten."""
+    out = Path(os.path.abspath(out))
+    check_out(out, root)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    clean_leftovers(out)
+    old = current_build(out) if previous is not None else None
+    build = _new_build(out)
     try:
         for rel, content in sorted(output.files.items()):
-            target = tmp / rel
+            target = build / rel
             target.parent.mkdir(parents=True, exist_ok=True)
+            if old is not None and previous.get(rel) == content:
+                try:
+                    os.link(old / rel, target)
+                    continue
+                except OSError:
+                    pass
             target.write_bytes(content)
-        os.chmod(tmp, 0o755)
-        old = None
-        if out.exists():
-            old = out.with_name(f".{out.name}.old-{os.getpid()}")
-            out.rename(old)
-        tmp.rename(out)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        os.chmod(build, 0o755)
+        _switch(out, build)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(build, ignore_errors=True)
         raise
+    clean_leftovers(out)

@@ -1,0 +1,130 @@
+"""The builder never loses a file it did not write, and a reader never sees half a site."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from casebook import write
+from casebook.build import build_site
+from casebook.incremental import Rebuilder
+from casebook.write import UnsafeOutput
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def run_build(*args: str, cwd: Path, script: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(script or cwd / "build.py"), *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=300)
+
+
+@pytest.fixture
+def clone(tmp_path) -> Path:
+    """A project folder as a fresh clone has it: sources, build.py, the package and a .git folder."""
+    project = tmp_path / "clone"
+    for name in ("regions", "content", "survey", "templates", "static", "casebook"):
+        shutil.copytree(ROOT / name, project / name)
+    (project / "build.py").write_bytes((ROOT / "build.py").read_bytes())
+    (project / ".git").mkdir()
+    (project / ".git/HEAD").write_text("ref: refs/heads/main\n")
+    return project
+
+
+def everything(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*")}
+
+
+@pytest.mark.parametrize("out", [".", "..", "regions", "content/sub", "static"])
+def test_out_refuses_the_project_its_parents_and_its_sources(clone, out):
+    before = everything(clone)
+    result = run_build("--out", out, cwd=clone)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "nothing was written" in result.stderr
+    assert everything(clone) == before
+
+
+def test_root_and_out_the_same_folder_is_refused(clone, tmp_path):
+    result = run_build("--root", str(clone), "--out", str(clone), cwd=tmp_path, script=ROOT / "build.py")
+    assert result.returncode == 1 and "project folder" in result.stderr
+    assert (clone / "regions").is_dir() and (clone / ".git/HEAD").is_file()
+
+
+def test_a_folder_holding_someone_elses_files_is_refused(tmp_path):
+    out = tmp_path / "photos"
+    out.mkdir()
+    (out / "holiday.jpg").write_bytes(b"\xff\xd8")
+    with pytest.raises(UnsafeOutput, match="did not write"):
+        build_site(ROOT, out, log=lambda _: None)
+    assert (out / "holiday.jpg").read_bytes() == b"\xff\xd8"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["photos"]
+
+
+def test_the_home_directory_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    with pytest.raises(UnsafeOutput, match="home directory"):
+        write.check_out(tmp_path)
+
+
+def test_an_empty_folder_or_an_earlier_build_is_replaced(tmp_path):
+    out = tmp_path / "site"
+    out.mkdir()
+    build_site(ROOT, out, log=lambda _: None)
+    first = digest(out)
+    build_site(ROOT, out, log=lambda _: None)  # our own build: replaced without a question
+    assert digest(out) == first and "index.html" in first
+
+
+def test_the_switch_is_one_rename_of_a_link_and_leftovers_are_cleaned(tmp_path):
+    out = tmp_path / "site"
+    build_site(ROOT, out, log=lambda _: None)
+    assert out.is_symlink()
+    builds = tmp_path / ".site.builds"
+    crashed = builds / "999999999-0"  # a build killed before its switch (no such process)
+    crashed.mkdir()
+    (crashed / "index.html").write_text("half")
+    foreign = tmp_path / ".site.old-123"  # not provably ours: kept
+    foreign.mkdir()
+    build_site(ROOT, out, log=lambda _: None)
+    assert sorted(p.name for p in builds.iterdir()) == sorted([write.STAMP, os.readlink(out).split("/")[-1]])
+    assert foreign.is_dir()
+
+
+def test_the_builds_are_ignored_by_git():
+    ignored = (ROOT / ".gitignore").read_text().split()
+    assert "_site" in ignored and ".*.builds/" in ignored  # "_site/" would not match the link
+
+
+def test_a_crash_in_a_serve_rebuild_leaves_the_old_site_whole(project, tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    rebuilder = Rebuilder(project, out, log=lambda _: None)
+    rebuilder.full()
+    before = digest(out)
+    path = project / "templates/base.html"
+    path.write_text(path.read_text(encoding="utf-8").replace("</body>", "<!-- edited --></body>"), encoding="utf-8")
+    calls = {"n": 0}
+    real_write = Path.write_bytes
+
+    def crash_after_a_few(self, data):
+        calls["n"] += 1
+        if calls["n"] > 3:
+            raise KeyboardInterrupt  # stands in for kill -9 mid-write
+        return real_write(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", crash_after_a_few)
+    with pytest.raises(KeyboardInterrupt):
+        rebuilder.changed([str(path)])
+    monkeypatch.undo()
+    assert digest(out) == before
+    rebuilder.changed([str(path)])
+    assert all("<!-- edited -->" in p.read_text(encoding="utf-8") for p in out.rglob("*.html"))
