@@ -22,11 +22,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
 from casebook.assets import shipped as shipped_asset  # noqa: E402
 from casebook.search import SearchDocument, _doc_fields, build_search_assets  # noqa: E402
-from test_search import real_documents  # noqa: E402  (the loader the tests use)
+from casebook.search_docs import site_documents  # noqa: E402
+from casebook.validate import load_site  # noqa: E402
+
+
+def real_documents() -> list[SearchDocument]:
+    """What the real site indexes (the benchmark runs in the README's venv: no pytest, no tests/)."""
+    return list(site_documents(load_site(ROOT)))
 
 NODE = "node"
 CLI = ROOT / "tests" / "js" / "search_cli.js"

@@ -6,18 +6,39 @@ from pathlib import Path
 from typing import Callable
 
 from . import exports
-from .render import PageRenderer
+from .errors import DataInvalid, ErrorReport
+from .render import PageRenderer, check_templates
 from .search import build_search_assets
 from .search_docs import site_documents
 from .validate import EXPECTED_REGIONS, load_site
 from .write import SiteOutput, write_site
 
 
+def check_sources(root: Path, expected_regions: int | None = EXPECTED_REGIONS):
+    """Every source file validated and every template compiled; all errors in one DataInvalid."""
+    report = ErrorReport(root)
+    check_templates(root / "templates", report)
+    try:
+        site = load_site(root, expected_regions)
+    except DataInvalid as exc:
+        exc.report.errors.extend(report.errors)
+        raise
+    if report:
+        raise DataInvalid(report)
+    return site
+
+
 def render_site(root: Path, base_url: str = "", expected_regions: int | None = EXPECTED_REGIONS,
                 site=None) -> tuple[object, SiteOutput]:
     """Everything a build writes, in memory. Raises DataInvalid before anything is written.
     *site*: an already loaded and validated site (serve's rebuilds), instead of loading it here."""
-    site = load_site(root, expected_regions) if site is None else site
+    if site is None:
+        site = check_sources(root, expected_regions)
+    else:  # serve validated the data; a template edited since must still fail cleanly
+        template_errors = ErrorReport(root)
+        check_templates(root / "templates", template_errors)
+        if template_errors:
+            raise DataInvalid(template_errors)
     output = SiteOutput()
     renderer = PageRenderer(site, root / "templates", base_url)
     paths = []

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -66,11 +67,12 @@ def _local_survey(args, root: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     root = args.root.resolve()
-    out = (args.out or root / "_site").resolve()
+    out = Path(os.path.abspath(args.out or root / "_site"))  # not resolve(): out is a link to the current build
     try:
         if args.command == "check":
             started = time.perf_counter()
-            site = load_site(root)
+            from .build import check_sources
+            site = check_sources(root)
             print(f"ok: {len(site.regions)} regions, {len(site.models)} models, {len(site.survey)} survey tables, "
                   f"{len(site.pages)} pages checked in {time.perf_counter() - started:.2f} s")
             return 0

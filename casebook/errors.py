@@ -32,6 +32,10 @@ class ErrorReport:
         if self.root is not None:
             try:
                 return path.resolve().relative_to(self.root.resolve()).as_posix()
+            except (ValueError, RuntimeError, OSError):  # outside the root, or a symlink loop (RuntimeError)
+                pass
+            try:
+                return path.absolute().relative_to(self.root.absolute()).as_posix()
             except ValueError:
                 pass
         return path.as_posix()
@@ -61,4 +65,8 @@ def quote(value: object) -> str:
     text = repr(value) if isinstance(value, str) else str(value)
     if value is None:
         text = "nothing"
+    elif isinstance(value, list):  # a list or mapping is shown by its shape, not by Python's repr of it
+        text = f"a list of {len(value)} item(s)"
+    elif isinstance(value, dict):
+        text = "a mapping with " + (f"the keys {', '.join(map(str, list(value)[:5]))}" if value else "no keys")
     return text if len(text) <= 60 else text[:57] + "…"

@@ -14,6 +14,7 @@ swap, as `build.py` does. After that, a change is handled in place:
 """
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Callable, Iterable
@@ -29,7 +30,7 @@ class Rebuilder:
     def __init__(self, root: Path, out: Path, base_url: str = "", expected_regions: int | None = EXPECTED_REGIONS,
                  log: Callable[[str], None] = print):
         self.root = Path(root).resolve()
-        self.out = Path(out).resolve()
+        self.out = Path(os.path.abspath(out))  # not resolve(): out is a link to the current build
         self.base_url = base_url
         self.expected_regions = expected_regions
         self.log = log

@@ -53,8 +53,43 @@ def _fast_compose(text: str):
         fast.dispose()
 
 
-def _to_node(loader: _LineLoader, node: yaml.Node, path: Path, report: ErrorReport) -> Node:
+class _Refused:
+    """The value of a node already reported as an error (a foreign tag, a huge number): checks skip it."""
+
+    def __repr__(self) -> str:
+        return "nothing"
+
+
+REFUSED = _Refused()
+
+# Values a data file may hold: the YAML core schema. Anything else (!!python/…, !!binary, !custom) is an error.
+_CORE_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("map", "seq", "str", "int", "float", "bool", "null",
+                                                            "timestamp")}  # an unquoted date resolves to timestamp
+_INT_TAG = "tag:yaml.org,2002:int"
+MAX_INT_DIGITS = 15  # no figure in the report has more; longer ones are typing accidents or attacks
+# Bidirectional overrides and isolates reorder what a reader sees (U+202E); other control characters are
+# invisible. Tab and newline are layout.
+_INVISIBLE = re.compile("[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def invisible_characters(text: str) -> str | None:
+    """A message naming the control or bidi characters in *text*, or None when there are none."""
+    found = sorted(set(_INVISIBLE.findall(text)))
+    if not found:
+        return None
+    return ("expected visible text, found the control or text-direction character(s) "
+            + ", ".join(f"U+{ord(c):04X}" for c in found))
+
+
+def _shown_tag(tag: str) -> str:
+    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+def _to_node(loader: _LineLoader, node: yaml.Node, path: Path, report: ErrorReport, where: str = "") -> Node:
     line = node.start_mark.line + 1
+    if node.tag not in _CORE_TAGS:
+        report.add(path, line, where, f"expected a plain YAML value, found the tag {_shown_tag(node.tag)}")
+        return Node(REFUSED, line)
     if isinstance(node, yaml.MappingNode):
         items: dict[str, Node] = {}
         for key_node, value_node in node.value:
@@ -65,11 +100,39 @@ def _to_node(loader: _LineLoader, node: yaml.Node, path: Path, report: ErrorRepo
             if key in items:
                 report.add(path, key_node.start_mark.line + 1, key, "key appears twice in the same mapping")
                 continue
-            items[key] = _to_node(loader, value_node, path, report)
+            items[key] = _to_node(loader, value_node, path, report, f"{where}.{key}" if where else key)
         return Node(items, line)
     if isinstance(node, yaml.SequenceNode):
-        return Node([_to_node(loader, child, path, report) for child in node.value], line)
-    return Node(loader.construct_object(node, deep=True), line)
+        return Node([_to_node(loader, child, path, report, f"{where}[{i}]") for i, child in enumerate(node.value)],
+                    line)
+    if node.tag == _INT_TAG and len(node.value.lstrip("+-0").replace("_", "")) > MAX_INT_DIGITS:
+        report.add(path, line, where, f"expected a number of at most {MAX_INT_DIGITS} digits, found one of "
+                   f"{len(node.value.lstrip('+-'))} digits")
+        return Node(REFUSED, line)
+    value = loader.construct_object(node, deep=True)
+    if isinstance(value, str):
+        problem = invisible_characters(value)  # after construction: "\u202e" escapes count too
+        if problem:
+            report.add(path, line, where, problem)
+    return Node(value, line)
+
+
+def _first_alias(text: str) -> tuple[int, str] | None:
+    """Line and name of the first alias (*name). Aliases are refused in data files: a few lines of nested
+    aliases expand to billions of values (the "billion laughs"), and no data file needs them."""
+    if "*" not in text:
+        return None
+    loader = (_FastLoader or _LineLoader)(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.AliasEvent):
+                return event.start_mark.line + 1, event.anchor
+    except yaml.YAMLError:
+        return None  # the syntax error is reported by the parse proper
+    finally:
+        loader.dispose()
+    return None
 
 
 def parse_yaml(text: str, path: Path, report: ErrorReport, line_offset: int = 0) -> Node | None:
@@ -80,6 +143,12 @@ def parse_yaml(text: str, path: Path, report: ErrorReport, line_offset: int = 0)
         line = text.count("\n", 0, exc.position) + 1 + line_offset
         char = exc.character if isinstance(exc.character, int) else ord(exc.character)
         report.add(path, line, "", f"YAML syntax error: expected printable text, found the control character U+{char:04X}")
+        return None
+    alias = _first_alias(text)
+    if alias is not None:
+        loader.dispose()
+        report.add(path, alias[0] + line_offset, "", f"expected plain values, found the alias *{alias[1]}; "
+                   "aliases are not allowed in data files: write the value out")
         return None
     try:
         root = _fast_compose(text)
@@ -119,8 +188,16 @@ def _shift(node: Node, offset: int) -> None:
             _shift(child, offset)
 
 
+MAX_FILE_BYTES = 2 * 1024 * 1024  # 40 times the largest source file (survey/tables.yaml, 45 KB)
+
+
 def read_text(path: Path, report: ErrorReport) -> str | None:
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            report.add(path, None, "", f"expected a file of at most {MAX_FILE_BYTES // 1024 // 1024} MB, found "
+                       f"{size / 1024 / 1024:.1f} MB; nothing in it was read")
+            return None
         return path.read_text(encoding="utf-8-sig")  # -sig: a leading byte-order mark is not content
     except UnicodeDecodeError as exc:
         report.add(path, None, "", f"expected UTF-8 text, found an undecodable byte at offset {exc.start}")
@@ -194,6 +271,10 @@ class CsvSource:
 
 def read_csv(path: Path, report: ErrorReport) -> CsvSource | None:
     """Read a CSV keeping every cell as text, so printed precision (19.0) survives."""
+    if path.is_file() and path.stat().st_size > MAX_FILE_BYTES:
+        report.add(path, None, "", f"expected a file of at most {MAX_FILE_BYTES // 1024 // 1024} MB, found "
+                   f"{path.stat().st_size / 1024 / 1024:.1f} MB; nothing in it was read")
+        return None
     try:
         # header=None: the header row sets the width, so a row with an extra field is a parse error with its
         # line number (with header=0 pandas would silently turn the first column into the index).

@@ -7,8 +7,9 @@ from urllib.parse import urlsplit
 from typing import Iterator
 
 import markdown as md
+import markdown.treeprocessors  # noqa: F401  (md.treeprocessors)
 import yaml
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError, pass_context, select_autoescape
 from markupsafe import Markup
 
 from .charts import render_chart, rows_by_item, share
@@ -16,6 +17,9 @@ from . import similar_pages
 from .diagrams import relations, render_diagram
 from .model import MEASURES, Region, Site, SurveyTable
 from .schema import HORIZONTAL_CODES, VERTICAL_CODES
+from .errors import ErrorReport
+from .load import read_yaml
+from .text import safe_url
 
 SORTED_PAGES = ("population", "aged-65", "aged-75", "rate-65", "rate-75")
 
@@ -56,11 +60,25 @@ def fmt(template: str, **values) -> str:
     return template.format(**values)
 
 
+class _ActiveContentStripper(md.treeprocessors.Treeprocessor):
+    """Second line of defence behind validation (validate.markdown_problems): no event attribute, and links
+    and images only to safe URLs, whatever the Markdown says."""
+
+    def run(self, root):
+        for element in root.iter():
+            for name in list(element.attrib):
+                if name.lower().startswith("on") or name.lower() in ("style", "srcdoc", "formaction"):
+                    del element.attrib[name]
+                elif name.lower() in ("href", "src", "action", "xlink:href") and not safe_url(element.attrib[name]):
+                    del element.attrib[name]
+
+
 def markdown_to_html(text: str, heading_offset: int = 0) -> Markup:
     """Markdown → HTML; raw HTML in the text is escaped, and headings move down under the page's own."""
     converter = md.Markdown(extensions=["tables", "attr_list", "sane_lists"], output_format="html")
     converter.preprocessors.deregister("html_block")
     converter.inlinePatterns.deregister("html")
+    converter.treeprocessors.register(_ActiveContentStripper(converter), "active_content", 0)
     html = converter.convert(text)
     if heading_offset:
         html = re.sub(r"<(/?)h([1-6])\b", lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + heading_offset)}", html)
@@ -85,6 +103,20 @@ def _bytecode_cache():
     except OSError:
         return None
     return FileSystemBytecodeCache(str(folder))
+
+
+def check_templates(templates: Path, report: ErrorReport) -> None:
+    """Parse strings.ja.yaml and compile every template, so `check` finds what would break the build."""
+    strings_path = templates / "strings.ja.yaml"
+    strings = read_yaml(strings_path, report)
+    if strings is not None and not isinstance(strings.value, dict):
+        report.add(strings_path, strings.line, "(file)", "expected a mapping of UI string names to text")
+    env = make_environment(templates)
+    for name in env.list_templates(filter_func=lambda n: n.endswith((".html", ".xml", ".txt"))):
+        try:
+            env.get_template(name)
+        except TemplateSyntaxError as exc:
+            report.add(templates / name, exc.lineno, "template", f"expected a valid Jinja template: {exc.message}")
 
 
 def make_environment(templates: Path) -> Environment:

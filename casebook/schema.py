@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from .errors import ErrorReport, quote
-from .load import Node
+from .load import REFUSED, Node
 
 
 class Type:
@@ -61,17 +61,28 @@ class Str(Type):
 class Int(Type):
     minimum: int | None = None
     nullable: bool = False
+    maximum: int | None = None
+
+    # No count or page in the report comes near this; a longer number is a typing accident or an attack.
+    PLAUSIBLE = 10**9
 
     @property
     def expected(self) -> str:  # type: ignore[override]
         base = "an integer" if self.minimum is None else f"an integer ≥ {self.minimum}"
+        if self.maximum is not None:
+            base += f" and ≤ {self.maximum:,}"
         return base + (" or null" if self.nullable else "")
 
     def check(self, node, where, path, report):
         value = node.value
         if value is None and self.nullable:
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or (self.minimum is not None and value < self.minimum):
+        limit = self.PLAUSIBLE if self.maximum is None else self.maximum
+        if isinstance(value, int) and not isinstance(value, bool) and value > limit and self.maximum is None:
+            report.add(path, node.line, where, f"expected {self.expected} and ≤ {limit:,}, got {quote(value)}")
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or (self.minimum is not None and value < self.minimum) \
+                or value > limit:
             report.add(path, node.line, where, f"expected {self.expected}, got {quote(value)}")
             return None
         return value
@@ -80,6 +91,8 @@ class Int(Type):
         schema: dict = {"type": "integer"}
         if self.minimum is not None:
             schema["minimum"] = self.minimum
+        if self.maximum is not None:
+            schema["maximum"] = self.maximum
         return {"type": ["integer", "null"]} if self.nullable else schema
 
 
@@ -132,7 +145,8 @@ class ListOf(Type):
             return None
         if len(node.value) < self.min_items:
             report.add(path, node.line, where, f"expected {self.expected}, got {len(node.value)}")
-        return [self.item.check(child, f"{where}[{i}]", path, report) for i, child in enumerate(node.value)]
+        return [None if child.value is REFUSED else self.item.check(child, f"{where}[{i}]", path, report)
+                for i, child in enumerate(node.value)]
 
     def json_schema(self):
         schema = {"type": "array", "items": self.item.json_schema()}
@@ -169,6 +183,9 @@ class Obj(Type):
                            f"unknown key; expected one of {', '.join(known)}")
         for f in self.members:
             child = node.value.get(f.name)
+            if child is not None and child.value is REFUSED:  # already reported where it was read
+                out[f.name] = None
+                continue
             if child is None:
                 if f.required:
                     report.add(path, node.line, _join(where, f.name), f"missing required field; expected {f.type.expected}")
@@ -236,7 +253,7 @@ DIAGRAM = Obj([
 ])
 
 REGION = Obj([
-    Field("number", Int(1), "Case number in the report (1–14)."),
+    Field("number", Int(1, maximum=99), "Case number in the report (1–14)."),
     Field("slug", Str(pattern=r"[a-z0-9]+(?:-[a-z0-9]+)*", pattern_help="a slug of lower-case ASCII words joined by -"),
           "URL name; the file is named NN-slug.yaml."),
     Field("name", Str(), "Region name as printed in the index tables."),
@@ -250,15 +267,15 @@ REGION = Obj([
         Field("rate_65_printed", Num(), "高齢化率（65歳以上） as printed, in %."),
         Field("rate_75_printed", Num(), "高齢化率（75歳以上） as printed, in %."),
     ]), "Population figures from the index tables."),
-    Field("report_page", Int(1), "Report page where the case starts (ページ番号)."),
+    Field("report_page", Int(1, maximum=9999), "Report page where the case starts (ページ番号)."),
     Field("headline", Str(), "The case headline, verbatim."),
     Field("highlights", ListOf(Str(), 1), "The case's 〇 highlight bullets, verbatim."),
     Field("models", ListOf(Obj([
         Field("code", Str(), "Model code: " + " ".join(MODEL_CODES) + "."),
         Field("label", Str(), "Text printed for this region in the model's list entry."),
-        Field("page", Int(1), "Page printed with the list entry (→P.)."),
+        Field("page", Int(1, maximum=9999), "Page printed with the list entry (→P.)."),
         Field("figure_label", Str(), "Text of the callout inside the model figure.", required=False),
-        Field("figure_page", Int(1), "Page printed with the figure callout.", required=False),
+        Field("figure_page", Int(1, maximum=9999), "Page printed with the figure callout.", required=False),
         Field("note", Str(), "A ※ remark printed with the entry.", required=False),
     ]), 1), "Collaboration models the case appears under."),
     Field("ict_systems", ListOf(Str()), "Named ICT systems the case uses."),

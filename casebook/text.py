@@ -40,3 +40,38 @@ def clean_text(text: str) -> str:
 def artifacts_in(text: str) -> list[str]:
     """The artifact characters still present in *text* (for validation messages)."""
     return sorted(set(ARTIFACT_CHARS.findall(text)))
+
+
+# ---------------------------------------------------------------- links in Markdown
+
+SAFE_URL_SCHEMES = ("http", "https", "mailto")
+_URL_NOISE = re.compile("[\u0000-\u0020\u007f]")  # browsers drop these inside a scheme: "java\tscript:"
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+
+
+def safe_url(url: str) -> bool:
+    """True for a relative URL or one whose scheme is http, https or mailto (never javascript:, data:, vbscript:)."""
+    scheme = _SCHEME.match(_URL_NOISE.sub("", url))
+    return scheme is None or scheme.group(1).lower() in SAFE_URL_SCHEMES
+
+
+_LINK_TARGETS = (
+    re.compile(r"\]\(\s*<?([^\s)>]+)"),                 # [text](url) and ![alt](url)
+    re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]+)"),   # [ref]: url
+    re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]*:[^\s>]*)>"),  # <scheme:…>
+)
+_EVENT_ATTRIBUTE = re.compile(r"\{:?[^}]*?\b(on[a-z]+)\s*=", re.IGNORECASE)
+
+
+def markdown_problems(body: str) -> list[tuple[int, str]]:
+    """(line within *body*, message) for active content: unsafe link schemes and attr_list event attributes."""
+    problems = []
+    for number, line in enumerate(body.split("\n")):
+        unsafe = [url for pattern in _LINK_TARGETS for url in pattern.findall(line) if not safe_url(url)]
+        if unsafe:  # one message a line: <url> inside (…) matches two patterns
+            shown = unsafe[0] if len(unsafe[0]) <= 40 else unsafe[0][:37] + "…"
+            problems.append((number, f"expected a link to an http, https or mailto address or a page of this site, "
+                                     f"found '{shown}'"))
+        for attribute in _EVENT_ATTRIBUTE.findall(line):
+            problems.append((number, f"expected no script in the text, found the event attribute {attribute}"))
+    return problems

@@ -8,10 +8,10 @@ from typing import Any
 
 from . import schema
 from .errors import DataInvalid, ErrorReport, quote
-from .load import Node, read_csv, read_markdown, read_yaml
+from .load import Node, invisible_characters, read_csv, read_markdown, read_yaml
 from .model import (Actor, CollaborationModel, Diagram, FreeTextGroup, Link, Membership, Page, Population, Quote,
                     Region, RegionSurvey, Site, SourceNote, SurveyTable, round_half_up)
-from .text import artifacts_in
+from .text import artifacts_in, markdown_problems
 
 REGION_FILE = re.compile(r"(\d{2,})-([a-z0-9-]+)\.yaml")  # NN-slug; more digits past case 99
 EXPECTED_REGIONS = 14
@@ -432,6 +432,12 @@ def _load_pages(folder: Path, report: ErrorReport) -> list[Page]:
         if bad:
             report.add(path, source.body_line, "body", "expected clean text without PDF artifact characters, found "
                        + ", ".join(repr(c) for c in bad))
+        for offset, problem in markdown_problems(source.body):
+            report.add(path, source.body_line + offset, "body", problem)
+        for offset, line in enumerate(source.body.split("\n")):
+            problem = invisible_characters(line)
+            if problem:
+                report.add(path, source.body_line + offset, "body", problem)
         if raw and None not in raw.values():
             pages.append(Page(raw["slug"], raw["title"], raw["description"], raw["order"], source.body, report._display(path)))
     slugs = Counter(p.slug for p in pages)

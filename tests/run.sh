@@ -21,14 +21,20 @@ fi
 
 PY=${PYTHON:-python3.11}
 command -v "$PY" >/dev/null || PY=python3
-if [ ! -x .venv/bin/python ]; then
+# A .venv left without pip by an interrupted first run is recreated, not reused.
+if ! .venv/bin/python -m pip --version >/dev/null 2>&1; then
+  echo "creating .venv"
+  rm -rf .venv
   # Debian's python3 ships venv separately.
-  "$PY" -m venv .venv 2>/dev/null || { as_root apt-get install -y -qq python3-venv >/dev/null; rm -rf .venv; "$PY" -m venv .venv; }
+  "$PY" -m venv .venv 2>/dev/null || { rm -rf .venv; as_root apt-get update -qq; as_root apt-get install -y -qq python3-venv >/dev/null; "$PY" -m venv .venv; }
 fi
+echo "installing Python packages into .venv"
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
 if [ -f package-lock.json ]; then
+  echo "installing npm packages (axe-core, vnu-jar)"
   # axe-core and vnu-jar (tests/browser); no install scripts: vnu-jar's would fetch a JRE, the system Java serves
   npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
 fi
 
+echo "running the tests (about 4 minutes on 2 cores)"
 exec .venv/bin/python -m pytest -q "$@"

@@ -1,0 +1,182 @@
+"""Hostile or huge input fails fast, with one clear `path:line: field: message`, and builds nothing."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from casebook.errors import DataInvalid
+from casebook.validate import load_site
+
+ITABASHI = "regions/04-itabashi.yaml"
+
+
+def edit(project: Path, rel: str, old: str, new: str) -> None:
+    path = project / rel
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def errors(project: Path) -> list[str]:
+    with pytest.raises(DataInvalid) as caught:
+        load_site(project)
+    return caught.value.report.lines()
+
+
+def line_of(project: Path, rel: str, needle: str) -> int:
+    lines = (project / rel).read_text(encoding="utf-8").split("\n")
+    return next(i for i, line in enumerate(lines, 1) if needle in line)
+
+
+def test_nested_aliases_are_refused_before_they_expand(project):
+    bomb = "".join(f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]\n" for i in range(1, 10))
+    edit(project, ITABASHI, "report_page: 80\n", "report_page: 80\nx0: &l0 [lol]\n" + bomb)
+    started = time.perf_counter()
+    found = errors(project)
+    assert time.perf_counter() - started < 30
+    line = line_of(project, ITABASHI, "l1: &l1")
+    assert found == [f"{ITABASHI}:{line}: expected plain values, found the alias *l0; "
+                     "aliases are not allowed in data files: write the value out"]
+
+
+@pytest.mark.parametrize("value", ["!!python/object/apply:os.system [echo hi]",
+                                   "!!python/object/apply:os.system {cmd: echo}",
+                                   "!!binary aGk=", "!custom text"])
+def test_a_tag_outside_the_core_schema_is_an_error_wherever_it_sits(project, value):
+    edit(project, ITABASHI, "headline: 医師会", f"extra:\n  - {value}\nheadline: 医師会")
+    line = line_of(project, ITABASHI, value)
+    tag = value.split()[0]
+    assert f"{ITABASHI}:{line}: extra[0]: expected a plain YAML value, found the tag {tag}" in errors(project)
+
+
+def test_a_huge_integer_is_refused_by_its_length(project):
+    edit(project, ITABASHI, "report_page: 80", "report_page: " + "9" * 5000)
+    line = line_of(project, ITABASHI, "report_page:")
+    assert errors(project) == [f"{ITABASHI}:{line}: report_page: expected a number of at most 15 digits, found one of "
+                               "5000 digits"]
+
+
+def test_a_forty_digit_page_is_out_of_range(project):
+    edit(project, ITABASHI, "report_page: 80", "report_page: " + "1" * 14)
+    line = line_of(project, ITABASHI, "report_page:")
+    assert errors(project) == [f"{ITABASHI}:{line}: report_page: expected an integer ≥ 1 and ≤ 9,999, got 11111111111111"]
+
+
+@pytest.mark.parametrize("char, written", [("\u202e", "\u202e"), ("\u2066", "\u2066"), ("\u200f", "\u200f"),
+                                           ("\u202e", "\\u202E"), ("\u0007", "\\a"), ("\u001b", "\\e")])
+def test_bidi_overrides_and_control_characters_are_refused(project, char, written):
+    edit(project, ITABASHI, "name: 東京都板橋区", f'name: "東京都{written}板橋区')
+    edit(project, ITABASHI, "（板橋区医師会）\n", '（板橋区医師会）"\n')
+    line = line_of(project, ITABASHI, "name:")
+    assert errors(project) == [f"{ITABASHI}:{line}: name: expected visible text, found the control or text-direction "
+                               f"character(s) U+{ord(char):04X}"]
+
+
+def test_a_huge_file_is_refused_without_reading_it(project):
+    path = project / ITABASHI
+    path.write_text(path.read_text(encoding="utf-8") + "# padding\n" * 300_000, encoding="utf-8")
+    assert errors(project) == [f"{ITABASHI}: expected a file of at most 2 MB, found 2.9 MB; nothing in it was read"]
+
+
+def test_a_list_where_a_mapping_belongs_is_described_not_printed_as_python(project):
+    edit(project, ITABASHI, "population:\n  total: 557309\n  aged_65_plus: 127738\n  aged_75_plus: 61782\n"
+         "  rate_65_printed: 22.9\n  rate_75_printed: 11.1", "population: [557309, 127738]")
+    found = "\n".join(errors(project))
+    assert "Node(" not in found
+    assert "population: expected a mapping of keys to values, got a list of 2 item(s)" in found
+
+
+BACKGROUND = "content/background.md"
+
+
+@pytest.mark.parametrize("markdown, message", [
+    ("[j](javascript:alert(1))", "expected a link to an http, https or mailto address or a page of this site, "
+                                 "found 'javascript:alert(1'"),
+    ("[j](<JaVaScript:alert(1)>)", None),
+    ("![x](data:image/svg+xml;base64,PHN2Zz4=)", "expected a link to an http, https or mailto address or a page of "
+                                                 "this site, found 'data:image/svg+xml;base64,PHN2Zz4='"),
+    ("[ref]: vbscript:msgbox", "expected a link to an http, https or mailto address or a page of this site, found "
+                               "'vbscript:msgbox'"),
+    ("段落\n{: onclick=\"alert(1)\" }", "expected no script in the text, found the event attribute onclick"),
+    ("![x](/favicon.svg){: onerror=alert(1) }", "expected no script in the text, found the event attribute onerror"),
+])
+def test_active_content_in_markdown_is_refused_at_its_line(project, markdown, message):
+    path = project / BACKGROUND
+    path.write_text(path.read_text(encoding="utf-8") + "\n" + markdown + "\n", encoding="utf-8")
+    found = errors(project)
+    assert len(found) == 1 and found[0].startswith(f"{BACKGROUND}:")
+    line = int(found[0].split(":")[1])
+    assert markdown.split("\n")[-1].split("\t")[0] in path.read_text(encoding="utf-8").split("\n")[line - 1]
+    if message:
+        assert found[0].endswith(f": body: {message}")
+
+
+@pytest.mark.parametrize("markdown", ["[j](javascript:alert(1))", "![x](data:text/html,hi)",
+                                      "段落\n{: onclick=\"alert(1)\" }", "![x](/a.png){: onerror=alert(1) }",
+                                      "<script>alert(1)</script>", "<img src=x onerror=alert(1)>"])
+def test_the_renderer_lets_no_active_content_through_even_unvalidated(markdown):
+    from html.parser import HTMLParser
+
+    from casebook.render import markdown_to_html
+    found = []
+
+    class Elements(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.append((tag, dict(attrs)))
+
+    Elements().feed(str(markdown_to_html(markdown)))
+    assert all(tag not in ("script", "img") or "onerror" not in attrs for tag, attrs in found)
+    assert not any(name.startswith("on") for _, attrs in found for name in attrs)
+    assert not any(value and value.strip().lower().startswith(("javascript:", "data:"))
+                   for _, attrs in found for value in attrs.values())
+    assert "script" not in [tag for tag, _ in found]
+
+
+def test_safe_links_pass(project):
+    path = project / BACKGROUND
+    path.write_text(path.read_text(encoding="utf-8") + "\n[a](https://example.jp/) [b](/regions/) [c](#top) "
+                    "<mailto:a@example.jp>\n", encoding="utf-8")
+    load_site(project)
+
+
+def test_check_compiles_the_templates(project):
+    path = project / "templates/base.html"
+    path.write_text(path.read_text(encoding="utf-8") + "{% if %}\n", encoding="utf-8")
+    line = len(path.read_text(encoding="utf-8").split("\n")) - 1
+    from casebook.build import check_sources
+    with pytest.raises(DataInvalid) as caught:
+        check_sources(project)
+    [message] = caught.value.report.lines()
+    assert message.startswith(f"templates/base.html:{line}: template: expected a valid Jinja template: ")
+
+
+def test_a_broken_strings_file_is_an_error_with_its_line(project):
+    path = project / "templates/strings.ja.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "broken: [unclosed\n", encoding="utf-8")
+    from casebook.build import check_sources
+    with pytest.raises(DataInvalid) as caught:
+        check_sources(project)
+    [message] = caught.value.report.lines()
+    assert message.startswith("templates/strings.ja.yaml:") and "YAML syntax error" in message
+
+
+def test_a_symlink_loop_in_regions_is_reported_not_a_traceback(project):
+    (project / "regions/15-loop.yaml").symlink_to("15-loop.yaml")
+    found = errors(project)
+    assert any(line.startswith("regions/15-loop.yaml: ") for line in found), found
+
+
+def test_check_and_build_report_template_errors_without_a_traceback(project, tmp_path):
+    import subprocess
+    import sys
+    path = project / "templates/base.html"
+    path.write_text(path.read_text(encoding="utf-8") + "{% if %}\n", encoding="utf-8")
+    root = Path(__file__).resolve().parent.parent
+    for command in (["check"], ["--out", str(tmp_path / "site")]):
+        result = subprocess.run([sys.executable, str(root / "build.py"), "--root", str(project), *command],
+                                capture_output=True, text=True, timeout=300)
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert "templates/base.html:" in result.stderr
+    assert not (tmp_path / "site").exists()
