@@ -24,7 +24,7 @@ PAYLOADS = [
     "</title><script>alert(2)</script>",
     "javascript:alert(3)",
     LONG_WORD,
-    "مرحبا بالعالم \u202eevil\u202c",
+    "مرحبا بالعالم evil",  # right-to-left text; a bidi override (U+202E) is refused by validation (issue 10)
     "😀👩\u200d⚕️ 𠮷野家",
 ]
 
