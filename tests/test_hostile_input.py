@@ -180,3 +180,25 @@ def test_check_and_build_report_template_errors_without_a_traceback(project, tmp
         assert result.returncode == 1 and "Traceback" not in result.stderr
         assert "templates/base.html:" in result.stderr
     assert not (tmp_path / "site").exists()
+
+
+def test_a_bidi_override_in_a_markdown_page_is_refused_at_its_line(project):
+    path = project / BACKGROUND
+    path.write_text(path.read_text(encoding="utf-8") + "\n反転\u202eした段落\n", encoding="utf-8")
+    line = path.read_text(encoding="utf-8").split("\n").index("反転\u202eした段落") + 1
+    assert errors(project) == [f"{BACKGROUND}:{line}: body: expected visible text, found the control or "
+                               "text-direction character(s) U+202E"]
+
+
+def test_a_huge_survey_csv_is_refused_without_reading_it(project):
+    path = project / "survey/s1.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "\n" * 3_000_000, encoding="utf-8")
+    found = errors(project)
+    assert "survey/s1.csv: expected a file of at most 2 MB, found 2.9 MB; nothing in it was read" in found, found
+
+
+def test_an_implausibly_large_population_is_refused(project):
+    edit(project, ITABASHI, "total: 557309", "total: 55730900000")
+    line = line_of(project, ITABASHI, "total: 55730900000")
+    assert f"{ITABASHI}:{line}: population.total: expected an integer ≥ 1 and ≤ 1,000,000,000, got 55730900000" \
+        in errors(project)

@@ -12,7 +12,7 @@ from pathlib import Path
 from conftest import ROOT
 
 MODULES = ("casebook/load.py", "casebook/validate.py", "casebook/schema.py")
-SUITES = ("tests/test_validation.py", "tests/test_validation_messages.py")
+SUITES = ("tests/test_validation.py", "tests/test_validation_messages.py", "tests/test_hostile_input.py")
 
 
 def call_sites(rel: str) -> dict[int, str]:
