@@ -253,7 +253,7 @@ DIAGRAM = Obj([
 ])
 
 REGION = Obj([
-    Field("number", Int(1, maximum=99), "Case number in the report (1–14)."),
+    Field("number", Int(1, maximum=9999), "Case number in the report (1–14)."),
     Field("slug", Str(pattern=r"[a-z0-9]+(?:-[a-z0-9]+)*", pattern_help="a slug of lower-case ASCII words joined by -"),
           "URL name; the file is named NN-slug.yaml."),
     Field("name", Str(), "Region name as printed in the index tables."),

@@ -25,15 +25,29 @@ def run(args: list[str], **kw) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=300, **kw)
 
 
-def test_build_check_and_schema_run_as_documented(project, tmp_path):
-    for command in readme_commands():
+def test_every_build_command_runs_as_documented(project, tmp_path, real_site):
+    from survey_synth import synthetic_rows, to_csv_text
+
+    # The table's placeholders, filled in the order the rows use them: survey-template writes DIR, and the
+    # responses file survey-tally reads is a filled-in copy of what the template describes.
+    questions, rows = synthetic_rows(list(real_site.survey))
+    responses = tmp_path / "responses.csv"
+    responses.write_text(to_csv_text(questions, rows), encoding="utf-8-sig")
+    ran = []
+    for n, command in enumerate(readme_commands()):
         if not command.startswith(".venv/bin/python build.py"):
             continue
         words = command.split()[2:]
-        if words[1:] == ["serve"]:
+        if words == ["serve"]:
             continue
-        result = run([str(ROOT / "build.py"), *words[1:], "--root", str(project), "--out", str(tmp_path / "site")])
+        args = [str(tmp_path / f"dir-{n}") if w == "DIR" else str(responses) if w == "RESPONSES.csv" else w
+                for w in words]
+        if "--out" not in args:
+            args += ["--out", str(tmp_path / "site")]
+        result = run([str(ROOT / "build.py"), *args, "--root", str(project)])
         assert result.returncode == 0 and "Traceback" not in result.stderr, (command, result.stderr)
+        ran.append(args[0] if args and not args[0].startswith("-") else "build")
+    assert {"build", "check", "schema", "survey-template", "survey-tally"} <= set(ran), ran
     assert (tmp_path / "site/index.html").is_file()
 
 
@@ -68,3 +82,20 @@ def test_the_build_benchmark_stages_exist():
     text = (ROOT / "bench/run.py").read_text(encoding="utf-8")
     for name in re.findall(r"build\.(\w+) = timed\(", text):
         assert hasattr(build, name), name
+
+
+# The smallest scale at which each benchmark in the table still runs every stage it measures.
+BENCH_SMALLEST = {
+    "bench/search_bench.py": ["--regions", "14", "--rounds", "1"],
+    "bench/run.py": ["--quick", "--no-write", "--runs", "1", "--incremental-regions", "14"],
+}
+
+
+def test_every_benchmark_in_the_table_runs_at_its_smallest_scale():
+    benches = [c.split()[1] for c in readme_commands() if c.startswith(".venv/bin/python bench/")]
+    assert sorted(benches) == sorted(BENCH_SMALLEST), "a benchmark row without a smallest scale here"
+    for script in benches:
+        result = subprocess.run([sys.executable, str(ROOT / script), *BENCH_SMALLEST[script]], cwd=ROOT,
+                                capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0 and "Traceback" not in result.stdout + result.stderr, \
+            (script, (result.stdout + result.stderr)[-2000:])
