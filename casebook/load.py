@@ -158,9 +158,17 @@ def parse_yaml(text: str, path: Path, report: ErrorReport, line_offset: int = 0)
             return Node(None, 1 + line_offset)
         result = _to_node(loader, root, path, report)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # PyYAML notices an unclosed bracket only where the next line begins; the person wrote the mistake where
+        # the bracket opened, so the error points there and says where the parser gave up.
+        problem, start = exc.problem_mark, exc.context_mark
+        opened_earlier = start is not None and problem is not None and start.line < problem.line
+        mark = start if opened_earlier else (problem or start)
         line = (mark.line + 1 + line_offset) if mark else None
-        report.add(path, line, "", f"YAML syntax error: {exc.problem or exc.context}")
+        message = f"YAML syntax error: {exc.problem or exc.context}"
+        if opened_earlier:
+            construct = (exc.context or "").removeprefix("while parsing ")
+            message += f" ({construct} opened on this line is not closed before line {problem.line + 1 + line_offset})"
+        report.add(path, line, "", message)
         return None
     except yaml.YAMLError as exc:  # pragma: no cover - non-marked YAML errors are rare
         report.add(path, None, "", f"YAML error: {exc}")

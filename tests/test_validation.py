@@ -137,8 +137,10 @@ def test_key_twice_in_one_mapping(project):
 
 def test_yaml_syntax_error(project):
     edit(project, ITABASHI, "slug: itabashi\n", "slug: [itabashi\n")
-    line = line_of(project, ITABASHI, "name:")  # where the parser notices the bracket is never closed
-    assert errors(project) == [f"{ITABASHI}:{line}: YAML syntax error: expected ',' or ']', but got ':'"]
+    line = line_of(project, ITABASHI, "slug: [itabashi")  # where the bracket opens, not where the parser notices
+    noticed = line_of(project, ITABASHI, "name:")
+    assert errors(project) == [f"{ITABASHI}:{line}: YAML syntax error: expected ',' or ']', but got ':' "
+                               f"(a flow sequence opened on this line is not closed before line {noticed})"]
 
 
 def test_control_character(project):
@@ -497,8 +499,10 @@ def test_markdown_unknown_front_matter_key(project):
 
 def test_markdown_front_matter_yaml_error(project):
     edit(project, "content/data.md", "slug: data\n", "slug: [data\n")
-    line = line_of(project, "content/data.md", "description:")
-    assert errors(project) == [f"content/data.md:{line}: YAML syntax error: expected ',' or ']', but got ':'"]
+    line = line_of(project, "content/data.md", "slug: [data")
+    noticed = line_of(project, "content/data.md", "description:")
+    assert errors(project) == [f"content/data.md:{line}: YAML syntax error: expected ',' or ']', but got ':' "
+                               f"(a flow sequence opened on this line is not closed before line {noticed})"]
 
 
 # ---------------------------------------------------------------- all at once
