@@ -1,6 +1,8 @@
 """SurveyTable → SVG bar charts, readable in grayscale and by colour-blind readers. Pure."""
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from markupsafe import Markup
 
 from .model import SurveyTable
@@ -18,12 +20,25 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 PATTERNS = ("solid", "hatch", "dots", "cross", "solid", "hatch", "dots", "cross")
 
 
+def one_decimal(value) -> Decimal:
+    """A figure to the printed precision, rounded half up as Japanese statistics are (6.25 → 6.3). Format
+    strings and round() round the binary float half to even (6.25 → 6.2, and 677 / 2000 × 100 → 33.8)."""
+    exact = value if isinstance(value, Decimal) else Decimal(str(value))
+    return exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
 def _fmt(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{one_decimal(value):,}"
+
+
+def pct(value: float) -> str:
+    """A printed percentage (percents tables) to one decimal."""
+    return f"{one_decimal(value)}%"
 
 
 def share(count: float, n: int) -> str:
-    return f"{count / n * 100:.1f}%" if n else "—"
+    """count of n in %, from the exact quotient, not a float that lands just below a half."""
+    return f"{one_decimal(Decimal(str(count)) * 100 / Decimal(n))}%" if n else "—"
 
 
 def _defs(ident: str, count: int) -> str:
@@ -153,10 +168,10 @@ def _grouped(table: SurveyTable, ident: str) -> Markup:
             by = y + label_h + i * (bar_h + 2)
             w = BAR_W * value / 100
             parts.append(f'<rect x="{X0}" y="{by:.1f}" width="{w:.1f}" height="{bar_h}" fill="{_fill(ident, i)}"/>'
-                         f'<text x="{X0 + w + 4:.1f}" y="{by + 9.5:.1f}" font-size="10">{esc(f"{value:.1f}%")}</text>')
+                         f'<text x="{X0 + w + 4:.1f}" y="{by + 9.5:.1f}" font-size="10">{esc(pct(value))}</text>')
         y += height + ROW_GAP
     body = _defs(ident, len(table.series)) + legend + _axis(top - 4, y - ROW_GAP + 4) + "".join(parts)
-    desc = "。".join(item + "：" + "、".join(f"{s} {v.get(s, 0):.1f}%" for s in table.series) for item, v in rows)
+    desc = "。".join(item + "：" + "、".join(f"{s} {pct(v.get(s, 0))}" for s in table.series) for item, v in rows)
     return svg_root(WIDTH, y + 6, table.title, desc, ident, body, "chart")
 
 

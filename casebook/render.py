@@ -12,7 +12,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError, pass_context, select_autoescape
 from markupsafe import Markup
 
-from .charts import render_chart, rows_by_item, share
+from .charts import pct, render_chart, rows_by_item, share
 from . import similar_pages
 from .diagrams import relations, render_diagram
 from .model import MEASURES, Region, Site, SurveyTable
@@ -53,7 +53,7 @@ def number(value) -> str:
 
 
 def percent(value: float) -> str:
-    return f"{value:.1f}%"
+    return pct(value)
 
 
 def fmt(template: str, **values) -> str:

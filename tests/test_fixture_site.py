@@ -47,3 +47,20 @@ def test_no_test_option_rewrites_the_goldens():
             continue
         text = path.read_text(encoding="utf-8")
         assert "UPDATE_GOLDEN" not in text, path
+
+
+MARKUP = '<script>&"\'<b>'  # what the mini fixture appends to every text field (tests/fixtures/mini)
+
+
+def test_markup_in_every_text_field_of_the_fixture_is_shown_as_text(mini_site):
+    sources = [p for p in (ROOT / "tests/fixtures/mini").rglob("*") if p.suffix in (".yaml", ".csv", ".md")]
+    assert sources and all("<script>&" in p.read_text(encoding="utf-8") for p in sources)  # quotes doubled as YAML/CSV escape them
+    shown = 0
+    for page in sorted(mini_site.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        assert "<script>&" not in html and "<b>" not in html, page
+        doc = parse(html)
+        assert doc.find_all("b") == [], page
+        assert all(s.attrs.get("src") for s in doc.find_all("script")), page  # only the site's own scripts, no inline ones
+        shown += doc.text.count(MARKUP)
+    assert shown > 100

@@ -2,18 +2,20 @@
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 
-from ..charts import render_comparison, rows_by_item
+from ..charts import one_decimal, render_comparison, rows_by_item
 from ..model import Site, SurveyTable
 from ..render import load_strings, make_environment
 from .tally import Tally, to_csv
 
 
 def _pct(count: float, n: int) -> float:
-    return round(count / n * 100, 1) if n else 0.0
+    # Half up from the exact quotient, as the report and the survey pages round (round() goes half to even).
+    return float(one_decimal(Decimal(str(count)) * 100 / Decimal(n))) if n else 0.0
 
 
 def _labelled(frame: pd.DataFrame, table: SurveyTable) -> list[tuple[str, float]]:
