@@ -10,12 +10,17 @@
   var rows = Array.prototype.slice.call(tbody.rows);
   var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
   var status = form.querySelector("[role=status]");
+  var empty = form.querySelector("[data-empty]");
   var FIELDS = ["rate65_min", "rate65_max", "rate75_min", "rate75_max", "band", "v", "h", "ict"];
   var state = { sort: "number", order: "asc" };
 
   function number(value) {
     var n = parseFloat(value);
     return isNaN(n) ? null : n;
+  }
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (all, key) { return key in values ? values[key] : all; });
   }
 
   function readForm() {
@@ -26,25 +31,101 @@
     FIELDS.forEach(function (name) { form.elements[name].value = state[name] || ""; });
   }
 
-  function matches(row) {
+  // One condition of the filters, tested alone: the counts and the empty-result advice test them one by one.
+  function passes(row, name, value) {
+    if (!value) return true;
     var d = row.dataset;
-    var rate65 = number(d.rate65), rate75 = number(d.rate75), total = number(d.total);
-    var lo = number(state.rate65_min), hi = number(state.rate65_max);
-    if (lo !== null && rate65 < lo) return false;
-    if (hi !== null && rate65 > hi) return false;
-    lo = number(state.rate75_min); hi = number(state.rate75_max);
-    if (lo !== null && rate75 < lo) return false;
-    if (hi !== null && rate75 > hi) return false;
-    if (state.band) {
-      var parts = state.band.split("-");
+    if (name === "band") {
+      var parts = value.split("-"), total = number(d.total);
       var bandLo = number(parts[0]), bandHi = number(parts[1]);
-      if (bandLo !== null && total < bandLo) return false;
-      if (bandHi !== null && total >= bandHi) return false;
+      return !(bandLo !== null && total < bandLo) && !(bandHi !== null && total >= bandHi);
     }
-    if (state.v && d.v.split(" ").indexOf(state.v) < 0) return false;
-    if (state.h && d.h.split(" ").indexOf(state.h) < 0) return false;
-    if (state.ict && d.ict.split("|").indexOf(state.ict) < 0) return false;
-    return true;
+    if (name === "v" || name === "h") return d[name].split(" ").indexOf(value) >= 0;
+    if (name === "ict") return d.ict.split("|").indexOf(value) >= 0;
+    var limit = number(value);
+    if (limit === null) return true;
+    var figure = number(d[name.slice(0, 6)]);  // rate65_min → data-rate65
+    return /_min$/.test(name) ? figure >= limit : figure <= limit;
+  }
+
+  // Rows passing every condition of *st*, except the field named *without*.
+  function count(st, without) {
+    return rows.filter(function (row) {
+      return FIELDS.every(function (name) { return name === without || passes(row, name, st[name]); });
+    }).length;
+  }
+
+  function matches(row) {
+    return FIELDS.every(function (name) { return passes(row, name, state[name]); });
+  }
+
+  // Every choice of a select tells how many regions it would leave, given the other fields.
+  // (A checkbox field would carry the same count in an element marked data-count inside its label.)
+  var choices = [];
+  FIELDS.forEach(function (name) {
+    var field = form.elements[name];
+    if (field.options) {
+      Array.prototype.forEach.call(field.options, function (option) {
+        choices.push({ name: name, value: option.value, label: option, text: option.textContent });
+      });
+    } else if (field.type === "checkbox") {
+      var where = field.closest("label").querySelector("[data-count]");
+      if (where) choices.push({ name: name, value: field.value, label: where, text: where.textContent, box: true });
+    }
+  });
+
+  function updateCounts() {
+    choices.forEach(function (c) {
+      var st = {};
+      FIELDS.forEach(function (name) { st[name] = state[name]; });
+      st[c.name] = c.value;
+      var code = c.label.getAttribute("data-code");
+      c.label.textContent = code
+        ? fill(form.getAttribute("data-option-count-code"), { code: code, title: c.label.getAttribute("data-title"), n: count(st, null) })
+        : fill(form.getAttribute("data-option-count"), { label: c.text, n: count(st, null) });
+    });
+  }
+
+  // What a set field means in words, for the advice under an empty result.
+  function describe(name) {
+    var field = form.elements[name];
+    if (field.options) {
+      var choice = choices.filter(function (c) { return c.name === name && c.value === state[name]; })[0];
+      return fill(empty.getAttribute("data-choice"), { what: field.getAttribute("data-what"), value: choice ? choice.text : state[name] });
+    }
+    return fill(empty.getAttribute(/_min$/.test(name) ? "data-min" : "data-max"),
+                { what: field.getAttribute("data-what"), value: state[name] });
+  }
+
+  // An empty result names the conditions that remove the last regions, each with a button dropping it.
+  function advise(shown) {
+    while (empty.firstChild) empty.removeChild(empty.firstChild);
+    empty.hidden = shown > 0;
+    if (shown > 0) return;
+    var set = FIELDS.filter(function (name) { return state[name]; });
+    var culprits = set.map(function (name) { return { name: name, n: count(state, name) }; })
+      .filter(function (c) { return c.n > 0; });
+    var intro = document.createElement("p");
+    intro.textContent = empty.getAttribute(culprits.length ? "data-hint" : "data-stuck");
+    empty.appendChild(intro);
+    var list = document.createElement("ul");
+    list.className = "filters__drops";
+    culprits.forEach(function (c) {
+      var item = document.createElement("li");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "button button--secondary";
+      button.setAttribute("data-drop", c.name);
+      button.textContent = fill(empty.getAttribute("data-drop"), { condition: describe(c.name), n: c.n });
+      button.addEventListener("click", function () {
+        form.elements[c.name].value = "";
+        readForm(); render(); saveUrl();
+        form.elements[c.name].focus();
+      });
+      item.appendChild(button);
+      list.appendChild(item);
+    });
+    if (culprits.length) empty.appendChild(list);
   }
 
   function compare(a, b) {
@@ -70,6 +151,26 @@
     });
     status.textContent = shown === 0 ? status.dataset.none
       : status.dataset.template.replace("{n}", shown).replace("{total}", rows.length);
+    updateCounts();
+    advise(shown);
+  }
+
+  // Column widths are those of the full table, fixed, so filtering never makes the columns jump.
+  var lockedFor = null;
+  function lockColumns() {
+    if (lockedFor === window.innerWidth) return;
+    lockedFor = window.innerWidth;
+    var hidden = rows.filter(function (row) { return row.hidden; });
+    hidden.forEach(function (row) { row.hidden = false; });
+    table.style.tableLayout = "";
+    table.style.width = "";
+    headers.forEach(function (h) { h.style.width = ""; });
+    var widths = headers.map(function (h) { return h.getBoundingClientRect().width; });
+    var total = table.getBoundingClientRect().width;
+    headers.forEach(function (h, i) { h.style.boxSizing = "border-box"; h.style.width = widths[i] + "px"; });
+    table.style.width = total + "px";
+    table.style.tableLayout = "fixed";
+    hidden.forEach(function (row) { row.hidden = true; });
   }
 
   function saveUrl() {
@@ -115,5 +216,7 @@
   var nojs = document.querySelector("[data-regions-nojs]");
   if (nojs) nojs.hidden = true;
   loadUrl();
+  lockColumns();
   render();
+  window.addEventListener("resize", lockColumns);
 })();

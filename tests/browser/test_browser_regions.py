@@ -2,7 +2,8 @@
 (restored on reload), and keyboard use with a visible focus.  Expected rows come from real_site."""
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
+import re
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import yaml
@@ -239,3 +240,193 @@ def test_keyboard_only_sorting_with_visible_focus(regions_page, data):
     assert after == expected_order(page, data, focus["key"], focus["type"] == "number", sort == "descending")
     assert after != before
     assert page.evaluate("() => document.activeElement.classList.contains('sort-button')"), "Enter lost the focus"
+
+
+# ---------------------------------------------------------------- filters that do not lead to dead ends
+
+FILTER_FIELDS = ("rate65_min", "rate65_max", "rate75_min", "rate75_max", "band", "v", "h", "ict")
+
+
+def passes(d: dict, name: str, value) -> bool:
+    """One filter condition on one region's data, as the page promises it (the reference for the counts)."""
+    if value in ("", None):
+        return True
+    if name == "band":
+        lo, _, hi = str(value).partition("-")
+        return (not lo or d["total"] >= float(lo)) and (not hi or d["total"] < float(hi))
+    if name in ("v", "h", "ict"):
+        return value in d[name].split("|" if name == "ict" else " ")
+    figure = d[name[:6]]
+    return figure >= float(value) if name.endswith("_min") else figure <= float(value)
+
+
+def shown_by(data: dict, state: dict, without: str | None = None) -> list[int]:
+    return sorted(n for n, d in data.items() if all(passes(d, k, v) for k, v in state.items() if k != without))
+
+
+def option_counts(page) -> dict:
+    """{field: {value: n}} read from the option texts 「…（n）…」."""
+    raw = page.evaluate("""() => Object.fromEntries(['band', 'v', 'h', 'ict'].map((name) =>
+      [name, [...document.querySelector('[data-module="region-filters"]').elements[name].options]
+        .map((o) => [o.value, o.textContent])]))""")
+    out = {}
+    for name, options in raw.items():
+        out[name] = {}
+        for value, text in options:
+            found = re.findall(r"（(\d+)）", text)
+            assert found, f"{name}={value!r}: no count in {text!r}"
+            # a model's count stands beside its code (あ2（1） …), any other choice's at the end
+            out[name][value] = int(found[0] if name in ("v", "h") and value else found[-1])
+    return out
+
+
+def empty_combination(data: dict) -> dict:
+    """A horizontal model and a floor on the 65+ rate that leave no region together, though each alone leaves some."""
+    for code in sorted({c for d in data.values() for c in d["h"].split()}):
+        members = [d["rate65"] for d in data.values() if code in d["h"].split()]
+        above = [d["rate65"] for d in data.values() if d["rate65"] > max(members)]
+        if above:
+            return {"h": code, "rate65_min": min(above)}
+    raise AssertionError("no empty combination in the data")
+
+
+@pytest.mark.parametrize("state", [{}, "combo", "empty"])
+def test_every_choice_counts_the_regions_it_would_show(regions_page, data, state):
+    if state == "combo":
+        code = max(sorted({c for d in data.values() for c in d["v"].split()}),
+                   key=lambda c: sum(c in d["v"].split() for d in data.values()))
+        state = {"v": code, "rate65_min": sorted(d["rate65"] for d in data.values())[len(data) // 3]}
+    elif state == "empty":
+        state = empty_combination(data)
+    page = regions_page("?" + urlencode(state))
+    counts = option_counts(page)
+    checked = 0
+    for name, options in counts.items():
+        for value, n in options.items():
+            want = len(shown_by(data, {**state, name: value}))
+            assert n == want, f"with {state}: {name}={value!r} says {n}, would show {want}"
+            checked += 1
+    assert checked > 20
+    # The counts follow the form as it changes, not only the address it was opened with.
+    set_field(page, "band", next(v for v in counts["band"] if v))
+    state = {**state, "band": page.locator('[name="band"]').input_value()}
+    for name, options in option_counts(page).items():
+        for value, n in options.items():
+            assert n == len(shown_by(data, {**state, name: value})), (state, name, value)
+
+
+def test_a_model_count_stays_beside_its_code(regions_page):
+    page = regions_page()
+    texts = page.evaluate("""() => [...document.querySelector('[name="h"]').options].slice(1).map((o) => [o.value, o.textContent])""")
+    assert texts and all(re.match(re.escape(code) + r"（\d+）", text) for code, text in texts), texts
+
+
+def test_an_empty_result_names_the_conditions_and_drops_one(regions_page, data, strings):
+    state = empty_combination(data)
+    page = regions_page("?" + urlencode(state))
+    assert page.evaluate(VISIBLE_ROWS) == []
+    status = page.locator('[data-module="region-filters"] [role="status"]').inner_text().strip()
+    assert status == strings["filters"]["none"]
+    advice = page.locator("[data-empty]")
+    assert advice.is_visible()
+    assert strings["filters"]["none_hint"] in advice.inner_text()
+    buttons = advice.locator("button[data-drop]")
+    offered = {buttons.nth(i).get_attribute("data-drop"): buttons.nth(i).inner_text() for i in range(buttons.count())}
+    assert set(offered) == set(state), offered
+    for name, text in offered.items():
+        n = len(shown_by(data, state, without=name))
+        assert text.endswith(f"（{n}件）"), (name, text)
+    assert str(state["rate65_min"]) in offered["rate65_min"] and strings["filters"]["rate65"] in offered["rate65_min"]
+    assert state["h"] in offered["h"] and strings["filters"]["horizontal"] in offered["h"]
+    # Dropping the model brings back the regions over the floor, clears the field and updates the address.
+    buttons.and_(page.locator('[data-drop="h"]')).click()
+    assert page.evaluate(VISIBLE_ROWS) == shown_by(data, state, without="h")
+    assert page.locator('[name="h"]').input_value() == ""
+    assert parse_qs(urlsplit(page.url).query) == {"rate65_min": [str(state["rate65_min"])]}
+    assert not advice.is_visible()
+    assert page.evaluate("() => document.activeElement.name") == "h"
+
+
+def test_an_empty_result_no_single_drop_can_fix_says_so(regions_page, data, strings):
+    # Two floors no region reaches: dropping either still leaves the other one empty.
+    top65, top75 = max(d["rate65"] for d in data.values()), max(d["rate75"] for d in data.values())
+    page = regions_page("?" + urlencode({"rate65_min": top65 + 1, "rate75_min": top75 + 1}))
+    assert page.evaluate(VISIBLE_ROWS) == []
+    advice = page.locator("[data-empty]")
+    assert strings["filters"]["none_stuck"] in advice.inner_text()
+    assert advice.locator("button").count() == 0
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_selects_are_touch_sized_and_look_like_the_inputs(open_context, site_url, width):
+    context, _ = open_context(site_url, viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(site_url + INDEX, wait_until="load")
+    page.wait_for_selector(".sort-button")
+    looks = page.evaluate("""() => [...document.querySelectorAll('[data-module="region-filters"] select, [data-module="region-filters"] input[type=number]')]
+      .map((el) => { const s = getComputedStyle(el), r = el.getBoundingClientRect();
+        return { tag: el.tagName, name: el.name, height: r.height, right: r.right,
+                 look: [s.fontSize, s.fontFamily, s.borderTopWidth, s.borderTopStyle, s.borderTopColor, s.borderRadius, s.backgroundColor, s.color, Math.round(r.height)] }; })""")
+    selects = [x for x in looks if x["tag"] == "SELECT"]
+    inputs = [x for x in looks if x["tag"] == "INPUT"]
+    assert len(selects) == 4 and len(inputs) == 4
+    for x in selects:
+        assert x["height"] >= 24, f"{x['name']} is {x['height']} px tall"
+        assert x["look"] == inputs[0]["look"], f"{x['name']} does not look like the inputs: {x['look']} vs {inputs[0]['look']}"
+        assert x["right"] <= width, f"{x['name']} overflows the screen"
+    page.close()
+
+
+HEADER_WIDTHS = """() => [...document.querySelectorAll('[data-module="region-table"] thead th')].map((th) => th.getBoundingClientRect().width)"""
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_column_widths_do_not_jump_when_filtering_or_sorting(open_context, site_url, data, width):
+    context, _ = open_context(site_url, viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(site_url + INDEX, wait_until="load")
+    page.wait_for_selector(".sort-button")
+    full = page.evaluate(HEADER_WIDTHS)
+    code = next(c for d in data.values() for c in d["h"].split())
+    steps = [("h", code), ("rate65_min", max(d["rate65"] for d in data.values()) + 1), ("rate65_min", ""), ("h", "")]
+    for name, value in steps:
+        set_field(page, name, value)
+        widths = page.evaluate(HEADER_WIDTHS)
+        jumps = [(i, a, b) for i, (a, b) in enumerate(zip(full, widths)) if abs(a - b) > 0.5]
+        assert not jumps, f"after {name}={value!r} at {width} px, columns moved: {jumps}"
+    page.locator('th[data-sort="ict"] .sort-button').click()
+    assert page.evaluate(HEADER_WIDTHS) == pytest.approx(full, abs=0.5), "sorting resized the columns"
+    page.close()
+
+
+def test_the_scripts_do_not_shift_the_page_after_the_first_paint(open_context, site_url):
+    """The page paints before its deferred scripts run (a slow phone does so): hold the scripts until the first
+    contentful paint, then let them run, and sum the layout shifts they cause (Cumulative Layout Shift)."""
+    for width in (412, 1280):
+        context, _ = open_context(site_url, viewport={"width": width, "height": 823})
+        context.add_init_script("""window.__shifts = [];
+          new PerformanceObserver((list) => { for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shifts.push(e.value); })
+            .observe({ type: 'layout-shift', buffered: true });""")
+        held = []
+
+        def hold(route):
+            held.append(route)
+
+        def is_script(url):
+            return urlsplit(url).path.endswith(".js")
+
+        context.route(is_script, hold)
+        page = context.new_page()
+        page.goto(site_url + INDEX, wait_until="commit")
+        page.wait_for_function("() => performance.getEntriesByName('first-contentful-paint').length > 0")
+        page.wait_for_timeout(100)
+        assert held, "no script was held: the test checks nothing"
+        for route in held:
+            route.continue_()
+        context.unroute(is_script, hold)
+        page.wait_for_load_state("load")
+        page.wait_for_selector(".sort-button")
+        page.wait_for_timeout(300)
+        cls = sum(page.evaluate("() => window.__shifts"))
+        assert cls < 0.01, f"layout shift {cls:.3f} at {width} px when the scripts ran"
+        page.close()
