@@ -211,13 +211,17 @@ class PageRenderer:
             order = sorted(site.regions, key=lambda r: (-measure(r), r.number))
             yield self._render("regions.html", f"regions/by-{key}/index.html", summaries=summaries, order=order,
                                sorted_by=key, section="regions", **index_context)
+        # Each case's diagram appears on its page and in the print document of selected cases: draw it once.
+        case_diagrams = {r.slug: render_diagram(r.diagram, f"diagram-{r.slug}", f"{r.short_name}の連携の概要図") for r in site.regions}
+        case_relations = {r.slug: relations(r.diagram) for r in site.regions}
         for i, region in enumerate(site.regions):
             yield self._render("region.html", f"regions/{region.slug}/index.html", s=summaries[region.slug],
                                region=region, prev=site.regions[i - 1] if i > 0 else None,
                                next=site.regions[i + 1] if i + 1 < len(site.regions) else None,
-                               diagram=render_diagram(region.diagram, f"diagram-{region.slug}", f"{region.short_name}の連携の概要図"),
-                               relations=relations(region.diagram), section="regions",
-                               closest=self.closest[region.slug])
+                               diagram=case_diagrams[region.slug], relations=case_relations[region.slug],
+                               section="regions", closest=self.closest[region.slug])
+        yield self._render("regions_print.html", "regions/print/index.html", summaries=summaries, section="regions",
+                           diagrams=case_diagrams, case_relations=case_relations)
         yield self._render("models.html", "models/index.html", section="models", diagrams=model_diagrams)
         for model in site.models:
             yield self._render("model.html", f"models/{model.slug}/index.html", model=model, section="models",

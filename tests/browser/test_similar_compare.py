@@ -92,11 +92,11 @@ def test_region_index_picks_cases_to_compare(ctx, site_url):
     context, watcher = ctx
     page = context.new_page()
     page.goto(site_url + "regions/index.html")
-    boxes = page.locator(".compare-check input")
+    boxes = page.locator(".pick-check input")
     assert boxes.count() == 14
     boxes.nth(0).check()
     boxes.nth(13).check()
-    link = page.locator("[data-module=compare-bar] a")
+    link = page.locator("[data-module=pick-bar] [data-pick-compare]")
     assert link.get_attribute("href").endswith("compare/index.html?r=kamaishi,usuki")
     link.click()
     page.wait_for_load_state("load")
