@@ -342,8 +342,22 @@ def _doc_record(doc: SearchDocument) -> list:
             dict(sorted(_doc_fields(doc).items()))]
 
 
-def build_search_assets(docs: list[SearchDocument]) -> dict[str, bytes]:
-    """Relative path → bytes of every search asset; identical bytes for identical input."""
+def _runs_of(values: list[str]) -> list[list]:
+    runs: list[list] = []
+    for v in values:
+        if runs and runs[-1][0] == v:
+            runs[-1][1] += 1
+        else:
+            runs.append([v, 1])
+    return runs
+
+
+def build_search_assets(docs: list[SearchDocument], readings: bool = True) -> dict[str, bytes]:
+    """Relative path → bytes of every search asset; identical bytes for identical input.
+
+    ``readings``: also write ``search/readings.js`` (casebook/readings.py: the site's words with
+    their kana readings, loaded by search.js only for a kana query or a query without results).
+    """
     docs = sorted(docs, key=lambda d: d.id)
     seen = set()
     for doc in docs:
@@ -442,6 +456,14 @@ def build_search_assets(docs: list[SearchDocument]) -> dict[str, bytes]:
         "eager": eager,
         "maxWord": MAX_WORD,
         "kinds": KIND_LABELS,
+        # Kind of every document, run-length coded ([kind, count], …): counts per kind and the
+        # kind filter work before the document blocks of a big site are loaded.
+        "docKinds": _runs_of([d.kind for d in docs]),
+        "readings": "readings.js" if readings else None,
     }
+    if readings:
+        from .readings import readings_js  # the analyser is imported only by a build that ships readings
+
+        assets["search/readings.js"] = readings_js(t for doc in docs for t in _doc_fields(doc).values())
     assets["search/index.js"] = _js("d.manifest", manifest)
     return dict(sorted(assets.items()))

@@ -294,8 +294,20 @@ def _check_queries(docs, queries, search_dir, limit=10**9):
             assert ids == [], q
             continue
         assert len(ids) == len(set(ids)), q
-        assert set(ids) == expected, f"query {q!r}: missing {expected - set(ids)}, extra {set(ids) - expected}"
-        assert res["total"] == len(expected) and res["exact"], q
+        # A result reached through a reading or variant spelling holds the written form it names
+        # (precision); every other result holds the query as typed, and all of those are found (recall).
+        by_id = {d.id: d for d in docs}
+        via = {r["id"] for r in res["results"] if r["via"]}
+        for r in res["results"]:
+            if r["via"]:
+                texts = [_norm(t) for t in search._doc_fields(by_id[r["id"]]).values()]
+                words = {w["text"]: w["text"] for w in query_words(q)}
+                words.update({v["from"]: v["to"] for v in r["via"]})
+                assert all(any(w in t for t in texts) for w in words.values()), (q, r["id"], r["via"])
+        literal = set(ids) - via
+        assert literal == expected, f"query {q!r}: missing {expected - literal}, extra {literal - expected}"
+        assert not via & expected, q
+        assert res["total"] == len(ids) and res["exact"], q
     return got
 
 
@@ -358,7 +370,8 @@ def test_snippet_maps_back_to_original_text(tmp_path):
         sn = res["results"][0]["snippet"]
         units = sn["text"].encode("utf-16-le")  # ranges count UTF-16 code units, as JS does
         assert [units[2 * a:2 * b].decode("utf-16-le") for a, b in sn["ranges"]] == [original]
-        assert sn["after"] and not sn["before"]
+        # the snippet is the sentence that holds the match, whole (issue 13)
+        assert sn["text"] == "ｶﾞｲﾄﾞと𠮷野家とＩＣＴ化の話。" and not sn["after"] and not sn["before"]
 
 
 def test_shipped_files():
@@ -439,3 +452,31 @@ def test_a_label_with_a_full_width_space_is_found_with_or_without_the_space(real
         words = [w["text"] for w in query_words(query)]
         found = [d.id for d in docs if all(w in normalize("\n".join(d.fields.values())) for w in words)]
         assert "region:mibu" in found, (query, found)
+
+
+# ---------------------------------------------------------------------------------------
+# snippets (issue 13): one per result, from the matching sentences or labels, each phrase once
+
+
+def test_every_result_has_one_snippet_of_matching_sentences(tmp_path, real_docs):
+    queries = ["主治医", "看取り", "カナミック", "医師会", "ICT", "連携", "主治医 搬送", "患者家族", "病院", "在宅"]
+    got = _node("search_cli.js", str(_write(build_search_assets(real_docs), tmp_path)), "query",
+                payload={"queries": queries})
+    by_id = {d.id: d for d in real_docs}
+    for res in got:
+        words = [w["text"] for w in query_words(res["query"])]
+        assert res["results"], res["query"]
+        for r in res["results"]:
+            sn = r["snippet"]
+            assert sn and sn["text"].strip(), (res["query"], r["id"])
+            parts = [p.strip("…") for p in sn["text"].split(" / ")]
+            assert len(parts) == len(set(normalize(p) for p in parts)), (r["id"], sn["text"])  # no phrase twice
+            body = [normalize(t) for f, t in search._doc_fields(by_id[r["id"]]).items() if f != "title"]
+            if any(w in t for t in body for w in words):
+                # a match outside the title: every part shows a query word (no unrelated labels)
+                for p in parts:
+                    assert any(w in normalize(p) for w in words), (res["query"], r["id"], sn["text"])
+                assert sn["ranges"]
+            assert len(sn["text"]) <= 130, sn["text"]
+    both = next(r for r in got[queries.index("主治医 搬送")]["results"] if r["id"] == "region:nagaoka")
+    assert "主治医" in both["snippet"]["text"] and "搬送" in both["snippet"]["text"]

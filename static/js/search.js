@@ -9,16 +9,26 @@
  *                                               next to the folder holding this script (js/)
  *        data-tokenize-src="…"                  optional; only used if tokenize.js is not loaded yet
  *        data-kind-region="事例" data-kind-model="モデル" data-kind-survey="調査"
- *        data-kind-page="解説">                  optional labels of result kinds
+ *        data-kind-page="解説"                   optional labels of result kinds
+ *        data-str-all, data-str-via, data-str-suggest, data-str-kind-empty>  optional UI strings
+ *                                               (templates/strings.ja.yaml)
  *     <form …><input name="q" type="search"> <button type="submit">…</button></form>
  *     <p data-nojs>…needs JavaScript…</p>      hidden by this script
  *     <p data-status role="status" aria-live="polite"></p>   count and state, announced
+ *     <nav data-kinds hidden></nav>             counts per kind as filter links (?kind=case|model|
+ *                                               survey|page, kept in the address; optional)
+ *     <p data-suggest hidden></p>               site words near a query without results (optional)
  *     <ol data-results></ol>                    results: <li class="search-result"> with a link
  *   </div>                                      (.search-result__title), a kind badge
  *                                               (.search-result__kind), a snippet with <mark>
  *                                               (.search-result__snippet) and key figures
  *                                               (<dl class="search-result__figures">); then a
  *                                               "more" <button class="search__more"> if needed.
+ * Readings (issue 13): a kana query also finds the written forms whose reading it spells
+ * (みとり → 看取り, shown on the result with the form highlighted); a query with no result tries
+ * variant spellings (掛かり付け医 → かかりつけ医) and then offers near site words.  The reading
+ * data (search/readings.js) is loaded only for those queries.  Kind filters and suggested words
+ * push a history entry; Back/forward shows those results again (popstate).
  * Behaviour: the index is loaded on first focus/input (or at once when ?q= is given); results
  * follow typing (input + compositionend, never while an IME is composing); ?q= is kept in the
  * address bar; ArrowDown in the box moves to the results, ArrowUp/ArrowDown move between them,
@@ -252,41 +262,148 @@
       }) ? 1 : 0;
     }
 
-    function snippet(d, words) {
-      var nf = normFields(d), fields = manifest.fields, best = null;
-      var order = fields.filter(function (f) { return f !== 'title'; }).concat(['title']);
-      for (var i = 0; i < order.length; i++) {
-        var f = order[i];
-        if (!nf[f]) continue;
-        var hits = words.filter(function (w) { return nf[f].norm.indexOf(w.text) >= 0; }).length;
-        if (hits && (!best || hits > best.hits)) best = { field: f, hits: hits };
+    // Sentences and lines of a normalized field: [start, end) in the normalized text.
+    function segments(norm) {
+      var out = [], start = 0;
+      for (var i = 0; i <= norm.length; i++) {
+        var c = norm.charAt(i);
+        if (i === norm.length || c === '\n' || c === '。') {
+          var end = c === '。' ? i + 1 : i;
+          var a = start, b = end;
+          while (a < b && /\s/.test(norm.charAt(a))) a++;
+          while (b > a && /\s/.test(norm.charAt(b - 1))) b--;
+          if (b > a) out.push([a, b]);
+          start = end;
+          if (c === '\n') start = i + 1;
+        }
       }
-      if (!best) return null;
-      var m = nf[best.field], text = docs[d].fields[best.field], norm = m.norm;
-      var first = norm.length;
+      return out;
+    }
+
+    // One piece of a snippet: norm[a, b) of field f, cut to SNIPPET_LENGTH around the first hit.
+    function piece(d, f, a, b, words, room) {
+      var m = normFields(d)[f], norm = m.norm, text = docs[d].fields[f];
+      var first = b;
       words.forEach(function (w) {
-        var p = norm.indexOf(w.text);
-        if (p >= 0 && p < first) first = p;
+        var p = w.text ? norm.slice(a, b).indexOf(w.text) : -1;
+        if (p >= 0 && a + p < first) first = a + p;
       });
-      var a = Math.max(0, first - SNIPPET_BEFORE), b = Math.min(norm.length, a + SNIPPET_LENGTH);
-      var start = m.starts[a], end = b > 0 ? m.ends[b - 1] : 0;
+      var cutBefore = false, cutAfter = false;
+      if (b - a > room) {
+        var from = first < b ? Math.max(a, first - SNIPPET_BEFORE) : a;
+        cutBefore = from > a;
+        a = from;
+        if (b - a > room) { b = a + room; cutAfter = true; }
+      }
+      var start = m.starts[a], end = m.ends[b - 1];
       var ranges = [];
       words.forEach(function (w) {
         if (!w.text) return;
-        for (var p = norm.indexOf(w.text, a); p >= 0 && p < b; p = norm.indexOf(w.text, p + 1)) {
+        for (var p = norm.indexOf(w.text, a); p >= 0 && p + w.text.length <= b; p = norm.indexOf(w.text, p + 1)) {
           var s = Math.max(m.starts[p], start), e = Math.min(m.ends[p + w.text.length - 1], end);
           if (e > s) ranges.push([s - start, e - start]);
         }
       });
-      ranges.sort(function (x, y) { return x[0] - y[0] || x[1] - y[1]; });
+      return { text: text.slice(start, end), ranges: ranges, before: cutBefore, after: cutAfter };
+    }
+
+    /*
+     * The snippet of a result: the best-matching sentence or label (most query words, then the
+     * field that weighs most), each phrase once; a short one (a diagram label) is followed by the
+     * other matching labels, never by labels that do not match.  A document matched by its title
+     * alone shows its first sentence.  Returns {field, text, ranges, before, after}; ranges are
+     * UTF-16 offsets of the matches in text.
+     */
+    function snippet(d, words) {
+      var nf = normFields(d), seen = {}, found = [], lead = null, leadAny = null;
+      var order = manifest.fields.filter(function (f) { return f !== 'title' && nf[f]; });
+      order.forEach(function (f, fi) {
+        segments(nf[f].norm).forEach(function (seg, si) {
+          var text = nf[f].norm.slice(seg[0], seg[1]);
+          if (seen[text]) return;  // the same phrase twice (a label repeated, a headline repeated)
+          seen[text] = true;
+          var has = words.map(function (w) { return !!w.text && text.indexOf(w.text) >= 0; });
+          var hits = has.filter(Boolean).length;
+          var item = { f: f, fi: fi, si: si, a: seg[0], b: seg[1], hits: hits, has: has };
+          if (hits) found.push(item);
+          else if (!leadAny) leadAny = item;
+          if (!hits && !lead && seg[1] - seg[0] >= 15) lead = item;  // a sentence, not a label
+        });
+      });
+      lead = lead || leadAny;
+      if (!found.length && !lead) return null;
+      var byPlace = function (x, y) { return x.fi - y.fi || x.si - y.si; };
+      var chosen = [];
+      if (found.length) {
+        // Greedy: the segment with the most query words, then those adding words not yet shown,
+        // then the other matching ones while they fit.
+        var covered = words.map(function () { return false; });
+        var rest = found.slice();
+        while (rest.length) {
+          var gain = function (x) { return x.has.filter(function (h, i) { return h && !covered[i]; }).length; };
+          rest.sort(function (x, y) { return gain(y) - gain(x) || y.hits - x.hits || byPlace(x, y); });
+          var next = rest.shift();
+          next.gain = gain(next);
+          next.has.forEach(function (h, i) { if (h) covered[i] = true; });
+          chosen.push(next);
+        }
+      } else {
+        // Title only: the first sentence, or a short label and the labels after it.
+        chosen = [lead];
+        if (lead.b - lead.a < 15) {
+          var segs = segments(nf[lead.f].norm);
+          for (var k = lead.si + 1; k < segs.length && chosen.length < 4; k++) {
+            if (segs[k][1] - segs[k][0] >= 3) chosen.push({ f: lead.f, a: segs[k][0], b: segs[k][1] });
+          }
+        }
+      }
+      var parts = [], room = SNIPPET_LENGTH, shown = {};
+      for (var i = 0; i < chosen.length && room > 0; i++) {
+        var len = chosen[i].b - chosen[i].a;
+        var key = nf[chosen[i].f].norm.slice(chosen[i].a, chosen[i].b);
+        if (shown[key]) continue;
+        // A segment showing a query word not yet shown may be cut; other labels fit whole or not at all.
+        if (i && len > room && !(chosen[i].gain && room >= 20)) continue;
+        shown[key] = true;
+        parts.push(piece(d, chosen[i].f, chosen[i].a, chosen[i].b, words, room));
+        room -= len + 3;
+      }
+      var out = { field: chosen[0].f, text: '', ranges: [], before: parts[0].before,
+                  after: parts[parts.length - 1].after };
+      parts.forEach(function (p, i) {
+        if (i) out.text += ' / ' + (p.before ? '…' : '');
+        var at = out.text.length;
+        p.ranges.forEach(function (r) { out.ranges.push([r[0] + at, r[1] + at]); });
+        out.text += p.text + (p.after && i < parts.length - 1 ? '…' : '');
+      });
+      out.ranges.sort(function (x, y) { return x[0] - y[0] || x[1] - y[1]; });
       var merged = [];
-      ranges.forEach(function (r) {
+      out.ranges.forEach(function (r) {
         var last = merged[merged.length - 1];
         if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
         else merged.push([r[0], r[1]]);
       });
-      return { field: best.field, text: text.slice(start, end), ranges: merged,
-               before: start > 0, after: end < text.length };
+      out.ranges = merged;
+      return out;
+    }
+
+    // Where the query words are in a result's title (UTF-16 ranges), for highlighting.
+    function titleRanges(title, words) {
+      var m = tok.normalizeWithMap(title), out = [];
+      words.forEach(function (w) {
+        if (!w.text) return;
+        for (var p = m.norm.indexOf(w.text); p >= 0; p = m.norm.indexOf(w.text, p + 1)) {
+          out.push([m.starts[p], m.ends[p + w.text.length - 1]]);
+        }
+      });
+      out.sort(function (x, y) { return x[0] - y[0] || x[1] - y[1]; });
+      var merged = [];
+      out.forEach(function (r) {
+        var last = merged[merged.length - 1];
+        if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+        else merged.push([r[0], r[1]]);
+      });
+      return merged;
     }
 
     // Candidates from lunr: {doc: {score, fields: {term: {field: true}}}} or null (= all docs).
@@ -332,35 +449,276 @@
       });
     }
 
+    // ------------------------------------------------------------------------------------
+    // Readings (casebook/readings.py): the site's words with their kana readings, loaded only
+    // for a kana query or a query without results.
+
+    var readingsPromise = null, lexicon = null, termList = null, nearList = null;
+    var MIN_READING = 2, MAX_FORMS = 5, MAX_COMBOS = 12, MAX_SUGGESTIONS = 5;
+
+    // Hiragana → katakana: a reading typed in either script matches the same words.
+    function kata(s) {
+      return s.replace(/[\u3041-\u3096\u309d\u309e]/g, function (c) {
+        return String.fromCharCode(c.charCodeAt(0) + 0x60);
+      });
+    }
+    var KANA_ONLY = /^[\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fc-\u30fe]+$/;
+
+    function loadReadings() {
+      if (!manifest.readings) return Promise.resolve(false);
+      if (!readingsPromise) {
+        readingsPromise = opts.loadScript(manifest.readings).then(function () {
+          var data = store().readings;
+          delete store().readings;
+          lexicon = data.lexicon ? data.lexicon.split('\n').map(function (line) {
+            var f = line.split('\t'), surface = f[0].slice(1);
+            var keys = [kata(surface)];
+            if (f[1] && keys.indexOf(f[1]) < 0) keys.push(f[1]);
+            if (f[2] && keys.indexOf(kata(f[2])) < 0) keys.push(kata(f[2]));
+            return { surface: surface, reading: f[1] || kata(surface), stable: f[0][0] === 'n', keys: keys };
+          }) : [];
+          termList = lexicon.map(function (e, i) { return [{ e: i, c: true }]; });
+          (data.terms ? data.terms.split(',') : []).forEach(function (t) {
+            var units = [];
+            t.replace(/([ .]?)([0-9a-z]+)/g, function (m, sep, id) {
+              units.push({ e: parseInt(id, 36), c: sep !== '.' });
+              return m;
+            });
+            termList.push(units);
+          });
+          return true;
+        });
+      }
+      return readingsPromise;
+    }
+
+    // May a match start at unit i of a term: at a long unit, or at a noun inside one (情報|共有).
+    function canStart(term, i) { return term[i].c || lexicon[term[i].e].stable; }
+
     /*
-     * search(query, {limit}) → Promise of {query, words, total, exact, results, more}.
-     * results: [{id, url, kind, title, summary, score, tier, snippet}] (snippet may be null).
+     * Written forms of the site that the query word q (normalized) may mean: the term units from
+     * a start consumed by their surface, reading or normalized spelling, the last unit possibly
+     * in part (a reading typed so far), extended to the end of its long unit.
+     */
+    function readingForms(q) {
+      var key = kata(q), found = {}, order = [];
+      if (key.length < MIN_READING) return [];
+      termList.forEach(function (term) {
+        for (var i = 0; i < term.length; i++) {
+          if (!canStart(term, i)) continue;
+          walk(term, i, i, 0);
+        }
+      });
+      function record(term, from, last) {
+        while (last + 1 < term.length && !term[last + 1].c) last++;
+        var form = '';
+        for (var k = from; k <= last; k++) form += lexicon[term[k].e].surface;
+        if (form.indexOf(q) >= 0) return;  // the literal query already finds it
+        if (!found[form]) { found[form] = 0; order.push(form); }
+        found[form]++;
+      }
+      function walk(term, from, k, p) {
+        if (p === key.length) { record(term, from, k - 1); return; }
+        if (k === term.length) return;
+        var keys = lexicon[term[k].e].keys, rest = key.slice(p);
+        for (var j = 0; j < keys.length; j++) {
+          if (rest.lastIndexOf(keys[j], 0) === 0) walk(term, from, k + 1, p + keys[j].length);
+          else if (keys[j].lastIndexOf(rest, 0) === 0) { record(term, from, k); return; }
+        }
+      }
+      // The most frequent written forms first, then the shorter.
+      order.sort(function (a, b) { return found[b] - found[a] || a.length - b.length || (a < b ? -1 : a > b ? 1 : 0); });
+      return order.slice(0, MAX_FORMS);
+    }
+
+    function bigrams(s) {
+      var out = {}, chars = Array.from(s);
+      if (chars.length === 1) out[chars[0]] = true;
+      for (var i = 0; i + 1 < chars.length; i++) out[chars[i] + chars[i + 1]] = true;
+      return out;
+    }
+
+    function dice(a, b) {
+      var na = 0, nb = 0, both = 0;
+      for (var x in a) { na++; if (b[x]) both++; }
+      for (var y in b) nb++;
+      return na + nb ? 2 * both / (na + nb) : 0;
+    }
+
+    // Site words to suggest: spans of terms (up to three long units) with their readings.
+    function nearCandidates() {
+      if (!nearList) {
+        var seen = {};
+        nearList = [];
+        termList.forEach(function (term) {
+          for (var i = 0; i < term.length; i++) {
+            if (!canStart(term, i)) continue;
+            var text = '', reading = '', units = 0;
+            for (var k = i; k < term.length; k++) {
+              if (k > i && term[k].c) {
+                // A span of several long units starts with a noun: not 「し看取り」.
+                if (++units === 3 || !lexicon[term[i].e].stable) break;
+              }
+              text += lexicon[term[k].e].surface;
+              reading += lexicon[term[k].e].reading;
+              if ((k + 1 === term.length || term[k + 1].c) && Array.from(text).length > 1 && !seen[text]) {
+                seen[text] = true;
+                nearList.push({ text: text, kana: reading });
+              }
+            }
+          }
+        });
+      }
+      return nearList;
+    }
+
+    // The site's words nearest to a query without results, by characters and by reading.
+    function suggest(words) {
+      var q = words.map(function (w) { return w.text; }).join(''), qk = kata(q);
+      var chars = bigrams(q), reading = bigrams(qk);
+      // Shared pairs of characters (Dice), and a bonus for the same start: readers get the
+      // beginning of a word right more often than its end (みとる → 看取り).
+      // A long word is compared by its first part as long as the query (かなみく → カナミックネットワーク).
+      function closeness(pairs, a, text) {
+        var same = 0, n = Math.min(a.length, text.length);
+        while (same < n && a[same] === text[same]) same++;
+        var head = text.length > a.length + 1 ? text.slice(0, a.length + 1) : text;
+        return Math.max(dice(pairs, bigrams(head)), 0.9 * dice(pairs, bigrams(text))) * 0.7 + 0.3 * same / a.length;
+      }
+      var scored = [];
+      nearCandidates().forEach(function (c) {
+        var score = Math.max(closeness(chars, q, c.text), closeness(reading, qk, c.kana));
+        if (score >= 0.35) scored.push({ text: c.text, score: score });
+      });
+      scored.sort(function (a, b) {
+        return b.score - a.score || Math.abs(a.text.length - q.length) - Math.abs(b.text.length - q.length) ||
+          (a.text < b.text ? -1 : a.text > b.text ? 1 : 0);
+      });
+      return scored.slice(0, MAX_SUGGESTIONS).map(function (c) { return c.text; });
+    }
+
+    // ------------------------------------------------------------------------------------
+
+    var URL_KINDS = { region: 'case', model: 'model', survey: 'survey', page: 'page' };
+    var docKind = null;
+
+    function kindOf(d) {
+      if (!docKind) {
+        docKind = [];
+        (manifest.docKinds || []).forEach(function (run) {
+          for (var i = 0; i < run[1]; i++) docKind.push(run[0]);
+        });
+      }
+      return docKind[d] || (docs[d] && docs[d].kind);
+    }
+
+    // Candidates of one word list, sorted; verified on an eager site (lazy: verified in collect).
+    function core(words) {
+      var needVerify = words.some(function (w) { return !w.exact; });
+      return candidates(words).then(function (found) {
+        if (found === null) {
+          if (!manifest.eager) return null;
+          found = {};
+          for (var d = 0; d < manifest.n; d++) found[d] = { score: 0, fields: {} };
+        }
+        var list = Object.keys(found).map(function (ref) {
+          return { doc: +ref, score: found[ref].score, tier: matchTier(found[ref].fields, words), words: words };
+        });
+        return loadDocs(manifest.eager ? allDocs() : []).then(function () {
+          if (manifest.eager) {
+            if (needVerify) list = list.filter(function (c) { return verify(c.doc, words); });
+            list.forEach(function (c) { c.tier = literalTier(c.doc, words); });
+          }
+          return { list: list, lazyVerify: needVerify && !manifest.eager };
+        });
+      });
+    }
+
+    // Word lists to search: the query as typed, then with reading forms in place of words.
+    function combos(words, alternatives) {
+      var out = [{ words: words, via: [] }];
+      words.forEach(function (w, i) {
+        var next = out.slice();
+        out.forEach(function (combo) {
+          alternatives[i].forEach(function (form) {
+            if (next.length >= MAX_COMBOS) return;
+            var ws = combo.words.slice();
+            ws[i] = tok.queryWords(form)[0];
+            next.push({ words: ws, via: combo.via.concat([{ from: w.text, to: form }]) });
+          });
+        });
+        out = next;
+      });
+      return out;
+    }
+
+    /*
+     * search(query, {limit, kind}) → Promise of {query, words, total, exact, results, more,
+     * counts, suggestions}.
+     * results: [{id, url, kind, title, summary, score, tier, snippet, via}]; via lists the
+     * written forms a reading matched ([{from: 'みとり', to: '看取り'}], empty for a literal match).
+     * counts: matches per kind (before the kind filter); total counts the filtered matches.
      * exact is false only on big (lazily loaded) sites while candidates are unverified;
-     * total is then an upper bound.
+     * total is then an upper bound.  suggestions: site words near a query without results.
      */
     function search(query, options) {
-      var limit = (options && options.limit) || PAGE;
+      var limit = (options && options.limit) || PAGE, kind = (options && options.kind) || null;
+      if (kind && !URL_KINDS[kind]) kind = null;
       return loadManifest().then(function () {
         var words = tok.queryWords(query || '');
-        var empty = { query: query, words: words, total: 0, exact: true, results: [], more: false };
+        var empty = { query: query, words: words, total: 0, exact: true, results: [], more: false,
+                      counts: {}, suggestions: [], kind: kind };
         if (!words.length) return empty;
-        var needVerify = words.some(function (w) { return !w.exact; });
-        return candidates(words).then(function (found) {
-          if (found === null) {
-            if (!manifest.eager) { empty.unsupported = true; return empty; }
-            found = {};
-            for (var d = 0; d < manifest.n; d++) found[d] = { score: 0, fields: {} };
-          }
-          var list = Object.keys(found).map(function (ref) {
-            return { doc: +ref, score: found[ref].score, tier: matchTier(found[ref].fields, words) };
+        var kanaWords = words.some(function (w) { return KANA_ONLY.test(w.text); });
+        function run(withReadings) {
+          var alternatives = words.map(function (w) {
+            return withReadings && (!kanaWords || KANA_ONLY.test(w.text)) ? readingForms(w.text) : [];
           });
-          return loadDocs(manifest.eager ? allDocs() : []).then(function () {
-            if (manifest.eager) {
-              if (needVerify) list = list.filter(function (c) { return verify(c.doc, words); });
-              list.forEach(function (c) { c.tier = literalTier(c.doc, words); });
-            }
-            list.sort(function (x, y) { return y.tier - x.tier || y.score - x.score || x.doc - y.doc; });
-            return collect(list, words, limit, needVerify && !manifest.eager);
+          var lists = combos(words, alternatives);
+          return Promise.all(lists.map(function (c) { return core(c.words); })).then(function (outs) {
+            if (outs[0] === null) return null;
+            var byDoc = {}, merged = [], lazy = false;
+            outs.forEach(function (o, i) {
+              if (!o) return;
+              lazy = lazy || o.lazyVerify;
+              o.list.forEach(function (c) {
+                if (byDoc[c.doc]) return;  // the literal (first) list wins: no arrow where the query itself is found
+                c.via = lists[i].via;
+                byDoc[c.doc] = c;
+                merged.push(c);
+              });
+            });
+            return { list: merged, lazyVerify: lazy };
+          });
+        }
+        // A kana query means a reading: load the readings before the first search.
+        return (kanaWords ? loadReadings() : Promise.resolve(false)).then(function (ready) {
+          return run(ready);
+        }).then(function (res) {
+          if (res === null) { empty.unsupported = true; return empty; }
+          if (res.list.length || kanaWords || !manifest.readings) return res;
+          // Nothing found as written: a variant spelling (掛かり付け医 → かかりつけ医) may be.
+          return loadReadings().then(function (ready) { return ready ? run(true) : res; });
+        }).then(function (res) {
+          if (res.unsupported) return res;
+          var counts = {};
+          res.list.forEach(function (c) {
+            var k = kindOf(c.doc);
+            counts[k] = (counts[k] || 0) + 1;
+          });
+          var list = kind ? res.list.filter(function (c) { return kindOf(c.doc) === kind; }) : res.list;
+          list.sort(function (x, y) {
+            return y.tier - x.tier || x.via.length - y.via.length || y.score - x.score || x.doc - y.doc;
+          });
+          return collect(list, words, limit, res.lazyVerify).then(function (out) {
+            out.counts = counts;
+            out.kind = kind;
+            out.suggestions = [];
+            if (res.list.length) return out;
+            return loadReadings().then(function (ready) {
+              if (ready) out.suggestions = suggest(words);
+              return out;
+            });
           });
         }).then(function (out) {
           out.query = query;
@@ -381,7 +739,7 @@
         pos += batch.length;
         return loadDocs(batch.map(function (c) { return c.doc; })).then(function () {
           batch.forEach(function (c) {
-            if (!lazyVerify || verify(c.doc, words)) shown.push(c);
+            if (!lazyVerify || verify(c.doc, c.words || words)) shown.push(c);
           });
           return step();
         });
@@ -400,7 +758,9 @@
           results: shown.map(function (c) {
             var d = docs[c.doc];
             return { id: d.id, url: d.url, kind: d.kind, title: d.title, summary: d.summary,
-                     score: c.score, tier: c.tier, snippet: snippet(c.doc, words) };
+                     score: c.score, tier: c.tier, snippet: snippet(c.doc, c.words || words),
+                     titleRanges: titleRanges(d.title, c.words || words),
+                     via: c.via || [] };
           })
         };
       });
@@ -411,7 +771,8 @@
       load: loadManifest,
       // For tests: the rebuilt lunr index of shard s.
       shard: function (s) { return loadManifest().then(function () { return loadShard(s); }); },
-      manifest: function () { return manifest; }
+      manifest: function () { return manifest; },
+      urlKinds: URL_KINDS
     };
   }
 
@@ -462,7 +823,17 @@
       page: box.getAttribute('data-kind-page') || '解説'
     };
 
-    var engine = null, enginePromise = null, seq = 0, timer = null, limit = PAGE, lastQuery = null;
+    function str(name, fallback) { return box.getAttribute('data-str-' + name) || fallback; }
+    var kindsNav = box.querySelector('[data-kinds]');
+    var suggestBox = box.querySelector('[data-suggest]');
+    var FROM_URL = {};
+    ['region', 'model', 'survey', 'page'].forEach(function (k) {
+      FROM_URL[{ region: 'case' }[k] || k] = k;
+    });
+    var TO_URL = { region: 'case', model: 'model', survey: 'survey', page: 'page' };
+    var kind = null;  // the kind filter (internal name) or null for every kind
+
+    var engine = null, enginePromise = null, seq = 0, timer = null, limit = PAGE, lastQuery = null, lastKind = null;
 
     function getEngine() {
       if (!enginePromise) {
@@ -492,12 +863,33 @@
       if (busy) box.setAttribute('aria-busy', 'true'); else box.removeAttribute('aria-busy');
     }
 
-    function keepQueryInUrl(q) {
+    // The address of a search: ?q=…&kind=… (kind left out for every kind).
+    function searchUrl(q, k) {
+      var url = new URL(document.location.href);
+      if (q) url.searchParams.set('q', q); else url.searchParams.delete('q');
+      if (k && q) url.searchParams.set('kind', TO_URL[k]); else url.searchParams.delete('kind');
+      return url.href;
+    }
+
+    // Typing replaces the address (no history entry per key); choosing a kind or a suggested
+    // word pushes one, so Back returns to the previous results.
+    function keepQueryInUrl(q, push) {
       try {
-        var url = new URL(document.location.href);
-        if (q) url.searchParams.set('q', q); else url.searchParams.delete('q');
-        if (url.href !== document.location.href) history.replaceState(null, '', url.href);
+        var href = searchUrl(q, kind);
+        if (href !== document.location.href) {
+          if (push) history.pushState(null, '', href); else history.replaceState(null, '', href);
+        }
       } catch (e) { /* file:// in some browsers refuses replaceState: the search still works */ }
+    }
+
+    function readUrl() {
+      var q = null, k = null;
+      try {
+        var params = new URL(document.location.href).searchParams;
+        q = params.get('q');
+        k = FROM_URL[params.get('kind')] || null;
+      } catch (e) { q = null; }
+      return { q: q, kind: k };
     }
 
     function el(tag, className, text) {
@@ -507,16 +899,20 @@
       return node;
     }
 
+    function appendMarked(node, text, ranges) {
+      var at = 0;
+      ranges.forEach(function (r) {
+        if (r[0] > at) node.appendChild(document.createTextNode(text.slice(at, r[0])));
+        node.appendChild(el('mark', null, text.slice(r[0], r[1])));
+        at = r[1];
+      });
+      if (at < text.length) node.appendChild(document.createTextNode(text.slice(at)));
+    }
+
     function renderSnippet(sn) {
       var p = el('p', 'search-result__snippet');
       if (sn.before) p.appendChild(document.createTextNode('…'));
-      var at = 0;
-      sn.ranges.forEach(function (r) {
-        if (r[0] > at) p.appendChild(document.createTextNode(sn.text.slice(at, r[0])));
-        p.appendChild(el('mark', null, sn.text.slice(r[0], r[1])));
-        at = r[1];
-      });
-      if (at < sn.text.length) p.appendChild(document.createTextNode(sn.text.slice(at)));
+      appendMarked(p, sn.text, sn.ranges);
       if (sn.after) p.appendChild(document.createTextNode('…'));
       return p;
     }
@@ -530,11 +926,22 @@
         var head = el('p', 'search-result__head');
         head.appendChild(el('span', 'search-result__kind', kinds[r.kind] || r.kind));
         head.appendChild(document.createTextNode(' '));
-        var a = el('a', 'search-result__title', r.title);
+        var a = el('a', 'search-result__title');
+        appendMarked(a, r.title, r.titleRanges || []);
         a.href = rootPrefix + r.url;
         head.appendChild(a);
         li.appendChild(head);
-        if (r.snippet && r.snippet.field !== 'title') li.appendChild(renderSnippet(r.snippet));
+        if (r.via && r.via.length) {
+          // Which written form a reading or variant spelling matched: 「みとり → 看取り」.
+          var via = el('p', 'search-result__via');
+          via.appendChild(el('span', 'search-result__via-label', str('via', '読み・表記')));
+          r.via.forEach(function (v, i) {
+            via.appendChild(document.createTextNode((i ? '、' : '') + v.from + ' → '));
+            via.appendChild(el('mark', null, v.to));
+          });
+          li.appendChild(via);
+        }
+        if (r.snippet) li.appendChild(renderSnippet(r.snippet));
         var keys = Object.keys(r.summary || {});
         if (keys.length) {
           var dl = el('dl', 'search-result__figures');
@@ -562,31 +969,90 @@
         list.parentNode.insertBefore(more, list.nextSibling);
       }
       var q = out.query.trim();
+      renderKinds(out, q);
+      renderSuggestions(out);
       var count = out.exact ? out.total + '件' : '約' + out.total + '件';
       if (out.unsupported) setStatus('「' + q + '」は記号だけのため検索できません。', false);
-      else if (!out.total) setStatus('「' + q + '」を含むページは見つかりませんでした。', false);
-      else setStatus('「' + q + '」の検索結果：' + count +
+      else if (!out.total && out.kind && kindsNav && !kindsNav.hidden) {
+        setStatus(str('kind-empty', '「{q}」を含む{kind}のページはありません。ほかの種類の件数は上にあります。')
+          .replace('{q}', q).replace('{kind}', kinds[out.kind]), false);
+      } else if (!out.total) setStatus('「' + q + '」を含むページは見つかりませんでした。', false);
+      else setStatus('「' + q + '」の検索結果' + (out.kind ? '（' + kinds[out.kind] + '）' : '') + '：' + count +
                      (out.results.length < out.total ? '（' + out.results.length + '件を表示）' : ''), false);
     }
 
-    function run(keepLimit) {
+    function clear(node) { while (node && node.firstChild) node.removeChild(node.firstChild); }
+
+    // Links that run a search: followed by this script (a history entry), by the browser if not.
+    function searchLink(text, q, k, className) {
+      var a = el('a', className, text);
+      a.href = searchUrl(q, k);
+      a.addEventListener('click', function (ev) {
+        if (ev.button || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+        ev.preventDefault();
+        input.value = q;
+        kind = k;
+        run(false, true);
+      });
+      return a;
+    }
+
+    // Counts per kind, each a filter link; the current one is marked for screen readers too.
+    function renderKinds(out, q) {
+      if (!kindsNav) return;
+      clear(kindsNav);
+      var counts = out.counts || {}, all = 0;
+      Object.keys(counts).forEach(function (k) { all += counts[k]; });
+      if (!all) { kindsNav.hidden = true; return; }
+      var about = out.exact ? '' : '約';
+      var choices = [[null, str('all', 'すべて'), all]];
+      ['region', 'model', 'survey', 'page'].forEach(function (k) {
+        if (counts[k]) choices.push([k, kinds[k], counts[k]]);
+      });
+      choices.forEach(function (c) {
+        var a = searchLink(c[1] + ' ', q, c[0], 'search__kind');
+        a.appendChild(el('span', 'search__kind-count', about + c[2]));
+        if (c[0] === out.kind) a.setAttribute('aria-current', 'true');
+        kindsNav.appendChild(a);
+      });
+      kindsNav.hidden = false;
+    }
+
+    function renderSuggestions(out) {
+      if (!suggestBox) return;
+      clear(suggestBox);
+      var words = out.suggestions || [];
+      suggestBox.hidden = !words.length;
+      if (!words.length) return;
+      suggestBox.appendChild(el('span', 'search__suggest-label', str('suggest', 'サイト内の近い語：')));
+      words.forEach(function (w, i) {
+        if (i) suggestBox.appendChild(document.createTextNode(' '));
+        suggestBox.appendChild(searchLink(w, w, null, 'search__suggestion'));
+      });
+    }
+
+    function run(keepLimit, push) {
       var q = input.value;
       if (!keepLimit) limit = PAGE;
-      keepQueryInUrl(q.trim());
-      var mine = ++seq;
+      keepQueryInUrl(q.trim(), push);
+      var mine = ++seq, k = kind;
       if (!q.trim()) {
-        while (list.firstChild) list.removeChild(list.firstChild);
+        clear(list);
         var old = box.querySelector('.search__more');
         if (old) old.parentNode.removeChild(old);
+        renderKinds({ counts: {} }, '');
+        renderSuggestions({});
         setStatus('', false);
         lastQuery = q;
+        lastKind = k;
         return Promise.resolve();
       }
       return getEngine().then(function (e) {
-        return e.search(q, { limit: limit });
+        return e.search(q, { limit: limit, kind: k });
       }).then(function (out) {
         if (mine !== seq) return;
         lastQuery = q;
+        lastKind = k;
         render(out);
       }, function () { /* status already says what failed */ });
     }
@@ -630,10 +1096,18 @@
       else if (ev.key === 'ArrowUp') (i > 0 ? links[i - 1] : input).focus();
     });
 
-    var initial = null;
-    try { initial = new URL(document.location.href).searchParams.get('q'); } catch (e) { initial = null; }
-    if (initial) {
-      input.value = initial;
+    // Back/forward between searches (kind filters, suggested words) shows those results again.
+    window.addEventListener('popstate', function () {
+      var state = readUrl();
+      input.value = state.q || '';
+      kind = state.kind;
+      if (input.value !== lastQuery || kind !== lastKind) run(false);
+    });
+
+    var initial = readUrl();
+    kind = initial.kind;
+    if (initial.q) {
+      input.value = initial.q;
       run(false);
     }
   }

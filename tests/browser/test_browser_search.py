@@ -120,3 +120,104 @@ def test_keyboard_reaches_the_results(watched_page, site_url, search_site):
     assert page.evaluate("() => document.activeElement.matches(\"[data-results] a[href]\")")
     outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
+
+
+# ---- issue 13: readings, suggestions, counts per kind ----
+
+RESULTS = "[data-module='search'] [data-results] > li"
+
+
+def test_a_kana_query_shows_which_written_form_matched_and_highlights_it(watched_page, site_url, search_site):
+    page = watched_page
+    page.goto(urljoin(site_url, "search/?q=みとり"), wait_until="load")
+    page.wait_for_selector(RESULT_LINKS)
+    items = page.locator(RESULTS)
+    assert items.count() > 0
+    for i in range(items.count()):
+        item = items.nth(i)
+        via = item.locator(".search-result__via")
+        assert via.count() == 1, item.inner_text()
+        assert "みとり → 看取り" in via.inner_text()
+        assert via.locator("mark").inner_text() == "看取り"
+        marks = item.locator(".search-result__snippet mark, .search-result__title mark").all_inner_texts()
+        assert "看取り" in marks, item.inner_text()
+    # every result page holds the written form shown
+    check_results(page, site_url, search_site, "看取り")
+    # 「ミトリ」 in katakana finds the same pages
+    links = page.locator(RESULT_LINKS).evaluate_all("(ls) => ls.map((a) => a.href)")
+    page.goto(urljoin(site_url, "search/?q=ミトリ"), wait_until="load")
+    page.wait_for_selector(RESULT_LINKS)
+    assert page.locator(RESULT_LINKS).evaluate_all("(ls) => ls.map((a) => a.href)") == links
+
+
+def test_a_query_without_results_offers_site_words_that_run_a_search(watched_page, site_url, search_site):
+    page = watched_page
+    page.goto(urljoin(site_url, "search/?q=みとる"), wait_until="load")
+    links = page.locator("[data-suggest] a")
+    links.first.wait_for()
+    assert page.locator(RESULT_LINKS).count() == 0
+    words = links.all_inner_texts()
+    assert "看取り" in words, words
+    assert page.locator("[data-kinds]").is_hidden()
+    links.filter(has_text="看取り").first.click()
+    page.wait_for_function("() => new URL(location.href).searchParams.get('q') === '看取り'")
+    page.wait_for_selector(RESULT_LINKS)
+    assert page.locator("[name='q']").last.input_value() == "看取り"
+    assert page.locator("[data-suggest]").is_hidden()
+    check_results(page, site_url, search_site, "看取り")
+    page.go_back()
+    page.wait_for_function("() => new URL(location.href).searchParams.get('q') === 'みとる'")
+    page.locator("[data-suggest] a").first.wait_for()
+    assert page.locator(RESULT_LINKS).count() == 0
+
+
+def _kind_counts(page) -> dict[str, int]:
+    out = {}
+    for text in page.locator("[data-kinds] a").all_inner_texts():
+        label, count = text.split()
+        out[label] = int(count)
+    return out
+
+
+def test_counts_per_kind_filter_the_results_and_stay_in_the_address(watched_page, site_url, search_site):
+    page = watched_page
+    page.goto(urljoin(site_url, "search/?q=看取り"), wait_until="load")
+    page.wait_for_selector("[data-kinds] a")
+    counts = _kind_counts(page)
+    total = counts.pop("すべて")
+    assert total == sum(counts.values()) == page.locator(RESULTS).count()
+    assert counts.get("事例", 0) > 0 and len(counts) > 1
+    assert page.locator("[data-kinds] a[aria-current]").inner_text().startswith("すべて")
+    page.locator("[data-kinds] a", has_text="事例").click()
+    page.wait_for_function("() => new URL(location.href).searchParams.get('kind') === 'case'")
+    page.wait_for_function("n => document.querySelectorAll(\"[data-results] > li\").length === n",
+                           arg=counts["事例"])
+    kinds = page.locator(RESULTS + " .search-result__kind").all_inner_texts()
+    assert set(kinds) == {"事例"}
+    assert page.locator("[data-kinds] a[aria-current]").inner_text().startswith("事例")
+    assert _kind_counts(page)["すべて"] == total  # the other kinds' counts stay
+    page.go_back()
+    page.wait_for_function("() => !new URL(location.href).searchParams.has('kind')")
+    page.wait_for_function("n => document.querySelectorAll(\"[data-results] > li\").length === n", arg=total)
+    page.go_forward()
+    page.wait_for_function("n => document.querySelectorAll(\"[data-results] > li\").length === n",
+                           arg=counts["事例"])
+    # the filtered address opens filtered
+    page.goto(urljoin(site_url, "search/?q=看取り&kind=model"), wait_until="load")
+    page.wait_for_selector(RESULT_LINKS)
+    assert set(page.locator(RESULTS + " .search-result__kind").all_inner_texts()) == {"モデル"}
+
+
+def test_every_result_has_one_snippet_without_repeated_phrases(watched_page, site_url, search_site):
+    page = watched_page
+    for query in ("主治医", "カナミック", "医師会"):
+        page.goto(urljoin(site_url, "search/?q=" + query), wait_until="load")
+        page.wait_for_selector(RESULT_LINKS)
+        items = page.locator(RESULTS)
+        for i in range(items.count()):
+            snippets = items.nth(i).locator(".search-result__snippet")
+            assert snippets.count() == 1, items.nth(i).inner_text()
+            text = snippets.inner_text()
+            parts = [p.strip("…") for p in text.split(" / ")]
+            assert all(parts) and len(parts) == len(set(parts)), text
+            assert snippets.locator("mark").count() or items.nth(i).locator(".search-result__title mark").count()

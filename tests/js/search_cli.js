@@ -48,8 +48,9 @@ async function main() {
     const out = [];
     for (const q of req.queries) {
       const before = loaded.length;
-      const r = await engine.search(q, { limit: req.limit || 1e9 });
+      const r = await engine.search(q, { limit: req.limit || 1e9, kind: req.kind });
       out.push({ query: q, total: r.total, exact: r.exact, more: r.more, unsupported: !!r.unsupported,
+                 counts: r.counts, suggestions: r.suggestions,
                  loaded: loaded.slice(before), results: r.results });
     }
     process.stdout.write(JSON.stringify(out));

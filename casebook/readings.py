@@ -1,0 +1,165 @@
+"""Readings of the site's own words, for search by kana and by variant spelling (issue 13).
+
+At build time every indexed text is cut into words by SudachiPy with sudachidict_core (chosen
+in session 10 over fugashi+unidic-lite, sudachidict_small and janome: 28 of 28 readings right
+on this report's words against 27, 27 and 24, and 0.14 s of analysis).  The browser gets no
+dictionary: only ``search/readings.js``, the site's words with their readings, in this form::
+
+    lexicon: one entry per distinct short unit (Sudachi's mode A), "\\n"-separated:
+             FLAGS SURFACE [\\t READING [\\t NORMALIZED]]
+             FLAGS "n" = a non-conjugating word (noun, suffix, …: a search may start at it and
+             its normalized spelling is a key), "-" otherwise.  READING (katakana) is left out
+             when it equals the surface in katakana; NORMALIZED (Sudachi's normalized spelling,
+             e.g. かかりつけ → 掛かり付け) when it equals the surface or the word conjugates.
+    terms:   the site's runs of words between particles, auxiliaries and symbols, "," separated
+             (runs of one unit are left out: every lexicon entry is also read as a term);
+             each a list of lexicon positions in base 36: " " starts a long unit (mode C, e.g.
+             看取り, かかりつけ医), "." continues one (看|取り).
+
+search.js matches a query against a term from a long-unit start (or a noun inside one) by
+consuming each short unit by its surface, its reading or its normalized spelling; the written
+form shown to the reader (「みとり → 看取り」) is the matched units extended to the end of their
+long unit, and that form is then searched literally, so precision stays 1.0.
+
+Texts are analysed in the normalized space of casebook.search (the forms are substrings of the
+normalized text the browser checks), line by line, each distinct line once; the analyser is
+loaded once per process.
+"""
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from typing import Iterable
+
+from .search import normalize
+
+__all__ = ["analyse", "reading_data", "to_katakana"]
+
+# Parts of speech that end a term (a term is what a reader would type as one word or compound).
+_BREAK = {"助詞", "助動詞", "補助記号", "空白", "記号"}
+# Parts of speech that do not conjugate: a match may start at them and their normalized
+# spelling is a key (a verb's normalized form is its dictionary form, not a spelling variant).
+_STABLE = {"名詞", "代名詞", "接尾辞", "接頭辞", "形状詞", "副詞", "連体詞", "接続詞", "感動詞"}
+# Sudachi refuses inputs above ~49 KB; lines are far shorter, this only guards hostile input.
+_MAX_CHARS = 4000
+
+
+def to_katakana(text: str) -> str:
+    """Hiragana → katakana (ゔ and the small letters included); everything else unchanged."""
+    return "".join(chr(ord(c) + 0x60) if 0x3041 <= ord(c) <= 0x3096 or ord(c) == 0x309D or ord(c) == 0x309E
+                   else c for c in text)
+
+
+def _has_japanese(text: str) -> bool:
+    return any(0x3041 <= ord(c) <= 0x30FF or 0x3400 <= ord(c) <= 0x9FFF or 0xF900 <= ord(c) <= 0xFAFF
+               for c in text)
+
+
+@lru_cache(maxsize=1)
+def _tokenizers():
+    # Imported here: only a build that ships readings pays for the dictionary (~0.2 s to open).
+    from sudachipy import Dictionary, SplitMode
+
+    dictionary = Dictionary(dict="core")
+    # Only the fields read here are decoded (Sudachi's field subsetting).
+    fields = {"pos", "reading_form", "normalized_form", "split_a"}
+    return dictionary.tokenizer(SplitMode.C, fields=fields), SplitMode.A
+
+
+@lru_cache(maxsize=20000)
+def analyse(line: str) -> tuple[tuple[tuple[str, str, str, bool, bool], ...], ...]:
+    """Terms of one normalized line: each a tuple of short units (surface, reading, normalized,
+    stable, starts_long_unit).  Cached: serve's rebuilds and repeated lines cost nothing."""
+    tokenizer, mode_a = _tokenizers()
+    terms: list[tuple] = []
+    current: list[tuple[str, str, str, bool, bool]] = []
+    for start in range(0, len(line), _MAX_CHARS):
+        for long_unit in tokenizer.tokenize(line[start:start + _MAX_CHARS]):
+            pos = long_unit.part_of_speech()[0]
+            surface = long_unit.surface()
+            if pos in _BREAK or not _has_japanese(surface):
+                if current:
+                    terms.append(tuple(current))
+                    current = []
+                continue
+            first = True
+            # split(add_single=True) crashes in SudachiPy 0.7.0 (a surface read past its buffer):
+            # an unsplittable long unit is its own short unit.
+            for unit in long_unit.split(mode_a) or (long_unit,):
+                upos = unit.part_of_speech()[0]
+                stable = upos in _STABLE
+                reading = unit.reading_form()
+                normalized = unit.normalized_form() if stable else unit.surface()
+                current.append((unit.surface(), reading, normalized, stable, first))
+                first = False
+    if current:
+        terms.append(tuple(current))
+    return tuple(terms)
+
+
+_SENTENCE = re.compile(r"(?<=。)|\n")
+
+
+def _lines(texts: Iterable[str]) -> list[str]:
+    """Distinct sentences (lines cut after 。) of the normalized texts: a sentence repeated on
+    many pages (or in a synthetic site built from the real one) is analysed once."""
+    seen: dict[str, None] = {}
+    for text in texts:
+        # Lone surrogates (hostile input) cannot reach the analyser; they are no word anyway.
+        text = normalize(text).encode("utf-8", "replace").decode("utf-8")
+        for line in _SENTENCE.split(text):
+            line = line.strip()
+            if line and _has_japanese(line):
+                seen.setdefault(line, None)
+    return list(seen)
+
+
+def _b36(n: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+        if n == 0:
+            return out
+
+
+def reading_data(texts: Iterable[str]) -> dict[str, str]:
+    """{"lexicon": ..., "terms": ...} (see the module docstring) for the site's texts.
+
+    Deterministic: lexicon entries and terms are sorted; the same texts give the same bytes.
+    """
+    terms: set[tuple] = set()
+    for line in _lines(texts):
+        terms.update(analyse(line))
+    entries: set[tuple[str, str, str, bool]] = {(s, r, n, st) for term in terms for s, r, n, st, _ in term}
+    ordered = sorted(entries, key=lambda e: (to_katakana(e[1]), e[0], e[2], e[3]))
+    position = {e: i for i, e in enumerate(ordered)}
+    lexicon = []
+    for surface, reading, normalized, stable in ordered:
+        fields = [("n" if stable else "-") + surface]
+        norm = normalized if stable and normalized != surface else ""
+        if reading != to_katakana(surface) or norm:
+            fields.append(reading)
+        if norm:
+            fields.append(norm)
+        lexicon.append("\t".join(fields))
+    encoded = []
+    for term in terms:
+        if len(term) == 1:
+            continue  # a one-unit term is its lexicon entry: search.js reads every entry as a term too
+        out = []
+        for s, r, n, st, first in term:
+            out.append((" " if first and out else "." if out else "") + _b36(position[(s, r, n, st)]))
+        encoded.append("".join(out))
+    return {"lexicon": "\n".join(lexicon), "terms": ",".join(sorted(encoded))}
+
+
+def readings_js(texts: Iterable[str]) -> bytes:
+    """search/readings.js: assigns the reading data to CasebookSearchData.readings."""
+    body = json.dumps(reading_data(texts), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    body = body.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    text = ("(function(g){var d=g.CasebookSearchData=g.CasebookSearchData||{shards:{},blocks:{},terms:{}};"
+            f"d.readings={body};}})(typeof globalThis!=='undefined'?globalThis:this);\n")
+    return text.encode("utf-8", "backslashreplace")
