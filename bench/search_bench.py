@@ -4,7 +4,9 @@
 
 For the real site and for a synthetic site of N regions (generated here from the real texts,
 written to a temporary folder, never shipped): asset bytes (raw, gzip), search-code bytes,
-index load time and query latency p50/p95 in Node, and what a first search downloads.
+index load time and query latency p50/p95 in Node, and what a first search downloads; then
+recall and precision on a query set of readings, variant spellings, width variants and
+multi-word queries (``quality``, issue 13).
 Goals (issue 4): real site ≤ 50 KB gzip in total and p95 ≤ 5 ms; at 1,741 regions a first
 search downloads ≤ 300 KB gzip.
 """
@@ -135,6 +137,72 @@ def report(label: str, docs: list[SearchDocument], rounds: int, tmp: Path) -> No
           f"max {worst[0] / 1024:.1f} KB (query {worst[1]!r})")
 
 
+# ---------------------------------------------------------------------------------------
+# Quality (issue 13, i13a): recall and precision on queries a reader types, with the pages they
+# mean.  The written forms each query means are listed here (that is the reader's intent); the
+# pages holding them are found by a substring scan, never listed by hand.
+
+QUALITY = [
+    # (group, query, written forms meant: one list per query word, any form of a list will do)
+    ("reading", "みとり", [["看取り"]]),
+    ("reading", "ミトリ", [["看取り"]]),
+    ("reading", "ほうもんかんご", [["訪問看護"]]),
+    ("reading", "しゅじい", [["主治医"]]),
+    ("reading", "かなみっく", [["カナミック"]]),
+    ("reading", "ざいたくいりょう", [["在宅医療"]]),
+    ("reading", "こうほうしえん", [["後方支援"]]),
+    ("reading", "いしかい", [["医師会"]]),
+    ("reading", "たしょくしゅれんけい", [["多職種連携"]]),
+    ("reading", "きゅうきゅうはんそう", [["救急搬送"]]),
+    ("reading", "かんご", [["看護"]]),
+    ("reading", "ちいき", [["地域"]]),
+    ("reading", "しえん", [["支援"]]),
+    ("variant", "掛かり付け医", [["かかりつけ医"]]),
+    ("variant", "看とり", [["看取り"]]),
+    ("variant", "訪問かんご", [["訪問看護"]]),
+    ("width", "ｶﾅﾐｯｸ", [["カナミック"]]),
+    ("width", "ＩＣＴ", [["ict"]]),
+    ("width", "ｶｶﾘﾂｹｲ", [["かかりつけ医"]]),
+    ("width", "２４時間", [["24時間"]]),
+    ("multi-word", "みとり 連携", [["看取り"], ["連携"]]),
+    ("multi-word", "主治医 搬送", [["主治医"], ["搬送"]]),
+    ("multi-word", "かかりつけ医 ほうもんかんご", [["かかりつけ医"], ["訪問看護"]]),
+]
+
+
+def quality(docs: list[SearchDocument], tmp: Path) -> None:
+    from casebook.search import normalize
+
+    assets = build_search_assets(docs)
+    out = tmp / "quality"
+    for name, data in assets.items():
+        path = out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    texts = {d.id: [normalize(t) for t in _doc_fields(d).values()] for d in docs}
+    got = node("query", out / "search", {"queries": [q for _, q, _ in QUALITY], "limit": 10**9})
+    print(f"\n== quality on the real site: {len(QUALITY)} queries (readings, variant spellings, width variants, "
+          "multi-word)")
+    print(f"  {'group':10} {'query':24} {'expected':>8} {'found':>6} {'recall':>7} {'precision':>9}  forms shown")
+    sums: dict[str, list[int]] = {}
+    for (group, query, meant), res in zip(QUALITY, got):
+        expected = {i for i, ts in texts.items() if all(any(f in t for f in forms for t in ts) for forms in meant)}
+        found = {r["id"] for r in res["results"]}
+        hit = len(found & expected)
+        forms = sorted({f"{v['from']}→{v['to']}" for r in res["results"] for v in r["via"]})
+        s = sums.setdefault(group, [0, 0, 0])
+        s[0] += hit
+        s[1] += len(expected)
+        s[2] += len(found)
+        recall = hit / len(expected) if expected else 1.0
+        precision = hit / len(found) if found else 1.0
+        print(f"  {group:10} {query:24} {len(expected):8} {len(found):6} {recall:7.2f} {precision:9.2f}  "
+              f"{' '.join(forms[:3])}")
+    for group, (hit, exp, found) in sums.items():
+        print(f"  {group:10} recall {hit / exp if exp else 1:.2f}, precision {hit / found if found else 1:.2f} "
+              f"({hit} of {exp} expected pages, {found} found)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--regions", type=int, default=1741)
@@ -144,6 +212,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         report("real site", real, args.rounds, Path(tmp))
         report(f"synthetic site ({args.regions} regions)", synthetic(real, args.regions), args.rounds, Path(tmp))
+        quality(real, Path(tmp))
 
 
 if __name__ == "__main__":

@@ -51,34 +51,44 @@ def to_katakana(text: str) -> str:
                    else c for c in text)
 
 
+_JAPANESE = re.compile("[\u3041-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+
+
 def _has_japanese(text: str) -> bool:
-    return any(0x3041 <= ord(c) <= 0x30FF or 0x3400 <= ord(c) <= 0x9FFF or 0xF900 <= ord(c) <= 0xFAFF
-               for c in text)
+    return _JAPANESE.search(text) is not None
 
 
 @lru_cache(maxsize=1)
 def _tokenizers():
-    # Imported here: only a build that ships readings pays for the dictionary (~0.2 s to open).
+    # Imported here: only a build that ships readings pays for the dictionary.
     from sudachipy import Dictionary, SplitMode
 
     dictionary = Dictionary(dict="core")
     # Only the fields read here are decoded (Sudachi's field subsetting).
     fields = {"pos", "reading_form", "normalized_form", "split_a"}
-    return dictionary.tokenizer(SplitMode.C, fields=fields), SplitMode.A
+    # Part of speech by id: reading the 6-string tuple of every morpheme costs more than the analysis.
+    pos_kind: dict[int, str] = {}
+
+    def kind(pos_id: int) -> str:
+        k = pos_kind.get(pos_id)
+        if k is None:
+            major = dictionary.pos_of(pos_id)[0]
+            k = pos_kind[pos_id] = "break" if major in _BREAK else "stable" if major in _STABLE else "other"
+        return k
+
+    return dictionary.tokenizer(SplitMode.C, fields=fields), SplitMode.A, kind
 
 
 @lru_cache(maxsize=20000)
 def analyse(line: str) -> tuple[tuple[tuple[str, str, str, bool, bool], ...], ...]:
     """Terms of one normalized line: each a tuple of short units (surface, reading, normalized,
     stable, starts_long_unit).  Cached: serve's rebuilds and repeated lines cost nothing."""
-    tokenizer, mode_a = _tokenizers()
+    tokenizer, mode_a, kind = _tokenizers()
     terms: list[tuple] = []
     current: list[tuple[str, str, str, bool, bool]] = []
     for start in range(0, len(line), _MAX_CHARS):
         for long_unit in tokenizer.tokenize(line[start:start + _MAX_CHARS]):
-            pos = long_unit.part_of_speech()[0]
-            surface = long_unit.surface()
-            if pos in _BREAK or not _has_japanese(surface):
+            if kind(long_unit.part_of_speech_id()) == "break" or not _has_japanese(long_unit.surface()):
                 if current:
                     terms.append(tuple(current))
                     current = []
@@ -87,11 +97,10 @@ def analyse(line: str) -> tuple[tuple[tuple[str, str, str, bool, bool], ...], ..
             # split(add_single=True) crashes in SudachiPy 0.7.0 (a surface read past its buffer):
             # an unsplittable long unit is its own short unit.
             for unit in long_unit.split(mode_a) or (long_unit,):
-                upos = unit.part_of_speech()[0]
-                stable = upos in _STABLE
-                reading = unit.reading_form()
-                normalized = unit.normalized_form() if stable else unit.surface()
-                current.append((unit.surface(), reading, normalized, stable, first))
+                stable = kind(unit.part_of_speech_id()) == "stable"
+                surface = unit.surface()
+                current.append((surface, unit.reading_form(), unit.normalized_form() if stable else surface,
+                                stable, first))
                 first = False
     if current:
         terms.append(tuple(current))

@@ -104,9 +104,10 @@ def test_kana_and_variant_queries_find_the_written_form(real_docs, real_dir, que
         if r["via"]:
             assert {v["to"] for v in r["via"]} == {form}, r["via"]
             assert r["via"][0]["from"] == normalize(query)
-            # the snippet highlights the written form that matched
+            # the snippet (or, for a title match, the title) highlights the written form that matched
             sn = r["snippet"]
-            assert sn and any(normalize(sn["text"][a:b]) == form for a, b in sn["ranges"]), (r["id"], sn)
+            marked = [sn["text"][a:b] for a, b in sn["ranges"]] + [r["title"][a:b] for a, b in r["titleRanges"]]
+            assert sn and form in {normalize(m) for m in marked}, (r["id"], sn, r["title"])
 
 
 def test_a_reading_being_typed_already_finds_the_word(real_dir):
