@@ -18,7 +18,7 @@ def closest_views(site, count: int = 3) -> dict[str, list[dict]]:
 
 def compare_column(site, summaries: dict, region) -> dict:
     return {"region": region, "s": summaries[region.slug],
-            "diagram": render_diagram(region.diagram, f"cmp-{region.slug}", f"{region.short_name}の連携の概要図")}
+            "diagram": render_diagram(region.diagram, f"cmp-{region.slug}", f"{region.short_name}の連携の概要図", narrow=False)}
 
 
 def map_context(site, strings: dict, depth_prefix: str) -> dict:

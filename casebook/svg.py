@@ -20,22 +20,86 @@ def text_width(text: str, size: float) -> float:
     return sum(char_width(ch, size) for ch in text)
 
 
-def wrap(text: str, max_width: float, size: float, max_lines: int = 4) -> list[str]:
-    """Break text into lines no wider than max_width; Japanese may break between any two characters."""
-    lines: list[str] = []
-    current = ""
+# Japanese line breaking (JIS X 4051 / CSS line-break: strict, in the small): these never end a line …
+OPENING = "（「『【〔［｛〈《“‘([{"
+# … and these never start one.
+CLOSING = "）」』】〕］｝〉》”’)]}、。，．・：；？！ゃゅょっぁぃぅぇぉゎァィゥェォャュョッヮヵヶー々〜…"
+SPACES = " 　"
+
+
+def _latin(ch: str) -> bool:
+    """Letters, digits and the joiners of a Latin run (訪問看護ST, 24時間, S/T): never broken inside."""
+    if "Ａ" <= ch <= "ｚ" or "０" <= ch <= "９":
+        return True
+    return ch.isascii() and (ch.isalnum() or ch in "/-.&+_:%#'")
+
+
+def break_units(text: str) -> list[str]:
+    """The text cut where a line may break: a Latin run is one unit, an opening bracket goes with what follows
+    and a closing bracket, punctuation or small kana with what precedes. Spaces are units of their own."""
+    units: list[str] = []
+    pending = ""  # opening brackets waiting for the unit they open
     for ch in text:
-        if current and text_width(current + ch, size) > max_width:
-            # Keep closing brackets and small kana with the previous line (line-break: strict).
-            if ch in "）」』】、。・ゃゅょっァィゥェォャュョッー" and len(current) > 1:
-                lines.append(current[:-1])
-                current = current[-1]
-            else:
-                lines.append(current)
-                current = ""
-        current += ch
+        if ch in SPACES:
+            if pending:
+                units.append(pending)
+                pending = ""
+            units.append(ch)
+        elif ch in OPENING:
+            pending += ch
+        elif pending:
+            units.append(pending + ch)
+            pending = ""
+        elif units and units[-1] not in SPACES and (
+                ch in CLOSING or (_latin(ch) and _latin(units[-1][-1]))):
+            units[-1] += ch
+        else:
+            units.append(ch)
+    if pending:
+        if units and units[-1] not in SPACES:
+            units[-1] += pending
+        else:
+            units.append(pending)
+    return units
+
+
+def _fill(units: list[str], max_width: float, size: float) -> list[str]:
+    """Greedy filling of lines with unbreakable units; a space at a break is dropped."""
+    lines: list[str] = []
+    current, gap = "", ""
+    for unit in units:
+        if unit in SPACES:
+            gap = unit if current else ""
+            continue
+        if current and text_width(current + gap + unit, size) > max_width:
+            lines.append(current)
+            current = ""
+        else:
+            current += gap
+        gap = ""
+        if not current and text_width(unit, size) > max_width:
+            # One unit wider than the line (a very long Latin word): only here is it cut between characters.
+            for ch in unit:
+                if current and text_width(current + ch, size) > max_width:
+                    lines.append(current)
+                    current = ""
+                current += ch
+            continue
+        current += unit
     if current:
         lines.append(current)
+    return lines
+
+
+def wrap(text: str, max_width: float, size: float, max_lines: int = 4) -> list[str]:
+    """Break text into lines no wider than max_width. Japanese may break between most characters, but not after
+    an opening bracket, before a closing one or small kana, nor inside a Latin run; where the label is made of
+    terms joined by spaces (「ケアマネ　居宅介護支援事業所」) and each term fits a line, it breaks between terms."""
+    terms = [t for t in text.replace(" ", "　").split("　") if t]
+    if len(terms) > 1 and all(text_width(t, size) <= max_width for t in terms):
+        lines = _fill([u for t in terms for u in (t, "　")][:-1], max_width, size)
+    else:
+        lines = _fill(break_units(text), max_width, size)
     if len(lines) > max_lines:
         lines = lines[:max_lines]
         lines[-1] = lines[-1][:-1] + "…"
