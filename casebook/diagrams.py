@@ -272,11 +272,14 @@ def narrow_layout(diagram: Diagram):
     track_x = {k: 6 + (tracks - 1 - k) * TRACK_GAP for k in range(tracks)}
     circle_x = track_x[0] + 4 + R
     box_x = circle_x + R + 4
-    box_w = NARROW - box_x - 2
+    room = NARROW - box_x - 2
+    wrapped = {i: wrap(diagram.label_of(i), room - 18, FONT, max_lines=6) for i in order}
+    # Boxes as wide as the longest label needs, so that a short list stays a compact picture.
+    box_w = min(room, max(text_width(line, FONT) for lines in wrapped.values() for line in lines) + 18)
     y = 6.0
     rows_out = []
     for i in order:
-        lines = wrap(diagram.label_of(i), box_w - 18, FONT, max_lines=6)
+        lines = wrapped[i]
         h = max(len(lines) * LINE + 14, len(stubs[i]) * STUB_GAP + 8)
         stub_y = [y + h / 2 + (k - (len(stubs[i]) - 1) / 2) * STUB_GAP for k in range(len(stubs[i]))]
         rows_out.append((i, y, h, lines, list(zip(stubs[i], stub_y))))
@@ -314,7 +317,7 @@ def _narrow(diagram: Diagram, ident: str, title: str, desc: str) -> Markup:
         first_baseline = top + h / 2 - (len(lines) - 1) * LINE / 2 + FONT * 0.35
         parts.append(text_block(lines, lay["box_x"] + 9, first_baseline, FONT))
     parts.append("</g>")
-    return svg_root(NARROW, lay["height"], title, desc, ident, "".join(parts), "diagram diagram--narrow")
+    return svg_root(lay["box_x"] + lay["box_w"] + 2, lay["height"], title, desc, ident, "".join(parts), "diagram diagram--narrow")
 
 
 # A drawing is legible where its 13 px labels show at 11 px or more (on paper, 7 pt = 9.33 px or more).

@@ -1,6 +1,7 @@
 """Small helpers shared by the chart and diagram renderers: escaping, text measure, wrapping."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from html import escape
 
@@ -95,9 +96,10 @@ def wrap(text: str, max_width: float, size: float, max_lines: int = 4) -> list[s
     """Break text into lines no wider than max_width. Japanese may break between most characters, but not after
     an opening bracket, before a closing one or small kana, nor inside a Latin run; where the label is made of
     terms joined by spaces (「ケアマネ　居宅介護支援事業所」) and each term fits a line, it breaks between terms."""
-    terms = [t for t in text.replace(" ", "　").split("　") if t]
+    pieces = [p for p in re.split(f"([{SPACES}])", text) if p]  # terms and the spaces between them, as written
+    terms = [p for p in pieces if p not in SPACES]
     if len(terms) > 1 and all(text_width(t, size) <= max_width for t in terms):
-        lines = _fill([u for t in terms for u in (t, "　")][:-1], max_width, size)
+        lines = _fill(pieces, max_width, size)
     else:
         lines = _fill(break_units(text), max_width, size)
     if len(lines) > max_lines:

@@ -45,6 +45,8 @@ def _breaks_ok(text: str, lines: list[str]) -> list[str]:
     ("訪問看護ST", 13 * 5, ["訪問看護", "ST"]),
     ("ケアマネ　居宅介護支援事業所", 13 * 9, ["ケアマネ", "居宅介護支援事業所"]),
     ("患者　家族", 13 * 9, ["患者　家族"]),
+    ('"><img src=x onerror=alert(1)>', 300, ['"><img src=x onerror=alert(1)>']),  # spaces kept as written
+    ("home care network", 13 * 6, ["home care", "network"]),
 ])
 def test_labels_break_where_a_japanese_line_may_break(text, width, expected):
     assert wrap(text, width, 13) == expected
@@ -117,11 +119,11 @@ def test_parallel_links_are_drawn_side_by_side():
 def test_the_narrow_form_fits_a_phone_column_with_labels_at_their_own_size(real_site):
     for name, diagram in _all_diagrams(real_site) + [("dense", DENSE)]:
         _, narrow = _svgs(render_diagram(diagram, "d", "図"))
-        assert narrow.attrs["width"] == str(NARROW) and float(narrow.attrs["width"]) <= 328
+        assert float(narrow.attrs["width"]) <= NARROW == 328
         sizes = {float(t.attrs["font-size"]) for t in narrow.find_all("text")}
         assert min(sizes) >= 13, name  # drawn 1:1 in a 328 px column
         x_right = max(x + w for x, _, w, _ in _rects(narrow))
-        assert x_right <= NARROW
+        assert x_right <= float(narrow.attrs["width"])
         # every actor and every link is there: one box per actor, one stub per link end
         assert len(_rects(narrow)) == len(diagram.actors)
         drawn = sorted(t.text.replace("　", "") for t in narrow.by_class("diagram__actors")[0].find_all("text"))
