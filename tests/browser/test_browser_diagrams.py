@@ -8,6 +8,7 @@ import shutil
 import subprocess
 
 import pytest
+import yaml
 
 from browserkit import require
 
@@ -29,6 +30,11 @@ MEASURE = """() => {
   });
   return { pairs, texts };
 }"""
+
+
+@pytest.fixture(scope="module")
+def strings(root):
+    return yaml.safe_load((root / "templates" / "strings.ja.yaml").read_text(encoding="utf-8"))
 
 
 def _diagram_pages(real_site):
@@ -82,7 +88,7 @@ def _pdf_pages(page, tmp_path, path) -> list[list[tuple[float, float, str]]]:
 
 @pytest.mark.parametrize("slug", PRINTED)
 def test_a_printed_case_keeps_its_drawing_on_page_1_and_no_page_but_the_last_is_under_a_quarter_full(
-        open_context, site_url, real_site, tmp_path, slug):
+        open_context, site_url, real_site, strings, tmp_path, slug):
     require("pdftotext (poppler-utils)", shutil.which("pdftotext") is not None)
     region = next(r for r in real_site.regions if r.slug == slug)
     context, _ = open_context(site_url)
@@ -98,6 +104,7 @@ def test_a_printed_case_keeps_its_drawing_on_page_1_and_no_page_but_the_last_is_
     # holds the drawing (its labels are words of page 1).
     assert fill[0] >= 0.8, f"page 1 only {fill[0]:.0%} full"
     first = "".join(w for _, _, w in pages[0])
+    assert strings["case"]["diagram"] in first, "the drawing's section heading is not on page 1"
     labels = [a.label for a in region.diagram.actors if len(a.label) <= 4]
     assert labels and all(label.replace("　", "") in first for label in labels)
 
