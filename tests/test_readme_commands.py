@@ -91,6 +91,9 @@ BENCH_SMALLEST = {
     # Lighthouse is installed outside the repository and needs network to install; CI has neither, so the smoke
     # test builds, serves and fetches every page it would measure and prints the command lines (no Lighthouse).
     "bench/lighthouse.py": ["--dry-run"],
+    # mutmut itself is not installed here (no network in tests): the dry run checks every hand-written mutant still
+    # applies to the sources; the next test runs one for real.
+    "bench/mutation.py": ["--dry-run"],
 }
 
 
@@ -102,3 +105,10 @@ def test_every_benchmark_in_the_table_runs_at_its_smallest_scale():
                                 capture_output=True, text=True, timeout=600)
         assert result.returncode == 0 and "Traceback" not in result.stdout + result.stderr, \
             (script, (result.stdout + result.stderr)[-2000:])
+
+
+def test_the_mutation_benchmark_kills_a_hand_written_mutant():
+    result = subprocess.run([sys.executable, str(ROOT / "bench/mutation.py"), "--hand-only", "--hand", "template-rank-constant"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "template-rank-constant" in result.stdout and "killed by tests/test_fixture_site.py::" in result.stdout, result.stdout
