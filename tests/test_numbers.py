@@ -215,3 +215,46 @@ def test_region_figures_on_case_pages_table_and_csv_are_the_counts_and_their_rat
         row = csv_rows[r["slug"]]
         assert [row[c] for c in ("population_total", "aged_65_plus", "rate_65_printed", "aged_75_plus", "rate_75_printed")] \
             == [v.replace(",", "").rstrip("%") for v in expected], r["slug"]
+
+
+# ---------------------------------------------------------------- chart drawing rules (synthetic tables)
+
+
+def _counts_table(rows: list[tuple[str, str, int]], series: tuple[str, ...], n: int):
+    import pandas as pd
+
+    from casebook.model import SurveyTable
+    data = pd.DataFrame(rows, columns=["item", "series", "count"])
+    return SurveyTable(id="t", section="（１）", number=None, title="表", n=n, answer="single", kind="counts",
+                       chart="stacked-bar", series=series, unit="件", csv="t.csv", quoted=(), notes=(), source_lines="1",
+                       prose=None, data=data, printed=data.astype(str))
+
+
+def test_every_series_of_a_stacked_chart_has_its_own_fill_and_pattern():
+    from casebook.charts import PATTERNS, render_chart
+    series = tuple(f"系列{i}" for i in range(5))
+    svg = str(render_chart(_counts_table([("問", s, 10) for s in series], series, 50), "c"))
+    doc = parse(svg)
+    defined = {p.attrs["id"] for p in doc.find_all("pattern")}
+    assert defined == {f"c-p{i}" for i, kind in enumerate(PATTERNS[:5]) if kind != "solid"}
+    assert {"hatch", "dots", "cross"} <= set(PATTERNS[:5])
+    fills = [r.attrs["fill"] for r in doc.find_all("rect") if r.attrs.get("height") == "18"]
+    assert len(set(fills)) == 5  # five segments, five different fills
+    assert all(f"url(#{pid})" in fills for pid in defined)
+    assert all(p.find_all() for p in doc.find_all("pattern"))  # each pattern draws its marks
+
+
+def test_a_stacked_segment_prints_its_figure_from_22_px_and_a_missing_cell_counts_as_zero():
+    from casebook.charts import render_chart
+    # 11 of a peak of 135 is 270 × 11 / 135 = 22.0 px exactly: wide enough for its label.
+    table = _counts_table([("問一", "あり", 11), ("問一", "なし", 124), ("問二", "あり", 3)], ("あり", "なし"), 135)
+    doc = parse(str(render_chart(table, "c")))
+    assert [e.text for e in doc.by_class("chart__seg")] == ["11", "124"]  # 3 is 6 px: no room for its figure
+    assert [t.text for t in doc.find_all("text") if t.text.startswith("計")] == ["計135", "計3"]
+    assert doc.find("desc").text == "問一：あり 11、なし 124。問二：あり 3、なし 0"
+
+
+def test_a_comparison_chart_refuses_anything_but_two_series_of_percents():
+    from casebook.charts import render_comparison
+    with pytest.raises(ValueError, match="^a comparison chart takes a percents table with two series$"):
+        render_comparison(_counts_table([("問", "あり", 1)], ("あり",), 1), "c")

@@ -128,3 +128,43 @@ def test_a_crash_in_a_serve_rebuild_leaves_the_old_site_whole(project, tmp_path,
     assert digest(out) == before
     rebuilder.changed([str(path)])
     assert all("<!-- edited -->" in p.read_text(encoding="utf-8") for p in out.rglob("*.html"))
+
+
+def _output(files: dict[str, str]) -> write.SiteOutput:
+    output = write.SiteOutput()
+    for rel, text in files.items():
+        output.add(rel, text)
+    return output
+
+
+def test_without_symlinks_the_switch_falls_back_to_renames_and_back(tmp_path, monkeypatch):
+    # Where the file system has no symlinks (some Windows and network drives) the site is a real, stamped folder.
+    out = tmp_path / "site"
+
+    def no_symlinks(*args, **kwargs):
+        raise OSError("symlinks not supported here")
+
+    monkeypatch.setattr(write.os, "symlink", no_symlinks)
+    write.write_site(_output({"index.html": "one", "a/b.html": "b"}), out)
+    assert out.is_dir() and not out.is_symlink()
+    assert digest(out) == {write.STAMP: digest(out)[write.STAMP], "a/b.html": hashlib.sha256(b"b").hexdigest(),
+                           "index.html": hashlib.sha256(b"one").hexdigest()}
+    write.write_site(_output({"index.html": "two"}), out)  # our own fallback folder: replaced, the old one gone
+    assert (out / "index.html").read_text() == "two" and not (out / "a").exists() and (out / write.STAMP).is_file()
+    assert sorted(p.name for p in (tmp_path / ".site.builds").iterdir()) == [write.STAMP]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.builds", "site"]
+    monkeypatch.undo()
+    write.write_site(_output({"index.html": "three"}), out)  # symlinks again: the real folder is moved aside
+    assert out.is_symlink() and (out / "index.html").read_text() == "three"
+    assert sorted(p.name for p in (tmp_path / ".site.builds").iterdir()) == sorted([write.STAMP, os.readlink(out).split("/")[-1]])
+
+
+def test_an_output_path_outside_the_site_or_twice_is_refused():
+    output = write.SiteOutput()
+    output.add("./a//b.html", b"x")
+    assert output.files == {"a/b.html": b"x"} and output.total_bytes() == 1
+    for bad in ("/etc/passwd", "../up.html", "a/../../up.html"):
+        with pytest.raises(ValueError, match="escapes the site"):
+            output.add(bad, "x")
+    with pytest.raises(write.DuplicateOutput, match="two pages would be written to a/b.html"):
+        output.add("a/b.html", "y")
