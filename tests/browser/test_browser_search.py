@@ -221,3 +221,27 @@ def test_every_result_has_one_snippet_without_repeated_phrases(watched_page, sit
             parts = [p.strip("…") for p in text.split(" / ")]
             assert all(parts) and len(parts) == len(set(parts)), text
             assert snippets.locator("mark").count() or items.nth(i).locator(".search-result__title mark").count()
+
+
+SHIFTS = """
+(() => {
+  window.__shifts = [];
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) if (!e.hadRecentInput) window.__shifts.push(e.value); })
+    .observe({ type: 'layout-shift', buffered: true });
+})();
+"""
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_results_arriving_do_not_shift_the_page(open_context, site_url, search_site, width):
+    """The results area is reserved before the index loads: results arriving move nothing (CLS < 0.1)."""
+    context, _ = open_context(site_url, viewport={"width": width, "height": 800})
+    context.add_init_script(SHIFTS)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})  # results arrive well after the first paint
+    page.goto(urljoin(site_url, "search/?q=看取り"), wait_until="load")
+    page.wait_for_selector(RESULT_LINKS)
+    page.wait_for_timeout(300)
+    shift = page.evaluate("() => window.__shifts.reduce((a, b) => a + b, 0)")
+    assert shift < 0.1, f"layout shift {shift:.3f} at {width} px"
