@@ -16,12 +16,19 @@ from conftest import ROOT
 from survey_synth import synthetic_rows, to_csv_text
 
 # Tables whose printed figures cannot all come from one set of 124 clinics, and why (see 出典注記 in tables.yaml).
+# The synthetic clinics reproduce every published CSV byte for byte; what cannot be reproduced is the n printed
+# beside a table when its own figures add up to another n.
 INCONSISTENT_N = {
     # The counts and the 計 agree with each other (96 clinics) but the chart prints n=(99).
     "s4-3": 96,
 }
-
-
+# Cross-table relations the report's tables imply: (what, left, right). Each is checked on the published tables
+# (so a relation that the source breaks is listed in SOURCE_BREAKS instead) and on the tally of the synthetic
+# clinics, so the synthetic file is one coherent set of clinics, not one column per table.
+SOURCE_BREAKS = {
+    # (２)⑦ prints 117 clinics doing 往診, (３)② n=(118) with 「往診は行っていない」 0 (出典注記 of s3-2).
+    "s3-2 n = s2-7 (1) 往診 している",
+}
 @pytest.fixture(scope="module")
 def synthetic(real_site, tmp_path_factory):
     questions, rows = synthetic_rows(list(real_site.survey))
@@ -41,11 +48,98 @@ def tallied(synthetic, tmp_path_factory):
     return out
 
 
-def test_synthetic_clinics_tally_to_every_published_count_table(real_site, tallied):
-    counts = [t for t in real_site.survey if t.kind == "counts"]
-    assert len(counts) == 23
-    for table in counts:
+def test_synthetic_clinics_tally_to_every_published_table(real_site, tallied):
+    """Counts, stacked and cross tables, stats (n, mean, median, min, max), the 医師１人あたり values tables and the
+    s6-1b percentages: every published survey CSV comes out byte for byte."""
+    tables = list(real_site.survey)
+    assert len(tables) == 35 and {t.kind for t in tables} == {"counts", "stats", "values", "percents"}
+    for table in tables:
         assert (tallied / f"{table.id}.csv").read_bytes() == (ROOT / "survey" / table.csv).read_bytes(), table.id
+
+
+def _read(folder, table_id):
+    with open(folder / f"{table_id}.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _count(rows, item, series=None):
+    return sum(int(r["count"]) for r in rows if r["item"] == item and (series is None or r["series"] == series))
+
+
+def _group_sizes(rows):
+    return [sum(int(x["count"]) for x in rows if x["series"] == s) for s in dict.fromkeys(x["series"] for x in rows)]
+
+
+def _relations(folder, n_of):
+    """The relations between tables that the report's tables imply, as (name, left, right) from one folder of CSVs.
+    *n_of*: table id → that table's n (printed, or the tally's)."""
+    r = {tid: _read(folder, tid) for tid in ("s2-7", "s2-9", "s3-2", "s4-2", "s6-1", "s6-1b", "s4-1", "s4-1b",
+                                              "s4-1c", "s2-8", "s5-1", "s3-3", "s5-2")}
+    out = []
+    for tid in ("s2-7", "s2-9"):  # every row of a matrix is answered by all of the table's clinics
+        for item in dict.fromkeys(x["item"] for x in r[tid]):
+            out.append((f"{tid} {item} row total = {tid} n", _count(r[tid], item), n_of(tid)))
+    out += [
+        ("s4-2 n = s2-7 (2) 訪問診療 している", n_of("s4-2"), _count(r["s2-7"], "(2) 訪問診療", "している")),
+        ("s3-2 n = s2-7 (1) 往診 している", n_of("s3-2"), _count(r["s2-7"], "(1) 往診", "している")),
+        ("s3-2b n = s3-2 曜日・時間帯", n_of("s3-2b"), _count(r["s3-2"], "往診を行う曜日・時間帯を決めて行っている")),
+        ("s3-2c n = s3-2 曜日・時間帯", n_of("s3-2c"), _count(r["s3-2"], "往診を行う曜日・時間帯を決めて行っている")),
+        ("s4-2b n = s4-2 曜日・時間帯", n_of("s4-2b"), _count(r["s4-2"], "訪問診療を行う曜日・時間帯を決めて行っている")),
+        ("s6-2 n = s6-1 訪問看護ステーション", n_of("s6-2"), _count(r["s6-1"], "訪問看護ステーション")),
+        ("s6-3 n = s6-1 薬局", n_of("s6-3"), _count(r["s6-1"], "薬局")),
+        ("s6-4 n = s6-1 n − 特にない − 無回答", n_of("s6-4"),
+         n_of("s6-1") - _count(r["s6-1"], "特にない") - _count(r["s6-1"], "無回答")),
+        ("s4-1c n = s4-1 n + s4-1b n", int(r["s4-1c"][0]["n"]), int(r["s4-1"][0]["n"]) + int(r["s4-1b"][0]["n"])),
+        ("s5-1 = s2-8 death rows (n, mean, min, max)", [(x["n"], x["mean"], x["min"], x["max"]) for x in r["s5-1"]],
+         [(x["n"], x["mean"], x["min"], x["max"]) for x in r["s2-8"][4:]]),
+        # (５)② 「１人のみ所属75件、２人以上所属25件で（３）③と同じ内訳」 (出典注記 of s5-2)
+        ("s3-3 and s5-2 split the same doctor groups", _group_sizes(r["s3-3"]), _group_sizes(r["s5-2"])),
+    ]
+    # s6-1b's two groups never name an option more often than s6-1 does, and their n fit within s6-1's.
+    groups = {}
+    for x in r["s6-1b"]:
+        groups.setdefault(x["series"], []).append(x)
+    sizes = [int(re.search(r"\(n=(\d+)\)$", s).group(1)) for s in groups]
+    out.append(("s6-1b n ≤ s6-1 n", min(sum(sizes), n_of("s6-1")), sum(sizes)))
+    for item in dict.fromkeys(x["item"] for x in r["s6-1"]):
+        total = sum(round(float(next(x for x in rows if x["item"] == item)["percent"]) * size / 100)
+                    for size, rows in zip(sizes, groups.values()))
+        out.append((f"s6-1b {item} ≤ s6-1", min(total, _count(r["s6-1"], item)), total))
+    return out
+
+
+def test_cross_table_relations_hold_in_the_report_and_in_the_tally(real_site, synthetic, tallied):
+    from casebook.localsurvey.responses import read_responses
+    from casebook.localsurvey.tally import tally
+    printed_n = {t.id: t.n for t in real_site.survey}
+    report = _relations(ROOT / "survey", printed_n.get)
+    broken = {name for name, left, right in report if left != right}
+    assert broken == SOURCE_BREAKS
+    questions = build_questionnaire(real_site.survey)
+    tallied_n = {tl.table.id: tl.n for tl in tally(list(real_site.survey), questions, read_responses(synthetic, questions))}
+    mine = _relations(tallied, tallied_n.get)
+    assert len(mine) == len(report) > 40
+    for name, left, right in mine:
+        if name in SOURCE_BREAKS:
+            continue  # the synthetic clinics follow the printed tables, so they inherit the break
+        assert left == right, name
+
+
+def test_synthetic_follow_up_questions_are_answered_by_the_clinics_they_follow(synthetic):
+    """Clinic by clinic: a follow-up question is answered exactly by the clinics whose earlier answer leads to it."""
+    with open(synthetic, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+
+    def who(column, test=lambda v: v != ""):
+        return {i for i, r in enumerate(rows) if test(r[column])}
+    has = lambda option: (lambda v: option in v.split(";"))  # noqa: E731
+    assert who("q_s3_2b") == who("q_s3_2c") == who("q_s3_2", lambda v: v == "往診を行う曜日・時間帯を決めて行っている")
+    assert who("q_s4_2b") == who("q_s4_2", lambda v: v == "訪問診療を行う曜日・時間帯を決めて行っている")
+    assert who("q_s4_2") == who("q_s2_7_02", lambda v: v == "している")
+    assert who("q_s6_2") == who("q_s6_1", has("訪問看護ステーション"))
+    assert who("q_s6_3") == who("q_s6_1", has("薬局"))
+    assert who("q_s6_4") == who("q_s6_1", lambda v: v != "" and v not in ("特にない", "無回答"))
+    assert who("q_s6_5") == who("q_s6_6") == who("q_s6_7") == who("q_s6_1")
 
 
 def test_each_tables_n_is_the_printed_n_except_where_the_source_disagrees(real_site, synthetic):
@@ -85,7 +179,12 @@ def test_template_lists_every_survey_table_and_only_printed_options(real_site, t
     raw = (tmp_path / "t" / "responses.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     assert raw[3:].decode("utf-8").strip().split(",") == [q["id"] for q in questions]
-    assert "1行" in (tmp_path / "t" / "README.txt").read_text(encoding="utf-8")
+    readme = (tmp_path / "t" / "README.txt").read_text(encoding="utf-8")
+    assert "1行" in readme
+    # how to save from Excel, what an error looks like, the one command — each as the code really does it
+    assert "「CSV UTF-8（コンマ区切り）(*.csv)」" in readme and "「Unicode テキスト (*.txt)」" in readme
+    assert "responses.csv:3: q_s2_1: unknown option '病院'; allowed: 「国等」、" in readme
+    assert ".venv/bin/python build.py survey-tally 回答ファイル.csv --out 結果フォルダ --region 地域名" in readme
 
 
 def test_derived_tables_document_their_derivation(real_site):
@@ -137,7 +236,8 @@ def test_a_missing_or_duplicated_column_is_named(tmp_path, capsys, header):
 
 
 @pytest.mark.parametrize("encoding,newline,delimiter", [
-    ("utf-8", "\n", ","), ("utf-8-sig", "\r\n", ","), ("cp932", "\r\n", ","), ("utf-16", "\r\n", "\t")])
+    ("utf-8", "\n", ","), ("utf-8", "\r\n", ","), ("utf-8-sig", "\n", ","), ("utf-8-sig", "\r\n", ","),
+    ("cp932", "\r\n", ","), ("utf-16", "\r\n", "\t"), ("utf-16", "\r\n", ",")])
 def test_files_as_excel_saves_them_are_read(tmp_path, header, encoding, newline, delimiter):
     path = _responses(tmp_path, header, [_row(header, q_s2_1="医療法人", q_s2_4="内科;外科"), _row(header, q_s2_1="個人")],
                       encoding, newline, delimiter)
@@ -145,6 +245,55 @@ def test_files_as_excel_saves_them_are_read(tmp_path, header, encoding, newline,
     assert run("survey-tally", path, "--out", out) == 0
     assert "医療法人,件数,1\n" in (out / "s2-1.csv").read_text(encoding="utf-8")
     assert "外科,件数,1\n" in (out / "s2-4.csv").read_text(encoding="utf-8")
+
+
+def test_a_file_that_is_not_csv_text_says_how_to_save_it(tmp_path, capsys, header):
+    path = tmp_path / "responses.csv"
+    path.write_bytes(b"PK\x03\x04" + b"\x00" * 40)  # an .xlsx renamed to .csv
+    lines = fails(capsys, path, tmp_path)
+    assert lines[0].startswith("responses.csv:1: (file): this is an Excel workbook, not a CSV file; in Excel choose "
+                               "「名前を付けて保存」→「CSV UTF-8 (コンマ区切り) (*.csv)」")
+    path.write_bytes(",".join(header).encode("utf-8") + b"\r\n\x81\x20\x81\x20\r\n")  # neither UTF-8 nor Shift_JIS
+    lines = fails(capsys, path, tmp_path)
+    assert lines == ["responses.csv:1: (file): expected text in UTF-8 or Shift_JIS; in Excel choose "
+                     "「名前を付けて保存」→「CSV UTF-8 (コンマ区切り) (*.csv)」 and save again", "1 error(s); nothing was written."]
+
+
+def test_a_negative_number_and_a_row_longer_than_the_header_are_errors(tmp_path, capsys, header):
+    rows = [_row(header, q_s2_5_01="-2"), _row(header) + ["extra"]]
+    lines = fails(capsys, _responses(tmp_path, header, rows), tmp_path)
+    assert "responses.csv:2: q_s2_5_01: expected a number of 0 or more, got '-2'" in lines
+    assert f"responses.csv:3: (row): expected {len(header)} cells as in the header, got {len(header) + 1}" in lines
+
+
+HOSTILE = ['<script>alert(1)</script>', '=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)",
+           '<svg onload=alert(1)>', '"; DROP', "&amp;<b>"]
+
+
+@pytest.mark.parametrize("column", ["q_s2_1", "q_s2_4", "q_s2_7_01"])
+def test_hostile_text_in_an_answer_is_refused_and_shown_only_as_quoted_text(tmp_path, capsys, header, column):
+    """An answer must be an option, so hostile text never reaches a page or a CSV; the message quotes it."""
+    rows = [_row(header, **{column: text}) for text in HOSTILE]
+    lines = fails(capsys, _responses(tmp_path, header, rows), tmp_path)
+    for line_no, text in enumerate(HOSTILE, 2):
+        parts = [x.strip() for x in text.split(";") if x.strip()] if column == "q_s2_4" else [text]  # multiple: ; splits
+        for part in parts:
+            assert any(l.startswith(f"responses.csv:{line_no}: {column}: ") and repr(part) in l for l in lines), part
+
+
+def test_hostile_region_name_is_text_in_svg_html_and_never_a_formula_in_csv(synthetic, tmp_path):
+    out = tmp_path / "out"
+    hostile = '=cmd|\' /C calc\'!A0<svg onload=alert(1)>&'
+    assert run("survey-tally", synthetic, "--out", out, "--region", hostile) == 0
+    for page in out.glob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "<svg onload" not in html and "&lt;svg onload=alert(1)&gt;&amp;" in html, page.name
+    svg = (out / "s6.html").read_text(encoding="utf-8").split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert "&lt;svg onload" in svg
+    for table in out.glob("*.csv"):
+        for row in csv.reader(io.StringIO(table.read_text(encoding="utf-8"))):
+            for cell in row:
+                assert not cell.startswith(("=", "+", "@")) and not re.match(r"-[^\d]", cell), (table.name, cell)
 
 
 def test_formula_cells_are_neutralised_but_numbers_stay_numbers():
@@ -170,8 +319,11 @@ def test_tally_writes_only_inside_its_folder_and_pages_load_nothing_from_elsewhe
     out = tmp_path / "inner" / "out"
     assert run("survey-tally", synthetic, "--out", out) == 0
     assert [p.name for p in tmp_path.iterdir()] == ["inner"] and [p.name for p in (tmp_path / "inner").iterdir()] == ["out"]
+    css = (out / "css" / "site.css").read_text(encoding="utf-8")
+    assert "@import" not in css and not re.search(r"url\(\s*['\"]?(?!data:)", css)  # no fonts or images fetched
     for page in out.glob("*.html"):
         html = page.read_text(encoding="utf-8")
+        assert "default-src 'none'" in html and 'name="referrer" content="no-referrer"' in html
         assert "<script" not in html and "style=" not in html
         for ref in re.findall(r'(?:href|src)="([^"]+)"', html):
             assert not re.match(r"[a-z]+:|//", ref) and (out / ref.split("#")[0]).exists() if not ref.startswith("#") else True, ref
@@ -189,6 +341,8 @@ def test_a_folder_the_tool_did_not_make_is_never_touched(synthetic, tmp_path, ca
 def test_the_survey_page_links_the_template_and_its_readme(built_site):
     index = (built_site / "survey" / "index.html").read_text(encoding="utf-8")
     assert 'href="../data/survey-template/index.html"' in index
+    for name in ("responses.csv", "questionnaire.yaml", "README.txt"):  # downloadable from /survey/ itself
+        assert f'href="../data/survey-template/{name}" download' in index
     local = (built_site / "data" / "survey-template" / "index.html").read_text(encoding="utf-8")
     for name in ("responses.csv", "questionnaire.yaml", "README.txt"):
         assert f'href="../../data/survey-template/{name}"' in local and (built_site / "data" / "survey-template" / name).exists()

@@ -23,9 +23,14 @@ VALUES_FROM = {
     "s4-3b": ("s4-3", "s4-1c", 0, False),  # (A) is asked per doctor already
     "s5-2b": ("s5-2", "s2-8", 6, True),    # ―うち自宅での死亡者数
 }
-# The 24時間365日 group of s6-1b is defined by no printed question, so the local tally cannot form it.
-NOT_TALLIED = ("s6-1b",)
-NOT_ASKED = (*STATS_FROM, *VALUES_FROM, *NOT_TALLIED)
+# s6-1b splits s6-1's answers by the clinic's answers to 往診の実施 (s3-2) and 訪問診療の実施 (s4-2).
+ROUND_THE_CLOCK = ("s6-1", ("s3-2", "s4-2"), "24時間365日対応している（地域の他医療機関と協力しながら対応）")
+GROUPED_FROM = {"s6-1b": ROUND_THE_CLOCK}
+# Stats tables the report divides by the clinic's home-care doctors (its note 「「医師１人あたり」の数値については、
+# …医師数で各数値を按分したもの」), except rows that are asked per doctor already (s4-1c's items say 医師１人あたり).
+PER_DOCTOR_NOTE = "※「医師１人あたり」の数値については、診療所において在宅医療を行う医師数で各数値を按分したものである"
+ASKED_PER_DOCTOR = "医師１人あたり"
+NOT_ASKED = (*STATS_FROM, *VALUES_FROM, *GROUPED_FROM)
 
 
 @dataclass(frozen=True)

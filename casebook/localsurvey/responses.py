@@ -62,6 +62,10 @@ def read_responses(path: Path, questions: list[Question]) -> Responses:
         raw = path.read_bytes()
     except OSError as exc:
         raise ResponsesInvalid([f"{name}: cannot read the file ({exc.strerror})"])
+    if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        # .xlsx is a zip archive, .xls an OLE file: a workbook, not the text Excel writes when saving as CSV.
+        raise ResponsesInvalid([f"{name}:1: (file): this is an Excel workbook, not a CSV file; in Excel choose "
+                                "「名前を付けて保存」→「CSV UTF-8 (コンマ区切り) (*.csv)」 and give that file"])
     try:
         text, encoding = decode(raw)
     except UnicodeDecodeError:
@@ -109,6 +113,9 @@ def read_responses(path: Path, questions: list[Question]) -> Responses:
                 value = _number(cell)
                 if value is None:
                     errors.append(f"{name}:{line}: {q.id}: expected a number, got {cell!r}")
+                elif value < 0:
+                    # every numeric question counts something (staff, days, patients, visits)
+                    errors.append(f"{name}:{line}: {q.id}: expected a number of 0 or more, got {cell!r}")
                 row[q.id] = value
             else:
                 parts = [p.strip() for p in _split(cell)] if q.answer == "multiple" else [cell]
