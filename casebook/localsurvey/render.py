@@ -10,7 +10,7 @@ import pandas as pd
 from ..charts import one_decimal, render_comparison, rows_by_item
 from ..model import Site, SurveyTable
 from ..render import load_strings, make_environment
-from .tally import Tally, to_csv
+from .tally import N_IN_LABEL, Tally, to_csv
 
 
 def _pct(count: float, n: int) -> float:
@@ -37,14 +37,18 @@ def comparison_views(tally: Tally, region_label: str, t: dict) -> list[dict]:
         rows = [{"item": mine["item"], "own": [mine[c] for c in columns], "theirs": [printed[c] for c in columns]}
                 for (_, mine), (_, printed) in zip(tally.frame.iterrows(), table.printed.iterrows())]
         return [{"ident": f"cmp-{table.id}", "title": table.title, "stats": rows, "chart": "", "own": own,
-                 "theirs": theirs, "headers": list(t["local_survey"]["stats_headers"])}]
+                 "theirs": theirs, "own_side": region_label, "their_side": t["local_survey"]["report"],
+                 "headers": list(t["local_survey"]["stats_headers"])}]
     if table.kind == "values":
         report = {(i, s): p for i, s, p in zip(table.printed["item"], table.printed["series"], table.printed["printed"])}
         mine = {(i, s): p for i, s, p in zip(tally.frame["item"], tally.frame["series"], tally.frame["printed"])}
         rows = [{"item": item, "own": [mine.get((item, s), "") for s in table.series],
                  "theirs": [report.get((item, s), "") for s in table.series]} for item in table.items]
         return [{"ident": f"cmp-{table.id}", "title": table.title, "stats": rows, "chart": "", "own": own,
-                 "theirs": theirs, "headers": list(table.series)}]
+                 "theirs": theirs, "own_side": own, "their_side": t["local_survey"]["report"],
+                 "headers": list(table.series)}]
+    if table.kind == "percents":
+        return _grouped_views(tally, region_label, t)
     groups: list[tuple[str, pd.DataFrame, pd.DataFrame, int]] = []
     is_matrix = len(table.series) > 1 and table.chart == "stacked-bar" and not table.series[0].startswith("在宅医療を行う医師")
     if is_matrix:
@@ -78,6 +82,32 @@ def comparison_views(tally: Tally, region_label: str, t: dict) -> list[dict]:
         ident = f"cmp-{table.id}" + (f"-{k}" if k else "")
         views.append({"ident": ident, "title": title, "chart": render_comparison(chart_table, ident), "rows": rows,
                       "own": labels[0], "theirs": theirs, "stats": None})
+    return views
+
+
+def _grouped_views(tally: Tally, region_label: str, t: dict) -> list[dict]:
+    """A percents table split into groups (s6-1b): one view per group, the region's share beside the report's.
+    The report prints only percentages here, so its counts are shown as —."""
+    table = tally.table
+    views = []
+    for k, ((label, n, count), series) in enumerate(zip(tally.groups, table.series), 1):
+        group = N_IN_LABEL.sub("", series)
+        printed_n = N_IN_LABEL.search(series)
+        theirs = f"{t['local_survey']['report']}{printed_n.group(0).replace('(', '（').replace(')', '）') if printed_n else ''}"
+        own = f"{region_label}（n={n}）"
+        report = dict(zip(table.data[table.data["series"] == series]["item"], table.data[table.data["series"] == series]["percent"]))
+        rows, items, values = [], [], []
+        for item in table.items:
+            a, b = _pct(count[item], n), float(report.get(item, 0.0))
+            rows.append({"item": item, "own_count": count[item], "own_pct": a, "their_count": "—", "their_pct": b})
+            items += [item, item]
+            values += [a, b]
+        data = pd.DataFrame({"item": items, "series": [own, theirs] * len(rows), "percent": values})
+        title = f"{table.title}：{group}"
+        chart_table = dataclasses.replace(table, title=title, kind="percents", series=(own, theirs), data=data, printed=data)
+        ident = f"cmp-{table.id}-{k}"
+        views.append({"ident": ident, "title": title, "chart": render_comparison(chart_table, ident), "rows": rows,
+                      "own": own, "theirs": theirs, "stats": None})
     return views
 
 
