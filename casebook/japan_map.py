@@ -75,47 +75,78 @@ def legend(measure: str, strings: dict) -> list[dict]:
     return out
 
 
-def render_japan_map(regions, ident: str, title: str, href, strings: dict, measure: str = "rate65") -> Markup:
-    """`href(region)` gives the link of a case mark (relative to the page)."""
-    cols = max(c for c, _ in GRID.values()) + 1
-    rows = max(r for _, r in GRID.values()) + 1
+# The whole grid is 740 units wide and is shown at its own size (1 unit = 1 px) from 48rem up. A phone cannot
+# hold 13 columns legibly (a tile would be 23 px, a 14 px mark and 5 px labels), so below 48rem the same map is
+# drawn as two parts, each as wide as the screen: the east (columns 7-12, 北海道 to 静岡・神奈川) above the west
+# (columns 0-6, 島根・京都 to 沖縄). Their text sizes are chosen so that at a 328 px column (a 360 px phone)
+# labels are at least 11 px and every mark's link is at least 24 x 24 px (WCAG 2.2 2.5.8).
+PARTS = {"east": (range(7, 13), range(0, 8)), "west": (range(0, 7), range(5, 10))}
+PHONE_COLUMN = 328
+
+
+def _sizes(width: float, phone: bool) -> dict:
+    """Font sizes in SVG units that give at least 11.3 px at the width the SVG is shown."""
+    scale = PHONE_COLUMN / width if phone else 1.0
+    px = lambda target: round(target / scale, 1)  # noqa: E731
+    return {"pref": px(11.5), "num1": px(14), "num2": px(12)}
+
+
+def render_japan_map(regions, ident: str, title: str, href, strings: dict, measure: str = "rate65",
+                     part: str | None = None) -> Markup:
+    """`href(region)` gives the link of a case mark (relative to the page); `part` is None (the whole grid) or
+    a key of PARTS (that part alone, sized for a phone)."""
+    if part is None:
+        cells = dict(GRID)
+    else:
+        cols, rows_ = PARTS[part]
+        cells = {name: (c - cols.start, r - rows_.start) for name, (c, r) in GRID.items() if c in cols and r in rows_}
+    cols = max(c for c, _ in cells.values()) + 1
+    rows = max(r for _, r in cells.values()) + 1
     width = PAD * 2 + cols * (TILE + GAP) - GAP
     height = PAD * 2 + rows * (TILE + GAP) - GAP
+    size = _sizes(width, part is not None)
     by_pref: dict[str, list] = {}
     for region in regions:
         by_pref.setdefault(region.prefecture, []).append(region)
     parts = ['<g class="jmap__tiles">']
-    for name, (c, r) in GRID.items():
+    for name, (c, r) in cells.items():
         x, y = PAD + c * (TILE + GAP), PAD + r * (TILE + GAP)
         has = name in by_pref
         parts.append(f'<rect x="{x}" y="{y}" width="{TILE}" height="{TILE}" rx="3" fill="{"#fff" if has else "#f1f1f1"}" '
                      f'stroke="{"#000" if has else "#b5b5b5"}" stroke-width="{2 if has else 1}"/>'
-                     f'<text x="{x + 4}" y="{y + 13}" font-size="11" class="jmap__pref{" jmap__pref--on" if has else ""}">'
-                     f'{esc(short_pref(name))}</text>')
+                     f'<text x="{x + 3}" y="{y + 2 + size["pref"]:.1f}" font-size="{size["pref"]}" '
+                     f'class="jmap__pref{" jmap__pref--on" if has else ""}">{esc(short_pref(name))}</text>')
     parts.append('</g><g class="jmap__marks">')
     for name, members in by_pref.items():
-        if name not in GRID:
+        if name not in cells:
             continue
-        c, r = GRID[name]
+        c, r = cells[name]
         x, y = PAD + c * (TILE + GAP), PAD + r * (TILE + GAP)
         n = len(members)
+        top = y + 4 + size["pref"]  # below the prefecture's label
         for k, region in enumerate(members):
-            cx = x + TILE / 2 if n == 1 else x + TILE * (k + 1) / (n + 1)
-            cy = y + 33
-            radius = 16 if n == 1 else 12
+            # The link is the mark's slice of the tile (the whole tile for one case), not just the circle, so
+            # two cases in one prefecture still get targets of half a tile each.
+            slice_w = TILE / n
+            cx = x + slice_w * (k + 0.5)
+            radius = min(16 if n == 1 else 12, slice_w / 2 - 1, (y + TILE - top) / 2 - 1)
+            cy = top + (y + TILE - top) / 2
+            font = size["num1"] if n == 1 else size["num2"]
             bins = {m: bin_of(m, MEASURE_VALUE[m](region)) for m in BINS}
             b = bins[measure]
             label = strings["map"]["mark"].format(number=region.number, name=region.short_name)
             data = " ".join(f'data-bin-{m}="{v}"' for m, v in bins.items())
             parts.append(f'<a href="{esc(href(region))}" class="jmap__mark" {data} data-models="{esc(" ".join(m.code for m in region.models))}">'
                          f'<title>{esc(label)}</title>'
-                         f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius}" fill="{RAMP[b]}" stroke="#000" stroke-width="1.5"/>'
-                         f'<text x="{cx:.1f}" y="{cy + 4.5:.1f}" font-size="{14 if n == 1 else 12}" font-weight="700" '
+                         f'<rect class="jmap__hit" x="{x + slice_w * k:.1f}" y="{y}" width="{slice_w:.1f}" height="{TILE}" rx="3" fill="#fff" fill-opacity="0"/>'
+                         f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius:.1f}" fill="{RAMP[b]}" stroke="#000" stroke-width="1.5"/>'
+                         f'<text x="{cx:.1f}" y="{cy + font * 0.36:.1f}" font-size="{font}" font-weight="700" '
                          f'text-anchor="middle" class="jmap__num{" jmap__num--on-dark" if DARK[b] else ""}">{region.number}</text></a>')
     parts.append("</g>")
     desc = strings["map"]["desc"]
+    klass = "jmap" if part is None else f"jmap-part jmap-part--{part}"
     return Markup(
-        f'<svg class="jmap" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'<svg class="{klass}" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'aria-labelledby="{ident}-title {ident}-desc" xmlns="http://www.w3.org/2000/svg" data-ramp="{" ".join(RAMP)}" '
         f'data-dark="{" ".join("1" if d else "0" for d in DARK)}" data-model-fill="{" ".join(MODEL_FILL)}">'
         f'<title id="{ident}-title">{esc(title)}</title><desc id="{ident}-desc">{esc(desc)}</desc>{"".join(parts)}</svg>')

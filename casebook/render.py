@@ -12,7 +12,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError, pass_context, select_autoescape
 from markupsafe import Markup
 
-from .charts import pct, render_chart, rows_by_item, share
+from .charts import PHONE, pct, render_chart, rows_by_item, share
 from . import similar_pages
 from .diagrams import relations, render_diagram
 from .model import MEASURES, Region, Site, SurveyTable
@@ -168,7 +168,9 @@ def table_view(table: SurveyTable) -> dict:
         # Figures as the report prints them ("1" stays "1", "19.0" stays "19.0").
         rows = [{"item": row["item"], "cells": [row[c] for c in ("n", "mean", "median", "min", "max")]}
                 for _, row in table.printed.iterrows()]
-    return {"table": table, "ident": ident, "chart": render_chart(table, ident), "rows": rows}
+    # Two drawings of one chart, each at the size it is shown (site.css picks one by width): text keeps its size.
+    return {"table": table, "ident": ident, "chart": render_chart(table, ident),
+            "chart_phone": render_chart(table, ident + "-phone", PHONE), "rows": rows}
 
 
 class PageRenderer:
@@ -238,8 +240,14 @@ class PageRenderer:
         yield self._render("data.html", "data/index.html", section="data")
         yield self._render("search.html", "search/index.html", section="search")
         yield from similar_pages.pages(self, summaries)
-        # A 404 page is served at any depth, so its links are root-absolute.
-        yield self._render("404.html", "404.html", absolute_links=True, base_path=urlsplit(self.base_url).path or "/")
+        # A 404 page is served at any depth. With --base-url its links start from that URL's path (/something/),
+        # so they work at any depth under it; without one the site's address is unknown, and links relative to
+        # the top folder work from file:// and for any missing top-level address, at / or under /something/
+        # (a root-absolute /index.html broke both).
+        if self.base_url:
+            yield self._render("404.html", "404.html", absolute_links=True, base_path=urlsplit(self.base_url).path or "/")
+        else:
+            yield self._render("404.html", "404.html")
 
     def sitemap(self, paths: list[str]) -> str:
         return self.env.get_template("sitemap.xml").render(

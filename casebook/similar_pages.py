@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from .diagrams import relations, render_diagram
-from .japan_map import BINS, legend, render_japan_map
+from .japan_map import BINS, PARTS, legend, render_japan_map
 from .similar import case_data, closest_all, spreads
 
 MAX_COMPARE = 4
@@ -23,9 +23,14 @@ def compare_column(site, summaries: dict, region) -> dict:
 
 def map_context(site, strings: dict, depth_prefix: str) -> dict:
     """The map SVG (marks link relative to the page at `depth_prefix`) and its legends."""
-    svg = render_japan_map(site.regions, "jmap-svg", strings["map"]["title"],
-                           lambda r: f"{depth_prefix}regions/{r.slug}/index.html", strings)
-    return {"svg": svg, "legends": {m: legend(m, strings) for m in BINS}}
+    def href(region):
+        return f"{depth_prefix}regions/{region.slug}/index.html"
+
+    title = strings["map"]["title"]
+    svg = render_japan_map(site.regions, "jmap-svg", title, href, strings)
+    phone = [render_japan_map(site.regions, f"jmap-svg-{part}", strings["map"]["part"].format(title=title, part=strings["map"]["parts"][part]),
+                              href, strings, part=part) for part in PARTS]
+    return {"svg": svg, "phone": phone, "legends": {m: legend(m, strings) for m in BINS}}
 
 
 def spread_figures(site) -> dict:

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from casebook.build import build_site
-from casebook.charts import BAR_W, pct, share
+from casebook.charts import PHONE, WIDE, pct, share
 from casebook.localsurvey.render import _pct as local_share
 from golden_site import FIXTURE, fixture_project
 from html_tree import Element, parse
@@ -91,8 +91,7 @@ def table_rows(section: Element) -> list[list[str]]:
     return [[cell.text.strip() for cell in tr.children if isinstance(cell, Element)] for tr in body.find_all("tr")]
 
 
-def chart_texts(section: Element) -> list[str]:
-    svg = section.find("svg")
+def chart_texts(svg: Element | None) -> list[str]:
     return [] if svg is None else [t.text for t in svg.find_all("text") if t.find("tspan") is None]
 
 
@@ -135,9 +134,10 @@ def test_charts_print_the_csv_counts_and_shares_rounded_half_up(site):
     project, built = site
     pages = sections(built)
     kinds = set()
-    for t in source_tables(project):
-        section = pages[t["id"]]
-        texts = chart_texts(section)
+    # Each chart is drawn twice (the wide drawing first, then the phone's); both must show the same figures.
+    for t, (svg, BAR_W) in ((t, drawing) for t in source_tables(project)
+                            for drawing in zip(pages[t["id"]].find_all("svg") or [None], (WIDE.bar_w, PHONE.bar_w))):
+        texts = chart_texts(svg)
         if t["kind"] == "counts" and len(t["series"]) == 1 and t["chart"] != "table":
             kinds.add("single")
             items = by_item(t["rows"], "count")
@@ -149,7 +149,7 @@ def test_charts_print_the_csv_counts_and_shares_rounded_half_up(site):
             assert texts[-len(expected):] == expected, t["id"]
             # Bars are to scale: each bar's width is its count over the largest count.
             peak = max(int(c.get(t["series"][0], 0)) for c in items.values()) or 1
-            widths = [float(r.attrs["width"]) for r in section.find("svg").find_all("rect")]
+            widths = [float(r.attrs["width"]) for r in svg.find_all("rect")]
             assert len(widths) == len(items), t["id"]
             for width, cells in zip(widths, items.values()):
                 assert abs(width - BAR_W * int(cells.get(t["series"][0], 0)) / peak) <= 0.051, t["id"]
@@ -159,7 +159,7 @@ def test_charts_print_the_csv_counts_and_shares_rounded_half_up(site):
             totals = [x for x in texts if x.startswith("計")]
             assert totals == [f"計{count_text(sum(int(v) for v in c.values()))}" for c in items.values()], t["id"]
             # A segment wide enough for its figure prints that figure: each is one of its item's counts, in order.
-            segments = [e.text for e in section.find("svg").by_class("chart__seg")]
+            segments = [e.text for e in svg.by_class("chart__seg")]
             flat = [count_text(int(c.get(s, 0))) for c in items.values() for s in t["series"]]
             it = iter(flat)
             assert all(any(seg == f for f in it) for seg in segments), t["id"]

@@ -164,15 +164,24 @@ def test_new_pages_stay_small(built_site, real_site):
 def test_map_marks_every_case_and_lists_the_same(built_site, real_site, rel, prefix):
     doc = parse((built_site / rel).read_text(encoding="utf-8"))
     svg = next(s for s in doc.find_all("svg") if s.has_class("jmap"))
-    assert len([r for r in svg.find_all("rect")]) == 47 == len(GRID)
+    assert len(svg.by_class("jmap__tiles")[0].find_all("rect")) == 47 == len(GRID)
+    expected = sorted(f"{prefix}regions/{r.slug}/index.html" for r in real_site.regions)
     marks = svg.by_class("jmap__mark")
-    assert [m.attrs["href"] for m in marks] and sorted(m.attrs["href"] for m in marks) == \
-        sorted(f"{prefix}regions/{r.slug}/index.html" for r in real_site.regions)
+    assert [m.attrs["href"] for m in marks] and sorted(m.attrs["href"] for m in marks) == expected
+    # The phone's two parts hold every prefecture once and every case's mark once between them.
+    parts = [s for s in doc.find_all("svg") if s.has_class("jmap-part")]
+    assert len(parts) == 2
+    assert sum(len(p.by_class("jmap__tiles")[0].find_all("rect")) for p in parts) == 47
+    assert sorted(m.attrs["href"] for p in parts for m in p.by_class("jmap__mark")) == expected
     assert all(r.prefecture in GRID for r in real_site.regions)
-    items = doc.by_class("jmap-list")[0].find_all("li")
+    # The same content in words: the list under the map on /regions/, the list of cases on the home page.
+    items = doc.by_class("jmap-list")[0].find_all("li") if rel != "index.html" else doc.by_class("cards")[0].find_all("li")
     assert len(items) == len(real_site.regions)
     for li, region in zip(items, real_site.regions):
         assert region.prefecture in li.text and f"{region.population.rate_65_printed:.1f}%" in li.text
+        assert f"{region.population.rate_75_printed:.1f}%" in li.text and all(m.code in li.text for m in region.models)
+    if rel == "index.html":
+        assert not doc.by_class("jmap-list"), "the home page lists the cases once"
     legend = doc.find("div", data_legend="rate65")
     assert legend is not None and "hidden" not in legend.attrs and len(legend.find_all("li")) == 4
 

@@ -3,14 +3,14 @@
 (function () {
   "use strict";
   Array.prototype.forEach.call(document.querySelectorAll('[data-module="jmap"]'), function (section) {
-    var svg = section.querySelector("svg.jmap");
+    var svg = section.querySelector("svg.jmap"); // the phone parts (svg.jmap-part) carry the same marks
     var select = section.querySelector("select");
     var controls = section.querySelector("[data-controls]");
     if (!svg || !select || !controls) return;
     var ramp = svg.getAttribute("data-ramp").split(" ");
     var dark = svg.getAttribute("data-dark").split(" ");
     var modelFill = svg.getAttribute("data-model-fill").split(" ");
-    var marks = Array.prototype.slice.call(svg.querySelectorAll(".jmap__mark"));
+    var marks = Array.prototype.slice.call(section.querySelectorAll(".jmap__mark"));
     var legends = Array.prototype.slice.call(section.querySelectorAll("[data-legend]"));
 
     function paint(mark, fill, onDark) {
