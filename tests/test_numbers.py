@@ -238,7 +238,9 @@ def test_every_series_of_a_stacked_chart_has_its_own_fill_and_pattern():
     defined = {p.attrs["id"] for p in doc.find_all("pattern")}
     assert defined == {f"c-p{i}" for i, kind in enumerate(PATTERNS[:5]) if kind != "solid"}
     assert {"hatch", "dots", "cross"} <= set(PATTERNS[:5])
-    fills = [r.attrs["fill"] for r in doc.find_all("rect") if r.attrs.get("height") == "18"]
+    from casebook.charts import WIDE
+    # the wide drawing's stacked bar (each chart is drawn for desktop/paper and for a phone)
+    fills = [r.attrs["fill"] for r in doc.find_all("rect") if r.attrs.get("height") == str(WIDE.bar_h + 2)]
     assert len(set(fills)) == 5  # five segments, five different fills
     assert all(f"url(#{pid})" in fills for pid in defined)
     assert all(p.find_all() for p in doc.find_all("pattern"))  # each pattern draws its marks
