@@ -32,7 +32,7 @@ import re
 from functools import lru_cache
 from typing import Iterable
 
-from .search import normalize
+from .search import _b36, normalize
 
 __all__ = ["analyse", "reading_data", "to_katakana"]
 
@@ -122,16 +122,6 @@ def _lines(texts: Iterable[str]) -> list[str]:
             if line and _has_japanese(line):
                 seen.setdefault(line, None)
     return list(seen)
-
-
-def _b36(n: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    while True:
-        n, r = divmod(n, 36)
-        out = digits[r] + out
-        if n == 0:
-            return out
 
 
 def reading_data(texts: Iterable[str]) -> dict[str, str]:
