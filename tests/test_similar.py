@@ -23,6 +23,9 @@ CODES = ["A", "B1", "B2", "C1", "C2", "C3", "C4", "C5", "D", "E", "あ1", "あ2"
 RUNNER = """
 const core = require(process.argv[1]);
 let input = "";
+// Decode the stream, not each chunk: a chunk may end inside a multi-byte character (あ1, う), which `input += chunk`
+// would turn into U+FFFD and so into a model code no case has; this made the test fail now and then under load.
+process.stdin.setEncoding("utf8");
 process.stdin.on("data", (d) => { input += d; });
 process.stdin.on("end", () => {
   const out = JSON.parse(input).map((job) => core.rank(job.query, job.cases, job.exclude));
@@ -51,9 +54,10 @@ def random_cases(rng: random.Random, n: int) -> list[dict]:
 
 def run_node(jobs: list[dict]) -> list[list[dict]]:
     require_tool("node", shutil.which(NODE) is not None, INSTALL["node"])
-    done = subprocess.run([NODE, "-e", RUNNER, str(CORE)], input=json.dumps(jobs, ensure_ascii=False),
-                          capture_output=True, text=True, check=True, timeout=60)
-    return json.loads(done.stdout)
+    # Bytes both ways, UTF-8 explicitly: the model codes (あ1, う) must reach Node as written whatever the locale.
+    done = subprocess.run([NODE, "-e", RUNNER, str(CORE)], input=json.dumps(jobs, ensure_ascii=False).encode("utf-8"),
+                          capture_output=True, check=True, timeout=60)
+    return json.loads(done.stdout.decode("utf-8"))
 
 
 def test_python_and_javascript_rank_alike_for_many_random_inputs(real_site):
@@ -72,7 +76,10 @@ def test_python_and_javascript_rank_alike_for_many_random_inputs(real_site):
     assert len(answers) == len(jobs)
     for job, js in zip(jobs, answers):
         py = rank(job["query"], job["cases"], job["exclude"])
-        assert [r["slug"] for r in js] == [r["slug"] for r in py], job["query"]
+        # On a mismatch, show both rankings with their distances and the job, so a failure can be reproduced.
+        assert [r["slug"] for r in js] == [r["slug"] for r in py], (
+            job["query"], job["exclude"], [(r["slug"], r["distance"]) for r in js],
+            [(r["slug"], r["distance"]) for r in py], job["cases"])
         for a, b in zip(js, py):
             assert a["key"] == b["key"]
             assert abs(a["distance"] - b["distance"]) < 1e-12
