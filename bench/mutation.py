@@ -3,11 +3,18 @@
     .venv/bin/python bench/mutation.py                      # every module below, then the hand-written mutants
     .venv/bin/python bench/mutation.py --module write       # one module (repeatable), then the hand-written mutants
     .venv/bin/python bench/mutation.py --hand-only          # only the hand-written template / JS / planted-bug mutants
+    .venv/bin/python bench/mutation.py --tenth --no-hand    # a deterministic tenth of every module's mutants (…7)
+    .venv/bin/python bench/mutation.py --module model --mutant 'casebook.model.x_round_half_up__mutmut_3'
+                                                            # re-run chosen mutants (e.g. to confirm a new test kills one)
     .venv/bin/python bench/mutation.py --dry-run            # what would run; checks every hand mutant still applies
 
 Python: mutmut 3 (pinned in pyproject.toml's `mutation` extra, installed by this script into .venv-mutation/) mutates
-the modules of MODULES in a copy of the project under bench/out/mutation/ and runs, for each mutant, only the tests of
-that module's list that reach the mutated function (forked, `nice -n 15`, two children: the machine is shared).
+each module of MODULES in its own copy of the project under bench/out/mutation/python/ and runs, for each mutant, only
+the tests of that module's list that reach the mutated function (forked, `nice -n 15`, two children: the machine is
+shared). A test reaches a function also through the module- or session-scoped fixtures it uses (see
+bench/mutmut_fixture_hits.py), and the lists hold tests that exercise the module directly or on the 2-region mini
+fixture: mutmut starts a fresh pytest session per mutant, so a test that builds the real site costs every mutant it
+reaches a full build.
 Templates and JS have no mutation tool: HAND lists mutants written by hand, each applied to its own copy of the
 project and run against the tests named with it (browser tests included where the behaviour lives in the browser).
 Prints the kill ratio per module and every surviving mutant; BENCHMARKS.md records the figures and why each
@@ -16,6 +23,7 @@ survivor is equivalent or which test now kills it.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import os
 import re
 import shutil
@@ -46,8 +54,9 @@ MINI = [f"tests/test_numbers.py::{name}[mini]" for name in (
 GOLDEN = ["tests/test_site.py::test_fixture_site_matches_golden_output", "tests/test_fixture_site.py"]
 MODULES = {
     "load": ["tests/test_validation.py", "tests/test_validation_messages.py", "tests/test_hostile_input.py"],
-    "validate": ["tests/test_validation.py", "tests/test_validation_messages.py", "tests/test_real_data.py"],
-    "model": ["tests/test_real_data.py", "tests/test_order.py", "tests/test_validation.py", *MINI],
+    "validate": ["tests/test_validation.py", "tests/test_validation_messages.py", "tests/test_hostile_input.py",
+                 "tests/test_real_data.py"],
+    "model": ["tests/test_model.py", "tests/test_real_data.py", "tests/test_validation.py", "tests/test_fixture_site.py", *MINI],
     "charts": ["tests/test_numbers.py::test_shares_round_half_up_not_half_even", *MINI, *GOLDEN],
     "search": ["tests/test_search.py"],
     "search_docs": ["tests/test_search.py"],
@@ -161,54 +170,54 @@ def toml_list(items) -> str:
     return "[" + ", ".join(f'"{x}"' for x in items) + "]"
 
 
-def run_modules(modules: list[str], jobs: int, tenth: bool) -> dict[str, dict]:
-    """One mutmut run over casebook/<module>.py for every module (one copy, one coverage pass over the union of their
-    tests); returns per module {"killed", "total", "survivors": [(name, status, changed lines)]} and the run's time."""
+TENTH = "casebook.*__mutmut_*7"  # --tenth: only mutants numbered …7 in each function, a deterministic tenth of each
+
+
+def run_module(module: str, jobs: int, patterns: list[str]) -> dict:
+    """One mutmut run over casebook/<module>.py in its own copy, with that module's tests only (its own stats pass,
+    so a mutant runs only the tests of its module's list that reach the mutated function); returns {"killed",
+    "total", "survivors": [(name, status, changed lines)], "seconds"}. patterns: mutant names (fnmatch) to run, all
+    if empty."""
     bin_dir = ensure_mutmut()
-    work = copy_project(OUT / "python")
-    tests = sorted({t for m in modules for t in MODULES[m]})
+    # One folder per module and selection, so a run of one module does not wipe the results of a longer run beside it.
+    work = copy_project(OUT / "python" / (module + ("" if not patterns else "-tenth" if patterns == [TENTH] else "-selected")))
     deselect = " and ".join(f"not {name}" for name in SUBPROCESS_ELSEWHERE)
     # mutmut reads [tool.mutmut] from the copy's pyproject.toml; the copy's tests and data come along (also_copy).
-    config = (f"\n[tool.mutmut]\nsource_paths = [\"casebook/\"]\nonly_mutate = {toml_list('*casebook/' + m + '.py' for m in modules)}\n"
+    config = (f"\n[tool.mutmut]\nsource_paths = [\"casebook/\"]\nonly_mutate = {toml_list(['*casebook/' + module + '.py'])}\n"
               f"also_copy = {toml_list(n for n in COPY if n not in ('casebook', 'tests', 'pyproject.toml'))}\n"
               f"pytest_add_cli_args = {toml_list(['-p', 'no:cacheprovider', '-x', '-q', '-m', 'not browser', '-k', deselect])}\n"
-              f"pytest_add_cli_args_test_selection = {toml_list(tests)}\n"
+              f"pytest_add_cli_args_test_selection = {toml_list(MODULES[module])}\n"
               "use_git_change_detection = false\n")
     with open(work / "pyproject.toml", "a", encoding="utf-8") as f:
         f.write(config)
+    # Link each test to what its module- and session-scoped fixtures call, not only the first test that set them up.
+    with open(work / "tests" / "conftest.py", "a", encoding="utf-8") as f:
+        f.write("\n\n" + (ROOT / "bench" / "mutmut_fixture_hits.py").read_text(encoding="utf-8"))
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("CI", None)
     started = time.monotonic()
     log = work / "mutmut-run.log"
-    print(f"mutmut over {', '.join(modules)} (log: {log.relative_to(ROOT)})", flush=True)
+    print(f"mutmut over casebook/{module}.py (log: {log.relative_to(ROOT)})", flush=True)
     with open(log, "w", encoding="utf-8") as out:
-        # --tenth: only mutants numbered …7 in each function, a deterministic tenth spread over every function.
-        run = subprocess.run(NICE + [str(bin_dir / "mutmut"), "run", "--max-children", str(jobs)]
-                             + (["casebook.*__mutmut_*7"] if tenth else []), cwd=work, env=env,
-                             stdout=out, stderr=subprocess.STDOUT)
+        run = subprocess.run(NICE + [str(bin_dir / "mutmut"), "run", "--max-children", str(jobs), *patterns], cwd=work,
+                             env=env, stdout=out, stderr=subprocess.STDOUT)
     if run.returncode != 0:
         raise SystemExit(f"mutation: mutmut run failed (exit {run.returncode}); see {log.relative_to(ROOT)}")
     seconds = time.monotonic() - started
     listing = subprocess.run([str(bin_dir / "mutmut"), "results", "--all", "true"], cwd=work, env=env,
                              capture_output=True, text=True).stdout
-    statuses = dict(re.findall(r"^\s+(\S+): (.+)$", listing, flags=re.M))
-    if tenth:
-        statuses = {k: v for k, v in statuses.items() if k.endswith("7")}
+    statuses = {k: v for k, v in re.findall(r"^\s+(\S+): (.+)$", listing, flags=re.M)
+                if k.startswith(f"casebook.{module}.") and (not patterns or any(fnmatch.fnmatch(k, p) for p in patterns))}
     if not statuses or "not checked" in statuses.values():
         raise SystemExit(f"mutation: mutmut left mutants unchecked; see {log.relative_to(ROOT)}")
-    results = {}
-    for module in modules:
-        mine = {k: v for k, v in statuses.items() if k.startswith(f"casebook.{module}.")}
-        killed = [k for k, v in mine.items() if v in ("killed", "timeout", "segfault")]
-        survivors = []
-        for name in sorted(set(mine) - set(killed)):
-            diff = subprocess.run([str(bin_dir / "mutmut"), "show", name], cwd=work, env=env, capture_output=True,
-                                  text=True).stdout
-            changed = [line for line in diff.splitlines() if line[:1] in "+-" and not line.startswith(("+++", "---"))]
-            survivors.append((name, mine[name], changed))
-        results[module] = {"killed": len(killed), "total": len(mine), "survivors": survivors}
-    results["_seconds"] = seconds
-    return results
+    killed = [k for k, v in statuses.items() if v in ("killed", "timeout", "segfault")]
+    survivors = []
+    for name in sorted(set(statuses) - set(killed)):
+        diff = subprocess.run([str(bin_dir / "mutmut"), "show", name], cwd=work, env=env, capture_output=True,
+                              text=True).stdout
+        changed = [line for line in diff.splitlines() if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+        survivors.append((name, statuses[name], changed))
+    return {"killed": len(killed), "total": len(statuses), "survivors": survivors, "seconds": seconds}
 
 
 def hand_python() -> str:
@@ -246,6 +255,8 @@ def main(argv=None) -> int:
     parser.add_argument("--hand", action="append", choices=[h.name for h in HAND], help="only this hand-written mutant")
     parser.add_argument("--jobs", type=int, default=2, help="mutmut children at once (default 2, at nice 15)")
     parser.add_argument("--tenth", action="store_true", help="only a deterministic tenth of the mutants (numbered …7)")
+    parser.add_argument("--mutant", action="append", metavar="NAME",
+                        help="only these mutants (mutmut names, * wildcards; repeatable), e.g. to confirm a new test kills a survivor")
     parser.add_argument("--dry-run", action="store_true", help="list what would run and check the hand mutants apply")
     args = parser.parse_args(argv)
     modules = [] if args.hand_only else (args.module or list(MODULES))
@@ -258,18 +269,20 @@ def main(argv=None) -> int:
         for module in modules:
             print(f"{module:<13} (dry run) mutmut over casebook/{module}.py with {' '.join(MODULES[module])}")
     elif modules:
-        results = run_modules(modules, args.jobs, args.tenth)
+        patterns = args.mutant or ([TENTH] if args.tenth else [])
+        seconds = 0.0
         for module in modules:
-            r = results[module]
+            r = run_module(module, args.jobs, patterns)
             totals[0] += r["killed"]
             totals[1] += r["total"]
-            print(f"{module:<13} {r['killed']:>6} / {r['total']:<7}  {r['killed'] / max(r['total'], 1):>6.1%}", flush=True)
+            seconds += r["seconds"]
+            print(f"{module:<13} {r['killed']:>6} / {r['total']:<7}  {r['killed'] / max(r['total'], 1):>6.1%}   "
+                  f"{r['seconds'] / 60:.0f} min", flush=True)
             for name, status, changed in r["survivors"]:
                 print(f"    {status}: {name}")
                 for line in changed:
                     print(f"        {line.strip()[:150]}")
-        print(f"{'all':<13} {totals[0]:>6} / {totals[1]:<7}  {totals[0] / max(totals[1], 1):>6.1%}   "
-              f"{results['_seconds'] / 60:.0f} min")
+        print(f"{'all':<13} {totals[0]:>6} / {totals[1]:<7}  {totals[0] / max(totals[1], 1):>6.1%}   {seconds / 60:.0f} min")
     if hands:
         print("hand-written mutant                  result")
     for mutant in hands:

@@ -210,9 +210,6 @@ class Site:
     def model(self, code: str) -> CollaborationModel:
         return next(m for m in self.models if m.code == code)
 
-    def page(self, slug: str) -> Page:
-        return next(p for p in self.pages if p.slug == slug)
-
     def rank(self, region: Region, key: str) -> int:
         """1-based rank among all regions, largest first; ties share the better rank."""
         values = self._sorted_measures[key]  # ascending; rank = 1 + how many are larger
