@@ -226,8 +226,8 @@ def _row_order(diagram: Diagram, degree: dict[str, int]) -> list[str]:
     return order
 
 
-def narrow_layout(diagram: Diagram):
-    """The same actors and links laid out for a phone: one column of boxes, and left of it one vertical line
+def narrow_layout(diagram: Diagram, width: float = NARROW):
+    """The same actors and links laid out for a phone (or any column *width* units wide): one column of boxes, and left of it one vertical line
     (a track) per party with the links it has most of; each link is a short horizontal stub from a box to the
     track, carrying its number. Nothing can overlap: rows do not share height and stubs in a row are spaced."""
     degree = {a.id: 0 for a in diagram.actors}
@@ -272,7 +272,7 @@ def narrow_layout(diagram: Diagram):
     track_x = {k: 6 + (tracks - 1 - k) * TRACK_GAP for k in range(tracks)}
     circle_x = track_x[0] + 4 + R
     box_x = circle_x + R + 4
-    room = NARROW - box_x - 2
+    room = width - box_x - 2
     wrapped = {i: wrap(diagram.label_of(i), room - 18, FONT, max_lines=6) for i in order}
     # Boxes as wide as the longest label needs, so that a short list stays a compact picture.
     box_w = min(room, max(text_width(line, FONT) for lines in wrapped.values() for line in lines) + 18)
@@ -288,8 +288,8 @@ def narrow_layout(diagram: Diagram):
             "box_w": box_w, "height": y - ROW_GAP + 6}
 
 
-def _narrow(diagram: Diagram, ident: str, title: str, desc: str) -> Markup:
-    lay = narrow_layout(diagram)
+def _narrow(diagram: Diagram, ident: str, title: str, desc: str, width: float = NARROW) -> Markup:
+    lay = narrow_layout(diagram, width)
     numbers, count = {}, 0
     for n, link in enumerate(diagram.links):
         if link.label:
@@ -324,30 +324,31 @@ def _narrow(diagram: Diagram, ident: str, title: str, desc: str) -> Markup:
 SCREEN_SCALE = 11 / FONT
 PRINT_SCALE = (7 / 0.75) / FONT
 PRINT_WIDTH = 186 / 25.4 * 96  # A4 less the 12 mm margins of @page, in CSS px
-FIT_STEPS = range(400, 1200, 100)  # the container widths site.css has a rule for
+# The container widths site.css has a rule for: from a column of the comparison table (about 230 px with four
+# cases at 1280 px or on A4 landscape) up to the widest content column.
+FIT_STEPS = (300, *range(400, 1200, 100))
+COMPARE_NARROW = 220  # the narrow drawing in a column of the comparison table, shown at its own size there
 
 
 def fit_class(width: float) -> str:
     """The class that tells site.css from which container width on the wide drawing is legible."""
     needed = width * SCREEN_SCALE
-    if needed <= 300:
-        return ""  # legible in any column a phone has
+    if needed <= 220:
+        return ""  # legible in any column the site has
     step = next((s for s in FIT_STEPS if needed <= s), None)
     return f" diagram-pair--fit-{step}" if step else " diagram-pair--narrow-only"
 
 
-def render_diagram(diagram: Diagram, ident: str, title: str, narrow: bool = True) -> Markup:
-    """The wide drawing, and (unless narrow=False) the same relations laid out for a phone; site.css shows
-    the one that is legible in the column at hand, the other is display: none and so hidden from assistive
-    technology too."""
+def render_diagram(diagram: Diagram, ident: str, title: str, narrow_width: float = NARROW) -> Markup:
+    """The wide drawing and the same relations laid out as one column *narrow_width* units wide (a phone's
+    column, or a column of the comparison table); site.css shows the one that is legible in the column at hand,
+    the other is display: none and so hidden from assistive technology too."""
     if diagram.is_empty:
         return Markup("")
     desc = f"登場する主体：{'、'.join(a.label for a in diagram.actors)}。関係は図の下に文章で示します。"
     wide, width = _wide(diagram, ident, title, desc)
-    if not narrow:
-        return wide
     classes = "diagram-pair" + fit_class(width) + (" diagram-pair--print-narrow" if width * PRINT_SCALE > PRINT_WIDTH else "")
-    return Markup(f'<div class="{classes}">{wide}{_narrow(diagram, ident + "-narrow", title, desc)}</div>')
+    return Markup(f'<div class="{classes}">{wide}{_narrow(diagram, ident + "-narrow", title, desc, narrow_width)}</div>')
 
 
 def relations(diagram: Diagram) -> list[dict]:

@@ -240,14 +240,12 @@ class PageRenderer:
         yield self._render("data.html", "data/index.html", section="data")
         yield self._render("search.html", "search/index.html", section="search")
         yield from similar_pages.pages(self, summaries)
-        # A 404 page is served at any depth. With --base-url its links start from that URL's path (/something/),
-        # so they work at any depth under it; without one the site's address is unknown, and links relative to
-        # the top folder work from file:// and for any missing top-level address, at / or under /something/
-        # (a root-absolute /index.html broke both).
-        if self.base_url:
-            yield self._render("404.html", "404.html", absolute_links=True, base_path=urlsplit(self.base_url).path or "/")
-        else:
-            yield self._render("404.html", "404.html")
+        # A host serves 404.html for a missing address at any depth (/a/b/c/), so no link relative to the page can
+        # be right: its links start from the site's path on the host, that of --base-url (/something/), or "/"
+        # when none is given, the site then being served at the root of its host as `build.py serve` and most
+        # hosts serve it. (Links relative to the top folder worked only for a missing address one level down.)
+        yield self._render("404.html", "404.html", absolute_links=True,
+                           base_path=(urlsplit(self.base_url).path or "/") if self.base_url else "/")
 
     def sitemap(self, paths: list[str]) -> str:
         return self.env.get_template("sitemap.xml").render(

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .diagrams import relations, render_diagram
+from .diagrams import COMPARE_NARROW, relations, render_diagram
 from .japan_map import BINS, PARTS, legend, render_japan_map
 from .similar import case_data, closest_all, spreads
 
@@ -18,7 +18,8 @@ def closest_views(site, count: int = 3) -> dict[str, list[dict]]:
 
 def compare_column(site, summaries: dict, region) -> dict:
     return {"region": region, "s": summaries[region.slug],
-            "diagram": render_diagram(region.diagram, f"cmp-{region.slug}", f"{region.short_name}の連携の概要図", narrow=False)}
+            "diagram": render_diagram(region.diagram, f"cmp-{region.slug}", f"{region.short_name}の連携の概要図",
+                                      narrow_width=COMPARE_NARROW)}
 
 
 def map_context(site, strings: dict, depth_prefix: str) -> dict:

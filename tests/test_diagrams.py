@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from casebook.diagrams import NARROW, R, fit_class, render_diagram
+from casebook.diagrams import COMPARE_NARROW, NARROW, R, fit_class, render_diagram
 from casebook.model import Actor, Diagram, Link
 from casebook.svg import text_width, wrap
 from html_tree import parse
@@ -116,10 +116,13 @@ def test_parallel_links_are_drawn_side_by_side():
     assert math.dist(a, b) >= 2 * R
 
 
-def test_the_narrow_form_fits_a_phone_column_with_labels_at_their_own_size(real_site):
+@pytest.mark.parametrize("column", [NARROW, COMPARE_NARROW], ids=["phone", "compare"])
+def test_the_narrow_form_fits_its_column_with_labels_at_their_own_size(real_site, column):
+    """A phone's 328 px column, and a column of the comparison table (four cases at 1280 px or on A4 landscape)."""
+    assert NARROW == 328 and COMPARE_NARROW <= 230
     for name, diagram in _all_diagrams(real_site) + [("dense", DENSE)]:
-        _, narrow = _svgs(render_diagram(diagram, "d", "図"))
-        assert float(narrow.attrs["width"]) <= NARROW == 328
+        _, narrow = _svgs(render_diagram(diagram, "d", "図", narrow_width=column))
+        assert float(narrow.attrs["width"]) <= column
         sizes = {float(t.attrs["font-size"]) for t in narrow.find_all("text")}
         assert min(sizes) >= 13, name  # drawn 1:1 in a 328 px column
         x_right = max(x + w for x, _, w, _ in _rects(narrow))
@@ -130,7 +133,7 @@ def test_the_narrow_form_fits_a_phone_column_with_labels_at_their_own_size(real_
         assert drawn == sorted(a.label.replace("　", "").replace(" ", "") for a in diagram.actors), name
 
 
-@pytest.mark.parametrize("width, expected", [(300, ""), (470, " diagram-pair--fit-400"), (473, " diagram-pair--fit-500"),
+@pytest.mark.parametrize("width, expected", [(260, ""), (300, " diagram-pair--fit-300"), (470, " diagram-pair--fit-400"), (473, " diagram-pair--fit-500"),
                                              (907, " diagram-pair--fit-800"), (1400, " diagram-pair--narrow-only")])
 def test_the_wide_drawing_is_shown_only_from_a_column_where_labels_reach_11_px(width, expected):
     assert fit_class(width) == expected

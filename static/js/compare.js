@@ -1,4 +1,5 @@
 // Compare: shows the chosen 2–4 cases side by side, in the order chosen; the choice lives in ?r=slug,slug.
+// 印刷する links to the print document of the chosen cases (/regions/print/?r=…), as the region table's bar does.
 // Every case's column is already in the page (hidden until this script runs); without this script the page
 // offers the static comparisons of each case with its closest cases.
 (function () {
@@ -10,6 +11,8 @@
   var boxes = Array.prototype.slice.call(form.querySelectorAll('input[name="r"]'));
   var known = boxes.map(function (b) { return b.value; });
   var status = form.querySelector("[data-status]");
+  var print = form.querySelector("[data-print]");
+  var printBase = print.getAttribute("href");
   var rows = Array.prototype.slice.call(wrap.querySelectorAll("tr"));
   var selection = [];
 
@@ -48,6 +51,8 @@
       : status.getAttribute("data-template").replace("{n}", selection.length);
     if (selection.length >= MAX) text += " " + status.getAttribute("data-max");
     status.textContent = text;
+    print.hidden = selection.length === 0;
+    print.href = printBase + (selection.length ? "?r=" + selection.join(",") : "");
   }
 
   form.addEventListener("change", function (event) {

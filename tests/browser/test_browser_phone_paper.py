@@ -42,9 +42,9 @@ SMALL_TARGETS = r"""() => {
     .map(({ e, r }) => `${e.tagName.toLowerCase()} "${(e.textContent || e.getAttribute('aria-label') || e.name || '').trim().slice(0, 30)}" ${r.width.toFixed(0)}×${r.height.toFixed(0)}`);
 }"""
 
-# Rendered size of every visible text of the charts and the map: font size times the SVG's scale on screen.
-SVG_TEXT_SIZES = """() => [...document.querySelectorAll('svg.chart text, svg.jmap text, svg.jmap-part text')]
-  .filter((t) => t.checkVisibility()).map((t) => [t.textContent.trim().slice(0, 20),
+# Rendered size of every visible text of every SVG (charts, map, diagrams): font size times the SVG's scale on screen.
+SVG_TEXT_SIZES = """() => [...document.querySelectorAll('svg text')]
+  .filter((t) => t.checkVisibility()).map((t) => [t.closest('svg').getAttribute('class'), t.textContent.trim().slice(0, 20),
     parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a])"""
 
 
@@ -70,16 +70,21 @@ def test_every_page_type_fits_a_phone_with_targets_of_24_px(open_context, site_u
 
 
 @pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 900}], ids=["360", "1280"])
-def test_chart_and_map_text_is_at_least_11_px(open_context, site_url, viewport):
+def test_every_svg_text_on_every_page_type_is_at_least_11_px(open_context, site_url, viewport):
+    """Charts, the map and the diagrams, on every page type, /compare/ with four cases (its narrowest columns)
+    and every survey section: each shown text at least 11 px as rendered."""
     context, _ = open_context(site_url, viewport=viewport)
     page = context.new_page()
-    tiny, counted = [], 0
-    for path in ["", "regions/"] + [f"survey/s{n}/" for n in range(1, 8)]:
+    tiny, counted = [], {}
+    paths = PAGE_TYPES + ["compare/?r=usuki,mibu,nagaoka,kashiwa", "regions/print/"] + [f"survey/s{n}/" for n in range(1, 8)]
+    for path in dict.fromkeys(paths):
         page.goto(site_url + path, wait_until="load")
         sizes = page.evaluate(SVG_TEXT_SIZES)
-        counted += len(sizes)
-        tiny += [f"/{path}: {text!r} {px:.1f} px" for text, px in sizes if px < 10.95]
-    assert counted > 500, "no chart or map text measured"
+        for kind, _text, _px in sizes:
+            family = kind.split()[0].split("-")[0]  # chart, jmap (jmap-part on a phone), diagram
+            counted[family] = counted.get(family, 0) + 1
+        tiny += [f"/{path}: {kind} {text!r} {px:.1f} px" for kind, text, px in sizes if px < 10.95]
+    assert min(counted.get(kind, 0) for kind in ("chart", "jmap", "diagram")) > 100, f"too few texts measured: {counted}"
     assert not tiny, f"{len(tiny)} texts under 11 px:\n  " + "\n  ".join(tiny[:20])
 
 
@@ -191,9 +196,9 @@ def test_printed_survey_has_no_disclosure_markers_and_keeps_charts_whole(open_co
     assert split == 0
 
 
-@pytest.fixture(scope="module")
-def sub_path_url(built_site):
-    """The site under /casebook/ as a static host serves it there: a missing address gets 404.html."""
+def _serve_with_404(site, prefix: str):
+    """*site* served under *prefix* ("/" or "/casebook/") as a static host serves it: a missing address at any
+    depth gets 404.html (with status 404)."""
     import functools
     import http.server
     import threading
@@ -203,38 +208,54 @@ def sub_path_url(built_site):
             pass
 
         def translate_path(self, path):
-            if not path.startswith("/casebook/"):
-                return str(built_site / "missing")
-            return super().translate_path(path[len("/casebook"):])
+            if not path.startswith(prefix):
+                return str(site / "missing")
+            return super().translate_path("/" + path[len(prefix):])
 
         def send_error(self, code, message=None, explain=None):
             if code != 404:
                 return super().send_error(code, message, explain)
-            body = (built_site / "404.html").read_bytes()
+            body = (site / "404.html").read_bytes()
             self.send_response(404)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(built_site)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/casebook/"
-    server.shutdown()
-    server.server_close()
+    return server, f"http://127.0.0.1:{server.server_address[1]}{prefix}"
 
 
-def test_the_404_page_keeps_its_style_and_links_under_a_sub_path_and_from_disk(open_context, sub_path_url, built_site):
-    context, _ = open_context(sub_path_url, viewport=PHONE)
-    page = context.new_page()
-    for url in (sub_path_url + "no-such-page.html", (built_site / "404.html").as_uri()):
-        response = page.goto(url, wait_until="load")
-        assert not url.startswith("http") or response.status == 404, url
-        styled = page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor")
-        assert styled == "rgb(29, 59, 88)", f"{url}: the stylesheet did not load"
-        home = page.locator("main a").first
-        target = page.evaluate("(a) => a.href", home.element_handle())
-        assert target == (sub_path_url + "index.html" if url.startswith("http") else (built_site / "index.html").as_uri()), target
-        home.click()
-        page.wait_for_load_state("load")
-        assert page.locator("h1").inner_text().strip() and "404" not in page.title(), url
+@pytest.fixture(scope="module")
+def sub_path_site(root, tmp_path_factory):
+    """The site built for https://example.org/casebook/ (only the path of --base-url matters to the 404 page)."""
+    from casebook.build import build_site
+    out = tmp_path_factory.mktemp("sub") / "_site"
+    build_site(root, out, base_url="https://example.org/casebook/", log=lambda _: None)
+    return out
+
+
+@pytest.mark.parametrize("hosting", ["root, no --base-url", "under /casebook/ with --base-url"])
+def test_the_404_page_keeps_its_style_and_links_at_any_depth(open_context, built_site, sub_path_site, hosting):
+    """A host serves 404.html for any missing address: one level down or deeper (/a/b/c/, a typo under /regions/),
+    its stylesheet loads and its links lead to the site's pages."""
+    site, prefix = (built_site, "/") if hosting.startswith("root") else (sub_path_site, "/casebook/")
+    server, base = _serve_with_404(site, prefix)
+    try:
+        context, _ = open_context(base, viewport=PHONE)
+        page = context.new_page()
+        for missing in ("no-such-page.html", "a/b/c/", "regions/no-such-case/", "survey/s9/x/index.html"):
+            response = page.goto(base + missing, wait_until="load")
+            assert response.status == 404, missing
+            styled = page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor")
+            assert styled == "rgb(29, 59, 88)", f"/{missing}: the stylesheet did not load"
+            links = page.locator("main a")
+            targets = page.evaluate("(as) => as.map((a) => a.href)", links.element_handles())
+            assert targets[:2] == [base + "index.html", base + "regions/index.html"], (missing, targets)
+            links.nth(1).click()
+            page.wait_for_load_state("load")
+            assert page.url == base + "regions/index.html" and page.locator(".region-table").is_visible(), missing
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -3,6 +3,7 @@ accessibility (axe), no console errors, URL state, print."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -85,6 +86,72 @@ def test_compare_shows_the_chosen_cases_in_order_and_updates_the_url(ctx, site_u
     cells = page.locator(".compare-table tbody tr:first-child td:visible")
     assert cells.count() == 3
     assert not watcher.problems(page)
+    page.close()
+
+
+def test_compare_prints_the_chosen_cases_as_one_document(ctx, site_url):
+    """印刷する beside the status, as on the region table's bar: it leads to /regions/print/?r= with the chosen cases
+    in their order, and takes its room before the first case is chosen (choosing moves nothing)."""
+    context, watcher = ctx
+    page = context.new_page()
+    page.goto(site_url + "compare/index.html")
+    link = page.get_by_role("link", name="選んだ事例を印刷する")
+    assert link.count() == 0, "with nothing chosen there is nothing to print"
+    before = page.locator(".compare-pick__print").bounding_box()
+    page.check("input[name=r][value=usuki]")
+    assert page.locator(".compare-pick__print").bounding_box() == before
+    page.check("input[name=r][value=mibu]")
+    page.check("input[name=r][value=kamaishi]")
+    assert link.get_attribute("href").endswith("regions/print/index.html?r=usuki,mibu,kamaishi")
+    link.click()
+    page.wait_for_load_state("load")
+    shown = page.locator(".print-cases__case:visible").evaluate_all("(cs) => cs.map((c) => c.dataset.case)")
+    assert shown == ["usuki", "mibu", "kamaishi"]
+    page.go_back()
+    page.uncheck("input[name=r][value=usuki]")
+    page.uncheck("input[name=r][value=mibu]")
+    page.uncheck("input[name=r][value=kamaishi]")
+    assert link.count() == 0
+    assert not watcher.problems(page)
+    page.close()
+
+
+SHIFTS = """window.__shifts = [];
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shifts.push(e.value); })
+    .observe({ type: 'layout-shift', buffered: true });"""
+
+
+@pytest.mark.parametrize("rel", ["compare/index.html", "compare/index.html?r=kamaishi,usuki,mibu"])
+@pytest.mark.parametrize("width", [360, 1280])
+def test_compare_js_moves_nothing_painted_before_it_runs(open_context, site_url, rel, width):
+    """Hold the page's scripts until the first contentful paint (a slow phone paints first), then let them run:
+    the picker's room was kept and the chosen columns appear before the links below are laid out (CLS)."""
+    context, _ = open_context(site_url, viewport={"width": width, "height": 740})
+    context.add_init_script(SHIFTS)
+    held = []
+
+    def is_script(url):
+        return urlsplit(url).path.endswith(".js")
+
+    def hold(route):
+        held.append(route)
+
+    context.route(is_script, hold)
+    page = context.new_page()
+    page.goto(site_url + rel, wait_until="commit")
+    page.wait_for_function("() => performance.getEntriesByName('first-contentful-paint').length > 0")
+    page.wait_for_timeout(100)
+    assert held, "no script was held: the test checks nothing"
+    for route in held:
+        route.continue_()
+    context.unroute(is_script, hold)
+    page.wait_for_load_state("load")
+    page.wait_for_selector("form[data-module=compare-pick]:not([hidden])")
+    page.wait_for_timeout(300)
+    if "?r=" in rel:
+        assert page.locator(".compare-table thead th[data-col]:visible").count() == 3
+    cls = sum(page.evaluate("() => window.__shifts"))
+    assert cls < 0.01, f"layout shift {cls:.3f} on /{rel} at {width} px when compare.js ran"
     page.close()
 
 
