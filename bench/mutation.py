@@ -81,7 +81,7 @@ NUMBERS = "tests/test_numbers.py::"
 HAND = (
     # Templates
     Hand("template-escape-dropped", "templates/_region_table.html",
-         "<a href=\"{{ url('regions/' ~ r.slug ~ '/') }}\">{{ r.short_name }}</a>",
+         "<a href=\"{{ url('regions/' ~ r.slug ~ '/') }}\">{{ r|name_breaks }}</a>",
          "<a href=\"{{ url('regions/' ~ r.slug ~ '/') }}\">{{ r.short_name|safe }}</a>",
          ("tests/test_fixture_site.py::test_markup_in_every_text_field_of_the_fixture_is_shown_as_text",
           "tests/test_exports_and_escaping.py::test_hostile_text_in_every_text_field_of_a_region_is_escaped_on_every_page"),

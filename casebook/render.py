@@ -10,13 +10,13 @@ import markdown as md
 import markdown.treeprocessors  # noqa: F401  (md.treeprocessors)
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError, pass_context, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .charts import PHONE, pct, render_chart, rows_by_item, share
 from . import similar_pages
 from .diagrams import relations, render_diagram
 from .model import MEASURES, Region, Site, SurveyTable
-from .schema import HORIZONTAL_CODES, VERTICAL_CODES
+from .schema import BY_PREFIX, HORIZONTAL_CODES, PRINT_SLUG, VERTICAL_CODES
 from .errors import ErrorReport
 from .load import read_yaml
 from .text import safe_url
@@ -58,6 +58,20 @@ def percent(value: float) -> str:
 
 def fmt(template: str, **values) -> str:
     return template.format(**values)
+
+
+def breaks(text: str) -> Markup:
+    """A UI string whose words are marked with | (65歳以上|人口): a line may break there and nowhere else
+    (site.css keeps each word whole with word-break: keep-all). Escaped as usual."""
+    return Markup("<wbr>").join(escape(part) for part in text.split("|"))
+
+
+def name_breaks(region: Region) -> Markup:
+    """A region's short name that may break after the prefecture (神奈川県 / 横浜市青葉区), never inside a word."""
+    name = region.short_name
+    if region.prefecture and name.startswith(region.prefecture) and name != region.prefecture:
+        return Markup("<wbr>").join((escape(region.prefecture), escape(name[len(region.prefecture):])))
+    return escape(name)
 
 
 class _ActiveContentStripper(md.treeprocessors.Treeprocessor):
@@ -126,7 +140,8 @@ def make_environment(templates: Path) -> Environment:
                       bytecode_cache=_bytecode_cache())
     env.globals["url"] = url
     env.globals["print_href"] = print_href
-    env.filters.update(number=number, percent=percent, fmt=fmt, markdown=markdown_to_html, share=share)
+    env.filters.update(number=number, percent=percent, fmt=fmt, markdown=markdown_to_html, share=share, breaks=breaks,
+                       name_breaks=name_breaks)
     return env
 
 
@@ -211,7 +226,7 @@ class PageRenderer:
         for key in SORTED_PAGES:
             measure = MEASURES[self.t["regions"]["by"][key]["key"]]
             order = sorted(site.regions, key=lambda r: (-measure(r), r.number))
-            yield self._render("regions.html", f"regions/by-{key}/index.html", summaries=summaries, order=order,
+            yield self._render("regions.html", f"regions/{BY_PREFIX}{key}/index.html", summaries=summaries, order=order,
                                sorted_by=key, section="regions", **index_context)
         # Each case's diagram appears on its page and in the print document of selected cases: draw it once.
         case_diagrams = {r.slug: render_diagram(r.diagram, f"diagram-{r.slug}", f"{r.short_name}の連携の概要図") for r in site.regions}
@@ -222,7 +237,7 @@ class PageRenderer:
                                next=site.regions[i + 1] if i + 1 < len(site.regions) else None,
                                diagram=case_diagrams[region.slug], relations=case_relations[region.slug],
                                section="regions", closest=self.closest[region.slug])
-        yield self._render("regions_print.html", "regions/print/index.html", summaries=summaries, section="regions",
+        yield self._render("regions_print.html", f"regions/{PRINT_SLUG}/index.html", summaries=summaries, section="regions",
                            diagrams=case_diagrams, case_relations=case_relations)
         yield self._render("models.html", "models/index.html", section="models", diagrams=model_diagrams)
         for model in site.models:

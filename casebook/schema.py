@@ -255,7 +255,7 @@ DIAGRAM = Obj([
 REGION = Obj([
     Field("number", Int(1, maximum=9999), "Case number in the report (1–14)."),
     Field("slug", Str(pattern=r"[a-z0-9]+(?:-[a-z0-9]+)*", pattern_help="a slug of lower-case ASCII words joined by -"),
-          "URL name; the file is named NN-slug.yaml."),
+          "URL name; the file is named NN-slug.yaml. Not `print` and not starting with `by-` (pages of the site there)."),
     Field("name", Str(), "Region name as printed in the index tables."),
     Field("prefecture", Str(), "Prefecture (都道府県)."),
     Field("municipalities", ListOf(Str(), 1), "Municipalities covered (市区町村)."),
@@ -346,6 +346,14 @@ CSV_COLUMNS = {
     "stats": ("item", "n", "mean", "median", "min", "max"),
     "values": ("item", "series", "value", "printed"),
 }
+
+# Addresses under /regions/ that the site itself uses (render.py writes its pages there from these names): a region
+# with such a slug would overwrite the page or be overwritten by it, so validate.py refuses it.
+PRINT_SLUG = "print"
+BY_PREFIX = "by-"
+RESERVED_REGION_SLUGS = {PRINT_SLUG: "/regions/print/ is the print document of selected cases"}
+RESERVED_REGION_PREFIXES = {BY_PREFIX: "/regions/by-…/ are the index pages sorted by one figure"}
+
 
 DOCUMENTED = {"regions/NN-slug.yaml": REGION, "content/models.yaml (each item)": MODEL,
               "survey/tables.yaml (each item)": SURVEY_TABLE, "content/*.md front matter": PAGE,

@@ -129,6 +129,12 @@ def _load_regions(folder: Path, report: ErrorReport, expected: int | None, model
                        f"expected {int(match.group(1))} to match the file name, got {region.number}")
         if region.slug != match.group(2):
             report.add(path, _line(node, "slug"), "slug", f"expected {match.group(2)!r} to match the file name, got {region.slug!r}")
+        if region.slug in schema.RESERVED_REGION_SLUGS:
+            report.add(path, _line(node, "slug"), "slug", f"expected a slug other than {region.slug!r} "
+                       f"({schema.RESERVED_REGION_SLUGS[region.slug]}), got {region.slug!r}")
+        for prefix, why in schema.RESERVED_REGION_PREFIXES.items():
+            if region.slug.startswith(prefix):
+                report.add(path, _line(node, "slug"), "slug", f"expected a slug not starting with {prefix!r} ({why}), got {region.slug!r}")
         regions.append(region)
         nodes[region.path] = node
     for key in ("number", "slug"):

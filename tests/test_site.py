@@ -277,3 +277,14 @@ def test_downloads_are_complete(tmp_path, real_site):
         names = archive.namelist()
     assert "casebook-data/regions.csv" in names
     assert all(f"casebook-data/survey/{t.csv}" in names for t in real_site.survey)
+
+
+def test_every_folder_of_the_site_under_regions_is_refused_as_a_region_slug(built_site, real_site):
+    """A page the site writes under /regions/ (print, by-*) must be a slug validation refuses, or a region could
+    take its address; a new page there fails this test until the reservation names it."""
+    from casebook.schema import RESERVED_REGION_PREFIXES, RESERVED_REGION_SLUGS
+    slugs = {r.slug for r in real_site.regions}
+    pages = sorted(d.name for d in (built_site / "regions").iterdir() if d.is_dir() and d.name not in slugs)
+    assert "print" in pages and len([p for p in pages if p.startswith("by-")]) == 5, pages
+    unguarded = [p for p in pages if p not in RESERVED_REGION_SLUGS and not p.startswith(tuple(RESERVED_REGION_PREFIXES))]
+    assert not unguarded, f"site pages under /regions/ a region slug could take: {unguarded}"

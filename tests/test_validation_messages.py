@@ -133,3 +133,16 @@ def test_csv_reader_messages(tmp_path):
     (tmp_path / "latin1.csv").write_bytes(b"item,count\n\xe9t\xe9,1\n")
     assert read_csv(tmp_path / "latin1.csv", report) is None
     assert report.lines() == ["gone.csv: file not found", "latin1.csv: expected UTF-8 text, found undecodable bytes"]
+
+
+@pytest.mark.parametrize("slug, message", [
+    ("print", "expected a slug other than 'print' (/regions/print/ is the print document of selected cases), got 'print'"),
+    ("by-rate", "expected a slug not starting with 'by-' (/regions/by-…/ are the index pages sorted by one figure), got 'by-rate'"),
+])
+def test_a_region_slug_taken_by_a_page_of_the_site(project, slug, message):
+    """/regions/print/ and /regions/by-*/ are the site's own pages: a region there would overwrite one of them."""
+    edit(project, KOMAGANE, "slug: komagane\n", f"slug: {slug}\n")
+    renamed = project / f"regions/10-{slug}.yaml"
+    (project / KOMAGANE).rename(renamed)
+    rel = f"regions/10-{slug}.yaml"
+    assert errors(project) == [f"{rel}:{line_of(project, rel, 'slug:')}: slug: {message}"]

@@ -116,7 +116,18 @@
       button.type = "button";
       button.className = "button button--secondary";
       button.setAttribute("data-drop", c.name);
-      button.textContent = fill(empty.getAttribute("data-drop"), { condition: describe(c.name), n: c.n });
+      // The condition may wrap on a phone; what follows it (「」をやめる（4件）」), with a bound's figure before it
+      // (「28.9%以上」をやめる（2件）」), stays on one line, so neither the count nor the figure is split.
+      var template = empty.getAttribute("data-drop");
+      var at = template.indexOf("{condition}");
+      var condition = describe(c.name);
+      var figure = /_m(in|ax)$/.test(c.name) ? condition.slice(condition.lastIndexOf(" ") + 1) : "";
+      button.appendChild(document.createTextNode(fill(template.slice(0, at), {}) +
+        condition.slice(0, condition.length - figure.length)));
+      var tail = document.createElement("span");
+      tail.className = "filters__drop-tail";
+      tail.textContent = figure + fill(template.slice(at + "{condition}".length), { n: c.n });
+      button.appendChild(tail);
       button.addEventListener("click", function () {
         form.elements[c.name].value = "";
         readForm(); render(); saveUrl();

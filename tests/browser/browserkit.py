@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import subprocess
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -181,3 +182,29 @@ def format_violations(violations: list[dict]) -> str:
         if len(v["nodes"]) > 5:
             lines.append(f"      … and {len(v['nodes']) - 5} more")
     return "\n".join(lines)
+
+
+def page_fill(pdf, tmp_path) -> list[float]:
+    """How far down each printed page its content reaches (share of the page height), from a 20 dpi render."""
+    subprocess.run(["pdftoppm", "-r", "20", "-gray", str(pdf), str(tmp_path / "fill")], check=True)
+    shares = []
+    for pgm in sorted(tmp_path.glob("fill-*.pgm"), key=lambda p: int(p.stem.rsplit("-", 1)[1])):
+        _magic, w, h, _max, pixels = pgm.read_bytes().split(maxsplit=4)
+        w, h = int(w), int(h)
+        inked = [y for y in range(h) if min(pixels[y * w:(y + 1) * w]) < 200]
+        shares.append((max(inked) + 1) / h if inked else 0.0)
+        pgm.unlink()
+    return shares
+
+
+# Where each line of an element's text starts, as character offsets into its textContent (one Range per character).
+LINE_STARTS = """(el) => { const starts = []; let offset = 0, lastTop = null;
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT); let node;
+  while ((node = walker.nextNode())) {
+    for (let i = 0; i < node.data.length; i++, offset++) {
+      const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1);
+      const box = r.getClientRects()[0]; if (!box || !node.data[i].trim()) continue;
+      if (lastTop === null || box.top > lastTop + 2) { starts.push(offset); lastTop = box.top; }
+    }
+  }
+  return [el.textContent, starts]; }"""

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 import yaml
 
-from browserkit import require
+from browserkit import LINE_STARTS, page_fill, require
 
 pytestmark = pytest.mark.browser
 
@@ -106,17 +106,46 @@ def test_region_name_stays_on_screen_when_the_table_scrolls_sideways(open_contex
     assert len(boxes) == 14 and not off, f"names off screen: {off}"
 
 
-def test_table_headers_break_between_words_not_inside_them(open_context, site_url):
-    context, _ = open_context(site_url, viewport=PHONE)
+def _word_starts(words: list[str]) -> set[int]:
+    return {len("".join(words[:k])) for k in range(len(words))}
+
+
+@pytest.mark.parametrize("path", ["regions/", "regions/by-rate-65/"])
+@pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 900}], ids=["360", "1280"])
+def test_table_headers_and_region_names_break_between_words_not_inside_them(open_context, site_url, strings, real_site,
+                                                                          path, viewport):
+    """Headers break only where strings.ja.yaml marks a word boundary (65歳以上|人口, 垂直連携|モデル), the sticky
+    region names only after the prefecture or a 「・」 (神奈川県 / 横浜市青葉区; it was 神奈川県横浜市青葉 / 区 on a phone)."""
+    context, _ = open_context(site_url, viewport=viewport)
     page = context.new_page()
-    page.goto(site_url + "regions/", wait_until="load")
-    # 垂直連携モデル is one word: its header must be on one line, as wide as the word
-    lines = page.evaluate("""() => { const th = [...document.querySelectorAll('.region-table thead th')]
-        .find((x) => x.textContent.includes('垂直連携モデル'));
-      const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT); let node;
-      while ((node = walker.nextNode()) && !node.data.includes('垂直連携モデル'));
-      const range = document.createRange(); range.selectNodeContents(node); return range.getClientRects().length; }""")
-    assert lines == 1
+    page.goto(site_url + path, wait_until="load")
+    bad, wrapped = [], 0
+    words = {s.replace("|", ""): s.split("|") for key, s in strings["regions"].items() if key.startswith("col_")}
+    for text, starts in page.locator(".region-table thead th").evaluate_all(f"(ths) => ths.map({LINE_STARTS})"):
+        text = text.strip()
+        allowed = _word_starts(words.get(text, [text]))
+        wrapped += len(starts) > 1
+        if not set(starts) <= allowed:
+            bad.append(f"header {text!r} lines start at {starts}")
+    # after the prefecture, and between two municipalities (釜石市・ / 大槌町)
+    names = {r.short_name: [r.prefecture, *re.split(r"(?<=・)", r.short_name[len(r.prefecture):])] for r in real_site.regions}
+    for text, starts in page.locator(".region-table tbody th[scope=row] a").evaluate_all(f"(as) => as.map({LINE_STARTS})"):
+        wrapped += len(starts) > 1
+        if not set(starts) <= _word_starts(names[text]):
+            bad.append(f"name {text!r} lines start at {starts}")
+    assert not bad, "\n  ".join(["broken inside a word:"] + bad)
+    if viewport == PHONE:
+        assert wrapped >= 10, "hardly anything wraps at 360 px: the test checks nothing"
+
+
+@pytest.mark.parametrize("path", ["regions/", "regions/by-aged-75/"])
+def test_the_region_table_fits_its_column_at_1280_px(open_context, site_url, path):
+    """Every column, ICT included, in view on a desktop without scrolling the table (it was 1,323 px in 1,120)."""
+    context, _ = open_context(site_url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(site_url + path, wait_until="load")
+    sizes = page.evaluate("""() => [...document.querySelectorAll('.table-wrap')].map((w) => [w.scrollWidth, w.clientWidth])""")
+    assert sizes and all(scroll <= client for scroll, client in sizes), sizes
 
 
 def test_without_javascript_the_region_index_says_filtering_needs_it(open_context, site_url, strings):
@@ -141,19 +170,6 @@ def test_without_javascript_the_region_index_says_filtering_needs_it(open_contex
 
 PRINT_TYPES = ["", "regions/", "regions/by-rate-65/", "regions/usuki/", "models/", "models/v-a/", "survey/", "survey/s2/",
                "survey/s6/", "compare/?r=kamaishi,usuki", "compare/kamaishi/", "similar/", "about/", "data/"]
-
-
-def page_fill(pdf, tmp_path) -> list[float]:
-    """How far down each printed page its content reaches (share of the page height), from a 20 dpi render."""
-    subprocess.run(["pdftoppm", "-r", "20", "-gray", str(pdf), str(tmp_path / "fill")], check=True)
-    shares = []
-    for pgm in sorted(tmp_path.glob("fill-*.pgm"), key=lambda p: int(p.stem.rsplit("-", 1)[1])):
-        _magic, w, h, _max, pixels = pgm.read_bytes().split(maxsplit=4)
-        w, h = int(w), int(h)
-        inked = [y for y in range(h) if min(pixels[y * w:(y + 1) * w]) < 200]
-        shares.append((max(inked) + 1) / h if inked else 0.0)
-        pgm.unlink()
-    return shares
 
 
 def test_every_printed_page_type_has_its_address_on_page_1_and_no_near_empty_page(open_context, site_url, strings, tmp_path):

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 import yaml
 
-from browserkit import require
+from browserkit import page_fill, require
 
 pytestmark = pytest.mark.browser
 
@@ -52,8 +52,9 @@ def test_case_pages_print_on_two_a4_pages(open_context, site_url, real_site, str
         page.pdf(path=str(pdf), format="A4", print_background=False)
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
         pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
-        text = squash(subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
-                                     check=True).stdout)
+        sheets = [squash(t) for t in subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                                                    text=True, check=True).stdout.split("\f")]
+        text = "".join(sheets)
         cite = strings["case"]["cite_text"].format(site=strings["site"]["name"], number=region.number, name=region.name,
                                                    page=region.report_page)
         problems = []
@@ -63,6 +64,15 @@ def test_case_pages_print_on_two_a4_pages(open_context, site_url, real_site, str
                               ("page", f"p.{region.report_page}"), ("address", url)):
             if squash(wanted) not in text:
                 problems.append(f"no {label} ({wanted})")
+        # The key figures are read with their note (where the rates come from): one sheet holds both, and no
+        # sheet but the last is under a quarter full (a block pushed over leaves one so).
+        note = squash(strings["case"]["rate_note"])
+        together = [n for n, t in enumerate(sheets) if squash(strings["case"]["key_figures"]) in t and note in t]
+        if not together:
+            problems.append("the key figures and their note are on different sheets")
+        fill = page_fill(pdf, tmp_path)
+        if any(share < 0.25 for share in fill[:-1]):
+            problems.append(f"a sheet under a quarter full: {[round(f, 2) for f in fill]}")
         for chrome in forbidden_texts(strings):
             if chrome not in content and squash(chrome) in text:
                 problems.append(f"prints {chrome!r}")

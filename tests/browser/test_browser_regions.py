@@ -10,6 +10,8 @@ import yaml
 
 from casebook.schema import HORIZONTAL_CODES, VERTICAL_CODES
 
+from browserkit import LINE_STARTS
+
 pytestmark = pytest.mark.browser
 
 INDEX = "regions/index.html"
@@ -345,6 +347,39 @@ def test_an_empty_result_names_the_conditions_and_drops_one(regions_page, data, 
     assert parse_qs(urlsplit(page.url).query) == {"rate65_min": [str(state["rate65_min"])]}
     assert not advice.is_visible()
     assert page.evaluate("() => document.activeElement.name") == "h"
+
+
+def test_on_a_phone_each_drop_button_wraps_its_condition_and_keeps_its_count_whole(open_context, site_url, data):
+    """At 360 px the longest condition (a model with its title) wraps; the text reads from the start, lines break
+    at a space or bracket of the condition, and 「」をやめる（N件）」 ends on one line (it was centred, with 「30%以」
+    「上」 and 「（4」 「件）」 on two lines)."""
+    context, _ = open_context(site_url, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(site_url + INDEX + "?" + urlencode(empty_combination(data)), wait_until="load")
+    buttons = page.locator("[data-empty] button[data-drop]")
+    assert buttons.count() >= 2
+    shapes = buttons.evaluate_all("""(bs) => bs.map((b) => {
+      const tail = document.createRange(); const text = b.textContent, at = text.lastIndexOf('をやめる');
+      const walker = document.createTreeWalker(b, NodeFilter.SHOW_TEXT); let node, seen = 0, start = null, end = null;
+      while ((node = walker.nextNode())) {
+        if (start === null && seen + node.data.length > at) start = [node, at - seen];
+        seen += node.data.length; end = [node, node.data.length];
+      }
+      tail.setStart(...start); tail.setEnd(...end);
+      const lines = new Set([...tail.getClientRects()].map((r) => Math.round(r.top)));
+      const r = b.getBoundingClientRect();
+      return { text, align: getComputedStyle(b).textAlign, tailLines: lines.size, right: r.right,
+               lines: Math.round(r.height / parseFloat(getComputedStyle(b).lineHeight)), starts: (%s)(b)[1] };
+    })""" % LINE_STARTS)
+    assert any(s["lines"] >= 2 for s in shapes), f"no condition wraps at 360 px, the test checks nothing: {shapes}"
+    for s in shapes:
+        assert s["tailLines"] == 1, f"「をやめる（N件）」 split across lines: {s['text']}"
+        inside = [s["text"][:at] + "|" + s["text"][at:] for at in s["starts"][1:]
+                  if s["text"][at - 1] not in " 　：、・" and s["text"][at] not in "（「"]
+        assert not inside, f"a line breaks inside a word: {inside}"
+        assert s["align"] in ("start", "left"), s
+        assert s["right"] <= 360, s
+    page.close()
 
 
 def test_an_empty_result_no_single_drop_can_fix_says_so(regions_page, data, strings):
