@@ -1,20 +1,30 @@
 """Search benchmark: prints figures (it is not a timed test).
 
-    python bench/search_bench.py [--regions 1741] [--rounds 5]
+    python bench/search_bench.py [--regions 1741] [--rounds 5] [--builds 5] [--browser-queries 8]
 
 For the real site and for a synthetic site of N regions (generated here from the real texts,
 written to a temporary folder, never shipped): asset bytes (raw, gzip), search-code bytes,
 index load time and query latency p50/p95 in Node, and what a first search downloads; then
 recall and precision on a query set of readings, variant spellings, width variants and
-multi-word queries (``quality``, issue 13).
-Goals (issue 4): real site ≤ 50 KB gzip in total and p95 ≤ 5 ms; at 1,741 regions a first
-search downloads ≤ 300 KB gzip.
+multi-word queries (``quality``, issue 13).  Then, in Chromium (/usr/bin/chromium through
+Playwright) on the real built site served on 127.0.0.1 (issue 13): each query of
+BROWSER_QUERIES typed key by key into a fresh /search/ page on a 360 px phone with the CPU
+slowed 4x (CDP Emulation.setCPUThrottlingRate), every request counted on the server (the
+worker's included) with the gzip size of each file sent, and main-thread long tasks
+(PerformanceObserver 'longtask') from the first key on; CLS on /search/?q=看取り at 360 and
+1280 px; and the whole build against the bare import of its libraries (bench/run.py's
+definition).  Last, every goal with its figure and whether it is met.
+Goals: the first search on the real page ≤ 50 KB gzip in all requests; no main-thread task
+over 100 ms while typing; CLS < 0.1; at 1,741 regions a first search ≤ 300 KB gzip; recall
+and precision 1.0 on the query set; whole build ≤ 1.5x the bare import.  Lighthouse
+(performance ≥ 90 on /search/?q=看取り) is bench/lighthouse.py's.
 """
 from __future__ import annotations
 
 import argparse
 import gzip
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -83,7 +93,8 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-def report(label: str, docs: list[SearchDocument], rounds: int, tmp: Path) -> None:
+def report(label: str, docs: list[SearchDocument], rounds: int, tmp: Path) -> int:
+    """Prints the figures of one site; returns the largest first-search download (code + data, gzip)."""
     assets = build_search_assets(docs)
     out = tmp / label
     for name, data in assets.items():
@@ -135,6 +146,159 @@ def report(label: str, docs: list[SearchDocument], rounds: int, tmp: Path) -> No
     worst = max(zip(downloads, [r["query"] for r in first]))
     print(f"  first search download (code + data, gzip): median {statistics.median(downloads) / 1024:.1f} KB, "
           f"max {worst[0] / 1024:.1f} KB (query {worst[1]!r})")
+    return worst[0]
+
+
+# ---------------------------------------------------------------------------------------
+# In Chromium (issue 13): the real /search/ page on a phone, every request counted.
+
+CHROMIUM = "/usr/bin/chromium"
+PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+#: Queries typed into a fresh /search/ page: kanji, katakana, a reading, width variants, two words, one character.
+BROWSER_QUERIES = ["看取り", "主治医", "カナミック", "訪問看護 連携", "ＩＣＴ", "医", "みとり", "ほうもんかんご"]
+KANA = set(range(0x3041, 0x3097)) | set(range(0x30A1, 0x30FB))
+
+# Installed through the DevTools protocol before any page script (so the page's CSP does not apply):
+# long tasks and layout shifts from the start of the page.
+OBSERVE = """
+(() => {
+  const tasks = [], shifts = [];
+  Object.defineProperty(window, '__bench', { value: { tasks, shifts } });
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) tasks.push([e.startTime, e.duration]); })
+    .observe({ type: 'longtask', buffered: true });
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) if (!e.hadRecentInput) shifts.push(e.value); })
+    .observe({ type: 'layout-shift', buffered: true });
+})();
+"""
+
+
+class _Served:
+    """The built site on 127.0.0.1, logging every path it sends (workers' requests included)."""
+
+    def __init__(self, site: Path):
+        import functools
+        import http.server
+        import threading
+
+        self.log: list[str] = []
+        log = self.log
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def send_head(self):
+                from urllib.parse import unquote, urlsplit
+                body = super().send_head()  # None for a 304 (revalidated: no body sent) or an error
+                log.append((unquote(urlsplit(self.path).path), body is not None))
+                return body
+
+        self.site = site
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(site)))
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}/"
+
+    def bytes_of(self, requests: list[tuple[str, bool]]) -> tuple[int, int]:
+        raw = gzipped = 0
+        for p, sent in requests:
+            if not sent:
+                continue
+            f = self.site / p.lstrip("/")
+            if f.is_dir():
+                f = f / "index.html"
+            if f.is_file():
+                data = f.read_bytes()
+                raw += len(data)
+                gzipped += gz(data)
+        return raw, gzipped
+
+    def close(self):
+        self.server.shutdown()
+
+
+def _wait_for_results(page) -> None:
+    page.wait_for_function("""() => {
+        const s = document.querySelector('[data-module=search] [data-status]');
+        const box = document.querySelector('[data-module=search]');
+        return s && s.textContent && !box.hasAttribute('aria-busy');
+    }""", timeout=60_000)
+    page.wait_for_timeout(1500)  # anything loaded after the results (a worker's late files) is counted too
+
+
+def browser(site: Path, queries: list[str]) -> dict:
+    """First-search bytes, long tasks while typing at 4x CPU slowdown, and CLS, on the real /search/ page."""
+    from playwright.sync_api import sync_playwright
+
+    served = _Served(site)
+    out = {"typed": [], "cls": {}}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            for query in queries:
+                context = browser.new_context(**PHONE)
+                context.add_init_script(OBSERVE)
+                page = context.new_page()
+                cdp = context.new_cdp_session(page)
+                cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+                served.log.clear()
+                page.goto(served.base + "search/", wait_until="load")
+                page.wait_for_timeout(500)
+                start = page.evaluate("performance.now()")
+                box = page.locator("#search-q")
+                box.click()
+                box.press_sequentially(query, delay=150)  # key by key, as a reader types
+                _wait_for_results(page)
+                tasks = page.evaluate("window.__bench.tasks")
+                typing = [d for s, d in tasks if s >= start]
+                raw, gzipped = served.bytes_of(served.log)
+                status = page.locator("[data-module=search] [data-status]").inner_text()
+                out["typed"].append({
+                    "query": query, "requests": len(served.log), "raw": raw, "gzip": gzipped,
+                    "files": [p + ("" if sent else " (304)") for p, sent in served.log], "kana": any(ord(c) in KANA for c in query),
+                    "max_task": max(typing, default=0.0), "tasks_over_50": len(typing),
+                    "blocking": sum(d - 50 for d in typing), "load_max_task": max((d for s, d in tasks if s < start), default=0.0),
+                    "status": status,
+                })
+                context.close()
+            for width in (360, 1280):
+                context = browser.new_context(viewport={"width": width, "height": 740 if width == 360 else 900})
+                context.add_init_script(OBSERVE)
+                page = context.new_page()
+                page.goto(served.base + "search/?q=" + "看取り", wait_until="load")
+                _wait_for_results(page)
+                out["cls"][width] = sum(page.evaluate("window.__bench.shifts"))
+                context.close()
+            browser.close()
+    finally:
+        served.close()
+    return out
+
+
+def report_browser(tmp: Path, queries: list[str]) -> list[tuple[str, str, bool]]:
+    from casebook.build import build_site
+
+    site = tmp / "browser-site"
+    build_site(ROOT, site, log=lambda _: None)
+    got = browser(site, queries)
+    print("\n== in Chromium: the real /search/ page, 360 px phone, CPU slowed 4x (CDP), every request counted "
+          "(gzip -9 of each file)")
+    print(f"  {'query typed into a fresh page':30} {'requests':>8} {'raw':>9} {'gzip':>8} {'max task':>9} "
+          f"{'tasks>50ms':>10} {'blocking':>9}  status")
+    for r in got["typed"]:
+        print(f"  {r['query']:30} {r['requests']:8} {r['raw'] / 1024:7.1f}KB {r['gzip'] / 1024:6.1f}KB "
+              f"{r['max_task']:7.0f}ms {r['tasks_over_50']:10} {r['blocking']:7.0f}ms  {r['status']}")
+    worst = max(got["typed"], key=lambda r: r["gzip"])
+    print(f"  files of the heaviest first search ({worst['query']}): {' '.join(worst['files'])}")
+    for width, cls in got["cls"].items():
+        print(f"  CLS on /search/?q=看取り at {width} px: {cls:.3f}")
+    first = max(r["gzip"] for r in got["typed"])
+    task = max(r["max_task"] for r in got["typed"])
+    cls = max(got["cls"].values())
+    return [
+        ("first search downloads ≤ 50 KB gzip (all requests, every query typed)", f"{first / 1024:.1f} KB", first <= 50 * 1024),
+        ("no main-thread task over 100 ms while typing at 4x CPU slowdown", f"{task:.0f} ms", task <= 100),
+        ("CLS < 0.1 on /search/?q=看取り (360 and 1280 px)", f"{cls:.3f}", cls < 0.1),
+    ]
 
 
 # ---------------------------------------------------------------------------------------
@@ -170,7 +334,7 @@ QUALITY = [
 ]
 
 
-def quality(docs: list[SearchDocument], tmp: Path) -> None:
+def quality(docs: list[SearchDocument], tmp: Path) -> tuple[float, float]:
     from casebook.search import normalize
 
     assets = build_search_assets(docs)
@@ -201,18 +365,52 @@ def quality(docs: list[SearchDocument], tmp: Path) -> None:
     for group, (hit, exp, found) in sums.items():
         print(f"  {group:10} recall {hit / exp if exp else 1:.2f}, precision {hit / found if found else 1:.2f} "
               f"({hit} of {exp} expected pages, {found} found)")
+    hit, exp, found = (sum(v[i] for v in sums.values()) for i in range(3))
+    return hit / exp if exp else 1.0, hit / found if found else 1.0
+
+
+def build_ratio(runs: int) -> tuple[float, float]:
+    """Median wall time of `build.py` and of the bare import of its libraries (bench/run.py's definition),
+    in fresh processes, interleaved so that the machine's load affects both alike."""
+    import run as build_bench  # bench/run.py
+
+    walls, bare = [], []
+    with tempfile.TemporaryDirectory() as out:
+        for _ in range(runs):
+            walls.append(build_bench.timed_process([sys.executable, "build.py", "--out", out + "/site"]))
+            bare.append(build_bench.timed_process([sys.executable, "-c", build_bench.BARE_IMPORT]))
+    return statistics.median(walls), statistics.median(bare)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--regions", type=int, default=1741)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--builds", type=int, default=5, help="fresh builds timed for the build-time goal")
+    parser.add_argument("--browser-queries", type=int, default=len(BROWSER_QUERIES),
+                        help="type only the first N queries of BROWSER_QUERIES in Chromium (0: no browser)")
     args = parser.parse_args()
     real = real_documents()
+    goals: list[tuple[str, str, bool]] = []
+    print(f"load average at start {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
         report("real site", real, args.rounds, Path(tmp))
-        report(f"synthetic site ({args.regions} regions)", synthetic(real, args.regions), args.rounds, Path(tmp))
-        quality(real, Path(tmp))
+        big = report(f"synthetic site ({args.regions} regions)", synthetic(real, args.regions), args.rounds, Path(tmp))
+        goals.append((f"{args.regions} regions: first search ≤ 300 KB gzip (code + data)", f"{big / 1024:.1f} KB",
+                      big <= 300 * 1024))
+        recall, precision = quality(real, Path(tmp))
+        goals.append(("quality query set: recall 1.0 and precision 1.0", f"{recall:.2f} / {precision:.2f}",
+                      recall == 1.0 and precision == 1.0))
+        if args.browser_queries:
+            goals[:0] = report_browser(Path(tmp), BROWSER_QUERIES[:args.browser_queries])
+    wall, bare = build_ratio(args.builds)
+    print(f"\n== build: `python build.py` {wall:.3f} s, bare `python -c \"import …\"` {bare:.3f} s "
+          f"(median of {args.builds} fresh processes each)")
+    goals.append(("whole build ≤ 1.5x the bare import of its libraries", f"{wall / bare:.2f}x", wall <= 1.5 * bare))
+    print("\n== goals (Lighthouse ≥ 90 on /search/?q=看取り: python bench/lighthouse.py)")
+    for name, figure, met in goals:
+        print(f"  {'met    ' if met else 'NOT MET'}  {name}: {figure}")
+    print(f"load average at end {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
