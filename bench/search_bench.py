@@ -47,7 +47,8 @@ def real_documents() -> list[SearchDocument]:
 
 NODE = "node"
 CLI = ROOT / "tests" / "js" / "search_cli.js"
-CODE = [ROOT / "static/js/search.js", ROOT / "static/js/tokenize.js", ROOT / "static/vendor/lunr/lunr.min.js"]
+CODE = [ROOT / "static/js/search.js", ROOT / "static/js/search-worker.js", ROOT / "static/js/tokenize.js",
+        ROOT / "static/vendor/lunr/lunr.min.js"]
 QUERIES = ["主治医", "カナミック", "後方支援", "ＩＣＴ", "医", "在宅医療連携", "訪問看護 連携", "ict化",
            "ｶﾅﾐｯｸ", "24時間", "OKはまゆりネット", "病院", "研修会", "看取り"]
 
@@ -107,23 +108,21 @@ def report(label: str, docs: list[SearchDocument], rounds: int, tmp: Path) -> in
     shipped_code = {p.name: shipped_asset(p.relative_to(ROOT / "static").as_posix(), p.read_bytes()) for p in CODE}
     code = {name: (len(b), gz(b)) for name, b in shipped_code.items()}
     code_gz = sum(g for _, g in code.values())
-    shipped = {n: s for n, s in sizes.items() if ".terms." not in n}  # fallback lists load only on mismatch
     manifest = json.loads(assets["search/index.js"].split(b"d.manifest=", 1)[1].rsplit(b";})", 1)[0])
 
     print(f"\n== {label}: {len(docs)} documents, {sum(len(t) for d in docs for t in _doc_fields(d).values()):,} "
           f"characters indexed; {len(manifest['shards'])} term shard(s), {len(manifest['blocks'])} "
-          f"document block(s), {'eager' if manifest['eager'] else 'lazy'} loading")
+          f"document block(s)")
     for group, prefix in (("manifest", "search/index"), ("term shards", "search/t"),
-                          ("document blocks", "search/d"), ("fallback term lists", "search/t")):
-        items = [s for n, s in sizes.items() if n.startswith(prefix)
-                 and ((".terms." in n) == (group == "fallback term lists"))]
+                          ("document blocks", "search/d"), ("readings", "search/readings")):
+        items = [s for n, s in sizes.items() if n.startswith(prefix)]
         if items:
             print(f"  {group:20} {len(items):5} files  raw {sum(r for r, _ in items):>10,} B  "
                   f"gzip {sum(g for _, g in items):>9,} B  (largest gzip {max(g for _, g in items):,} B)")
     for name, (raw, g) in code.items():
         print(f"  code {name:15}            raw {raw:>10,} B  gzip {g:>9,} B")
-    print(f"  index total (without fallback lists) gzip {sum(g for _, g in shipped.values()):,} B; "
-          f"with code {sum(g for _, g in shipped.values()) + code_gz:,} B")
+    print(f"  index total gzip {sum(g for _, g in sizes.values()):,} B; "
+          f"with code {sum(g for _, g in sizes.values()) + code_gz:,} B")
 
     rng = random.Random(5)
     texts = [t for d in docs for t in _doc_fields(d).values() if len(t) > 10]
@@ -135,7 +134,7 @@ def report(label: str, docs: list[SearchDocument], rounds: int, tmp: Path) -> in
         queries.append(t[start:start + k])
     bench = node("bench", search_dir, {"queries": queries, "rounds": rounds})
     lat = bench["latencies"]
-    print(f"  node: index load {bench['loadMs']:.1f} ms (of which building the index {bench['eagerMs']:.1f} ms); "
+    print(f"  node: manifest and code load {bench['loadMs']:.1f} ms; "
           f"query latency over {len(lat)} runs: p50 {pct(lat, 50):.2f} ms, p95 {pct(lat, 95):.2f} ms, "
           f"max {max(lat):.2f} ms")
 

@@ -76,9 +76,9 @@ KIND_LABELS = {"region": "事例", "model": "モデル", "survey": "調査", "pa
 #: Longest Latin/digit term; longer query words are matched by their first MAX_WORD characters.
 MAX_WORD = 20
 
-# Targets for splitting (raw bytes of the encoded data).
-SHARD_TARGET = 48_000
-EAGER_LIMIT = 160_000
+# Targets for splitting (raw bytes of the encoded data): a first search on the real site reads a few
+# shards of ~3 KB and the blocks of the documents it shows (issue 13: ≤ 50 KB gzip in all).
+SHARD_TARGET = 3_000
 BLOCK_TARGET = 6_000
 
 # ---------------------------------------------------------------------------------------
@@ -225,16 +225,6 @@ def shard_of(term: str, shards: int) -> int:
     return ((ord(term[0]) * 2654435761) & 0xFFFFFFFF) % shards
 
 
-def term_hash(terms: list[str]) -> int:
-    """FNV-1a (32 bit) over the UTF-16 code units of the terms joined by spaces."""
-    h = 0x811C9DC5
-    data = " ".join(terms).encode("utf-16-le", "surrogatepass")
-    for i in range(0, len(data), 2):
-        h ^= data[i] | (data[i + 1] << 8)
-        h = (h * 0x01000193) & 0xFFFFFFFF
-    return h
-
-
 def utf16_key(term: str) -> bytes:
     """Sort key giving JavaScript's string order (UTF-16 code units)."""
     return term.encode("utf-16-be", "surrogatepass")
@@ -352,6 +342,30 @@ def _runs_of(values: list[str]) -> list[list]:
     return runs
 
 
+def lunr_shards(docs: list[SearchDocument]) -> tuple[list[str], dict[str, list[tuple[int, float]]], str]:
+    """lunr.py's index of *docs* as postings: (field names, {term: [(fieldref number, score)]}, lunr version).
+
+    The score of a posting is the element lunr.py put in that field's vector for that term (BM25,
+    field boosts applied, 3 decimals); fieldref number = doc position * len(fields) + field position.
+    This is all of ``Index.serialize()`` but its term numbering (a shard numbers its own terms) and
+    its empty metadata: search.js writes the shard back as lunr's serialized JSON for
+    ``lunr.Index.load``.
+    """
+    builder, index, terms, names = build_lunr_index(docs)
+    nfields = len(names)
+    field_pos = {name: i for i, name in enumerate(names)}
+    by_index = {posting["_index"]: terms[int(key, 36)] for key, posting in builder.inverted_index.items()}
+    postings: dict[str, list[tuple[int, float]]] = {}
+    for ref, vector in index.field_vectors.items():
+        fname, doc_ref = ref.rsplit("/", 1)
+        fr = int(doc_ref) * nfields + field_pos[fname]
+        el = vector.elements
+        for i in range(0, len(el), 2):
+            postings.setdefault(by_index[el[i]], []).append((fr, el[i + 1]))
+    version = index.serialize()["version"] if docs else "2.3.9"
+    return names, {t: sorted(p) for t, p in postings.items()}, version
+
+
 def build_search_assets(docs: list[SearchDocument], readings: bool = True) -> dict[str, bytes]:
     """Relative path → bytes of every search asset; identical bytes for identical input.
 
@@ -365,75 +379,51 @@ def build_search_assets(docs: list[SearchDocument], readings: bool = True) -> di
             raise ValueError(f"search: duplicate document id {doc.id!r}")
         seen.add(doc.id)
 
-    builder, _index, terms, names = build_lunr_index(docs)
-    nfields = len(names)
-    field_pos = {name: i for i, name in enumerate(names)}
+    names, postings, version = lunr_shards(docs)
 
-    # postings[term] = [(fieldref number, tf)], fieldref number = doc * nfields + field
-    postings: dict[str, list[tuple[int, int]]] = {}
-    lengths = [0] * (len(docs) * nfields)
-    for ref, freqs in builder.field_term_frequencies.items():
-        fname, doc_ref = ref.rsplit("/", 1)
-        fr = int(doc_ref) * nfields + field_pos[fname]
-        lengths[fr] = builder.field_lengths[ref]
-        for key, tf in freqs.items():
-            postings.setdefault(terms[int(key, 36)], []).append((fr, tf))
-
-    def encode(entries: list[tuple[int, int]]) -> str:
+    def encode(entries: list[tuple[int, float]]) -> str:
+        # fieldref as the gap from the previous one, then lunr.py's score in thousandths (it keeps 3 decimals)
         out, prev = [], 0
-        for fr, tf in sorted(entries):
-            out.append(_b36(fr - prev) + ("" if tf == 1 else "." + _b36(tf)))
+        for fr, score in entries:
+            out.append(_b36(fr - prev) + "." + _b36(round(score * 1000)))
             prev = fr
         return ",".join(out)
 
     encoded = {term: encode(entries) for term, entries in postings.items()}
     records = [_doc_record(doc) for doc in docs]
     sizes = [len(json.dumps(r, ensure_ascii=False).encode("utf-8", "backslashreplace")) for r in records]
-    eager = sum(sizes) <= EAGER_LIMIT
     raw_size = sum(len(t.encode("utf-8", "surrogatepass")) + len(p) + 2 for t, p in encoded.items())
     # Terms sharing a first code point stay together (a prefix clause reads one shard).  A first
-    # character heavier than half a shard gets a shard of its own; the rest are hashed.
+    # character heavier than half a shard gets a shard of its own; the rest are hashed.  Small
+    # shards even on a small site: a query reads only the shards of its clauses' first characters.
     by_first: dict[str, int] = {}
     for term, post in encoded.items():
         first = _first(term)
         by_first[first] = by_first.get(first, 0) + len(term.encode("utf-8", "surrogatepass")) + len(post) + 2
-    own: dict[str, int] = {}
-    if not eager:
-        heavy = sorted((c for c, size in by_first.items() if size > SHARD_TARGET / 2), key=utf16_key)
-        own = {c: i for i, c in enumerate(heavy)}
-        raw_size -= sum(by_first[c] for c in heavy)
-    hashed = 1 if eager else max(1, math.ceil(raw_size / SHARD_TARGET))
+    heavy = sorted((c for c, size in by_first.items() if size > SHARD_TARGET / 2), key=utf16_key)
+    own = {c: i for i, c in enumerate(heavy)}
+    raw_size -= sum(by_first[c] for c in heavy)
+    hashed = max(1, math.ceil(raw_size / SHARD_TARGET))
     shards: list[list[str]] = [[] for _ in range(len(own) + hashed)]
     for term in sorted(encoded, key=utf16_key):
         first = _first(term)
         shards[own[first] if first in own else len(own) + shard_of(term, hashed)].append(term)
 
     blocks: list[int] = [0]  # start position of each block
-    if not eager:
-        acc = 0
-        for i, size in enumerate(sizes):
-            if acc and acc + size > BLOCK_TARGET:
-                blocks.append(i)
-                acc = 0
-            acc += size
+    acc = 0
+    for i, size in enumerate(sizes):
+        if acc and acc + size > BLOCK_TARGET:
+            blocks.append(i)
+            acc = 0
+        acc += size
 
     assets: dict[str, bytes] = {}
     shard_files, block_files = [], []
-    term_files = []
     for s, members in enumerate(shards):
         name = f"t{s}.js"
         shard_files.append(name)
-        terms_text = " ".join(members)
-        payload = {"p": " ".join(encoded[t] for t in members)}
-        if eager:
-            # The browser has every text anyway: it re-derives the term list with the same
-            # tokenizer and checks it against count and hash; the list itself is a fallback.
-            payload.update(c=len(members), h=term_hash(members))
-            term_files.append(f"t{s}.terms.js")
-            assets["search/" + term_files[-1]] = _js(f"d.terms[{s}]", terms_text)
-        else:
-            payload["t"] = terms_text
-        assets["search/" + name] = _js(f"d.shards[{s}]", payload)
+        assets["search/" + name] = _js(f"d.shards[{s}]", {"t": " ".join(members),
+                                                          "p": " ".join(encoded[t] for t in members)})
     for b, start in enumerate(blocks):
         end = blocks[b + 1] if b + 1 < len(blocks) else len(docs)
         name = f"d{b}.js"
@@ -441,23 +431,20 @@ def build_search_assets(docs: list[SearchDocument], readings: bool = True) -> di
         assets["search/" + name] = _js(f"d.blocks[{b}]", records[start:end])
 
     manifest = {
-        "v": 1,
+        "v": 2,
+        "lunr": version,
         "n": len(docs),
         "fields": names,
-        "boosts": [FIELD_BOOSTS.get(f, 1) for f in names],
         "primary": [f for f in names if f in PRIMARY_FIELDS],
-        "lens": ",".join(_b36(x) for x in lengths),
         "shards": shard_files,
         "own": own,
         "hashed": hashed,
-        "termFiles": term_files,
         "blocks": block_files,
         "blockStarts": blocks,
-        "eager": eager,
         "maxWord": MAX_WORD,
         "kinds": KIND_LABELS,
         # Kind of every document, run-length coded ([kind, count], …): counts per kind and the
-        # kind filter work before the document blocks of a big site are loaded.
+        # kind filter work before the document blocks are loaded.
         "docKinds": _runs_of([d.kind for d in docs]),
         "readings": "readings.js" if readings else None,
     }

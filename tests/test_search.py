@@ -252,33 +252,49 @@ def test_duplicate_ids_are_refused():
         build_search_assets([doc, doc])
 
 
-@pytest.mark.parametrize("lazy", [False, True])
-def test_js_index_equals_lunr_py(tmp_path, monkeypatch, lazy):
+@pytest.mark.parametrize("small_shards", [False, True])
+def test_js_index_equals_lunr_py(tmp_path, monkeypatch, small_shards):
+    """lunr.Index.load in search.js gets lunr.py's own index: every term's postings and every vector
+    element (lunr.py's score, not recomputed) are the ones lunr.py built, shard by shard."""
     docs = real_documents()[:8] + hostile_documents()
-    if lazy:
-        monkeypatch.setattr(search, "EAGER_LIMIT", 0)
-        monkeypatch.setattr(search, "SHARD_TARGET", 3000)
+    if small_shards:
+        monkeypatch.setattr(search, "SHARD_TARGET", 500)
     assets = build_search_assets(docs)
     got = _node("search_cli.js", str(_write(assets, tmp_path)), "vectors", payload={})
-    if lazy:
-        assert len(got) > 1, "expected several shards"
+    assert len(got) > (20 if small_shards else 1), "expected several shards"
     builder, index, terms, names = build_lunr_index(sorted(docs, key=lambda d: d.id))
+    by_index = {builder.inverted_index[k]["_index"]: terms[int(k, 36)] for k in builder.inverted_index}
     expected = {}
     for ref, vector in index.field_vectors.items():
         el = vector.elements
-        by_index = {builder.inverted_index[k]["_index"]: terms[int(k, 36)] for k in builder.inverted_index}
         named = {by_index[el[i]]: el[i + 1] for i in range(0, len(el), 2)}
         if named:
             expected[ref] = named
     merged: dict[str, dict[str, float]] = {}
-    for vecs in got.values():
-        for ref, named in vecs.items():
+    inverted: dict[str, dict[str, list[str]]] = {}
+    for shard in got.values():
+        for ref, named in shard["vectors"].items():
+            assert not merged.get(ref, {}).keys() & named.keys(), "a term in two shards"
             merged.setdefault(ref, {}).update(named)
+        assert not inverted.keys() & shard["inverted"].keys()
+        inverted.update(shard["inverted"])
     assert merged.keys() == expected.keys()
     for ref in expected:
         assert merged[ref].keys() == expected[ref].keys(), ref
         for term, score in expected[ref].items():
-            assert merged[ref][term] == pytest.approx(score, abs=0.0011), (ref, term)
+            assert merged[ref][term] == pytest.approx(score, abs=1e-9), (ref, term)
+    assert inverted.keys() == set(terms)
+    for key, posting in builder.inverted_index.items():
+        want = {f: sorted(posting[f]) for f in names}
+        assert inverted[terms[int(key, 36)]] == want, terms[int(key, 36)]
+
+
+def test_the_browser_never_builds_an_index():
+    """search.js loads lunr.py's index with lunr.Index.load; it creates no lunr.Index, Builder or TokenSet itself."""
+    code = (ROOT / "static/js/search.js").read_text(encoding="utf-8")
+    assert "lunr.Index.load(" in code
+    for banned in ("new lunr.Index", "lunr.Builder", "lunr.TokenSet", "new lunr.Vector", "lunr(function"):
+        assert banned not in code, banned
 
 
 # ---------------------------------------------------------------------------------------
@@ -327,7 +343,6 @@ def test_hostile_documents_queries(tmp_path):
 
 
 def test_sharded_lazy_site_keeps_recall(tmp_path, monkeypatch, real_docs):
-    monkeypatch.setattr(search, "EAGER_LIMIT", 0)
     monkeypatch.setattr(search, "SHARD_TARGET", 8000)
     monkeypatch.setattr(search, "BLOCK_TARGET", 3000)
     docs = real_docs + hostile_documents()

@@ -1,17 +1,18 @@
 /*
- * Site search (issue 4).  Needs tokenize.js (window.CasebookTokenize) and lunr.js 2.3.9.
+ * Site search (issue 4).  On the page it needs nothing else; the engine (createEngine below) needs
+ * lunr.js 2.3.9 and tokenize.js (CasebookTokenize), loaded in a worker or, failing that, here.
  *
  * DOM hooks (templates/search.html):
  *   <div data-module="search"
  *        data-index-src="../search/index.js"   URL of the index manifest script (required)
  *        data-root="../"                        prefix that turns a site-relative URL into a link
- *        data-lunr-src="../vendor/lunr/lunr.min.js"  optional; default: vendor/lunr/lunr.min.js
- *                                               next to the folder holding this script (js/)
- *        data-tokenize-src="…"                  optional; only used if tokenize.js is not loaded yet
+ *        data-worker-src="../js/search-worker.js"  the worker running the engine (default: next to
+ *                                               this script); data-worker="off" runs it on the page
+ *        data-lunr-src="../vendor/lunr/lunr.min.js"  default: vendor/lunr/ beside js/
+ *        data-tokenize-src="../js/tokenize.js"  default: next to this script
  *        data-kind-region="事例" data-kind-model="モデル" data-kind-survey="調査"
- *        data-kind-page="解説"                   optional labels of result kinds
- *        data-str-all, data-str-via, data-str-suggest, data-str-kind-empty>  optional UI strings
- *                                               (templates/strings.ja.yaml)
+ *        data-kind-page="解説"                   labels of result kinds
+ *        data-str-NAME="…">                     every UI string (templates/strings.ja.yaml, search.ui)
  *     <form …><input name="q" type="search"> <button type="submit">…</button></form>
  *     <p data-nojs>…needs JavaScript…</p>      hidden by this script
  *     <p data-status role="status" aria-live="polite"></p>   count and state, announced
@@ -24,34 +25,35 @@
  *                                               (.search-result__snippet) and key figures
  *                                               (<dl class="search-result__figures">); then a
  *                                               "more" <button class="search__more"> if needed.
+ * After the engine starts, the box says where it runs: data-engine="worker" or "page".
  * Readings (issue 13): a kana query also finds the written forms whose reading it spells
  * (みとり → 看取り, shown on the result with the form highlighted); a query with no result tries
  * variant spellings (掛かり付け医 → かかりつけ医) and then offers near site words.  The reading
  * data (search/readings.js) is loaded only for those queries.  Kind filters and suggested words
  * push a history entry; Back/forward shows those results again (popstate).
- * Behaviour: the index is loaded on first focus/input (or at once when ?q= is given); results
- * follow typing (input + compositionend, never while an IME is composing); ?q= is kept in the
- * address bar; ArrowDown in the box moves to the results, ArrowUp/ArrowDown move between them,
- * Escape clears.  Data scripts are added as <script src>, so it works from file:// and under a
- * CSP without 'unsafe-inline'/'unsafe-eval'.  Everything shown is built with text nodes.
+ * Index (issue 13): each term shard is lunr.py's serialized index for its terms, given to
+ * lunr.Index.load; nothing of the index is built here.  A query loads the shards of its terms'
+ * first characters and the document blocks of the results it checks and shows.
+ * Behaviour: the engine starts on first focus/input (or at once when ?q= is given); results
+ * follow typing (input + compositionend, never while an IME is composing); the first screenful
+ * of results is put in first; ?q= is kept in the address bar; ArrowDown in the box moves to the
+ * results, ArrowUp/ArrowDown move between them, Escape clears.  Data scripts are added as
+ * <script src> (importScripts in the worker), so it works from file:// and under a CSP without
+ * 'unsafe-inline'/'unsafe-eval' (the worker is a same-origin file: script-src/worker-src 'self').
+ * Everything shown is built with text nodes.
  *
  * Node: require('./search.js').createEngine({lunr, tokenizer, loadScript}) runs the same engine.
  */
 (function (root) {
   'use strict';
 
-  var K1 = 1.2, B = 0.75, PAGE = 20, MAX_BLOCKS = 40, SNIPPET_BEFORE = 30, SNIPPET_LENGTH = 110;
+  var PAGE = 20, FIRST_SCREEN = 5, VERIFY_ALL = 40, MAX_BLOCKS = 40, SNIPPET_BEFORE = 30, SNIPPET_LENGTH = 110;
 
   function store() {
     var g = typeof globalThis !== 'undefined' ? globalThis : root;
     var d = g.CasebookSearchData = g.CasebookSearchData || { shards: {}, blocks: {}, terms: {} };
     d.terms = d.terms || {};
     return d;
-  }
-
-  function parseB36List(s) {
-    if (!s) return [];
-    return s.split(',').map(function (x) { return parseInt(x, 36); });
   }
 
   /*
@@ -64,75 +66,51 @@
     var manifest = null, manifestPromise = null;
     var shardIndex = {}, shardPromise = {}, blockPromise = {};
     var docs = [], normCache = {};
-    var fieldBoost = {}, primary = {};
+    var primary = {};
 
     function loadManifest() {
       if (!manifestPromise) {
         manifestPromise = opts.loadScript(opts.manifestName || 'index.js').then(function () {
           manifest = store().manifest;
           if (!manifest) throw new Error('search index did not load');
-          manifest.fields.forEach(function (f, i) { fieldBoost[f] = manifest.boosts[i]; });
           manifest.primary.forEach(function (f) { primary[f] = true; });
-          manifest.lensArray = parseB36List(manifest.lens);
-          var nf = manifest.fields.length, n = manifest.n;
-          manifest.avg = manifest.fields.map(function (f, fi) {
-            var sum = 0;
-            for (var d = 0; d < n; d++) sum += manifest.lensArray[d * nf + fi];
-            return n ? sum / n : 0;
-          });
           return manifest;
         });
       }
       return manifestPromise;
     }
 
-    // Rebuild the lunr.Index of one term shard (the same vectors lunr.py computed).
-    function buildIndex(data, terms) {
-      var fields = manifest.fields, nf = fields.length, n = manifest.n;
-      var posts = data.p ? data.p.split(' ') : [];
-      var inverted = Object.create(null), vectors = Object.create(null);
+    /*
+     * A term shard as lunr's serialized index (what lunr.py's Index.serialize() gives, restricted to
+     * the shard's terms, which it numbers in their order), for lunr.Index.load.  The file carries
+     * the terms (sorted as JavaScript sorts) and, per term, each field/document it occurs in with
+     * lunr.py's score for it: casebook/search.py, build_search_assets.
+     */
+    function serializedShard(data) {
+      var fields = manifest.fields, nf = fields.length;
+      var terms = data.t ? data.t.split(' ') : [], posts = data.p ? data.p.split(' ') : [];
+      var inverted = new Array(terms.length), vectors = Object.create(null), refs = [];
       for (var ti = 0; ti < terms.length; ti++) {
         var posting = { _index: ti };
-        for (var f = 0; f < nf; f++) posting[fields[f]] = Object.create(null);
-        var entries = posts[ti].split(','), fr = 0, list = [];
+        for (var f = 0; f < nf; f++) posting[fields[f]] = {};
+        var entries = posts[ti].split(','), fr = 0;
         for (var e = 0; e < entries.length; e++) {
-          var parts = entries[e].split('.');
-          fr += parseInt(parts[0], 36);
-          list.push(fr, parts.length > 1 ? parseInt(parts[1], 36) : 1);
-        }
-        var df = list.length / 2;
-        var idf = Math.log(1 + Math.abs((n - df + 0.5) / (df + 0.5)));
-        for (var k = 0; k < list.length; k += 2) {
-          var ref = list[k], tf = list[k + 1];
-          var doc = Math.floor(ref / nf), fi = ref % nf, field = fields[fi];
+          var dot = entries[e].indexOf('.');
+          fr += parseInt(entries[e].slice(0, dot), 36);
+          var doc = Math.floor(fr / nf), field = fields[fr % nf], ref = field + '/' + doc;
           posting[field][doc] = {};
-          var len = manifest.lensArray[ref], avg = manifest.avg[fi] || 1;
-          var score = idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (len / avg)) + tf);
-          score = Math.round(score * manifest.boosts[fi] * 1000) / 1000;
-          var key = field + '/' + doc;
-          (vectors[key] = vectors[key] || []).push(ti, score);
+          if (!vectors[ref]) { vectors[ref] = []; refs.push(ref); }
+          vectors[ref].push(ti, parseInt(entries[e].slice(dot + 1), 36) / 1000);
         }
-        inverted[terms[ti]] = posting;
+        inverted[ti] = [terms[ti], posting];
       }
-      var fieldVectors = Object.create(null);
-      Object.keys(vectors).forEach(function (key) { fieldVectors[key] = new lunr.Vector(vectors[key]); });
-      return new lunr.Index({
-        invertedIndex: inverted,
-        fieldVectors: fieldVectors,
-        tokenSet: lunr.TokenSet.fromArray(terms),
+      return {
+        version: manifest.lunr,
         fields: fields.slice(),
-        pipeline: new lunr.Pipeline()
-      });
-    }
-
-    // FNV-1a over UTF-16 code units (term_hash in casebook/search.py).
-    function termHash(terms) {
-      var s = terms.join(' '), h = 0x811C9DC5;
-      for (var i = 0; i < s.length; i++) {
-        h ^= s.charCodeAt(i);
-        h = Math.imul(h, 0x01000193) >>> 0;
-      }
-      return h;
+        fieldVectors: refs.map(function (ref) { return [ref, vectors[ref]]; }),
+        invertedIndex: inverted,
+        pipeline: []
+      };
     }
 
     // Shard of a term or prefix: its first character's own shard, or a hashed one.
@@ -144,50 +122,15 @@
       return base + tok.shardOf(term, manifest.hashed || manifest.shards.length);
     }
 
-    // Eager sites ship no term list: it is every term of every text, sorted as JS sorts.
-    function termsFromText(s) {
-      var set = Object.create(null), nshards = manifest.shards.length;
-      for (var d = 0; d < manifest.n; d++) {
-        var nf = normFields(d);
-        for (var f in nf) {
-          var ts = tok.tokenizeNormalized(nf[f].norm);
-          for (var i = 0; i < ts.length; i++) {
-            if (nshards === 1 || shardOf(ts[i]) === s) set[ts[i]] = true;
-          }
-        }
-      }
-      return Object.keys(set).sort();
-    }
-
     function loadShard(s) {
       if (!shardPromise[s]) {
-        var ready = manifest.eager ? loadDocs(allDocs()) : Promise.resolve();
-        shardPromise[s] = ready.then(function () {
-          return opts.loadScript(manifest.shards[s]);
-        }).then(function () {
-          var data = store().shards[s];
-          if (data.t !== undefined) return [data, data.t ? data.t.split(' ') : []];
-          var terms = termsFromText(s);
-          if (terms.length === data.c && termHash(terms) === data.h) return [data, terms];
-          // This browser tokenizes differently (another Unicode version?): use the list.
-          return opts.loadScript(manifest.termFiles[s]).then(function () {
-            var t = store().terms[s];
-            return [data, t ? t.split(' ') : []];
-          });
-        }).then(function (pair) {
-          shardIndex[s] = buildIndex(pair[0], pair[1]);
+        shardPromise[s] = opts.loadScript(manifest.shards[s]).then(function () {
+          shardIndex[s] = lunr.Index.load(serializedShard(store().shards[s]));
           delete store().shards[s];
-          delete store().terms[s];
           return shardIndex[s];
         });
       }
       return shardPromise[s];
-    }
-
-    function allDocs() {
-      var all = [];
-      for (var d = 0; d < manifest.n; d++) all.push(d);
-      return all;
     }
 
     function blockOf(doc) {
@@ -612,25 +555,26 @@
       return docKind[d] || (docs[d] && docs[d].kind);
     }
 
-    // Candidates of one word list, sorted; verified on an eager site (lazy: verified in collect).
+    // Candidates of one word list from lunr (null: the query has no clause, e.g. symbols only).
     function core(words) {
       var needVerify = words.some(function (w) { return !w.exact; });
       return candidates(words).then(function (found) {
-        if (found === null) {
-          if (!manifest.eager) return null;
-          found = {};
-          for (var d = 0; d < manifest.n; d++) found[d] = { score: 0, fields: {} };
-        }
+        if (found === null) return null;
         var list = Object.keys(found).map(function (ref) {
           return { doc: +ref, score: found[ref].score, tier: matchTier(found[ref].fields, words), words: words };
         });
-        return loadDocs(manifest.eager ? allDocs() : []).then(function () {
-          if (manifest.eager) {
-            if (needVerify) list = list.filter(function (c) { return verify(c.doc, words); });
-            list.forEach(function (c) { c.tier = literalTier(c.doc, words); });
-          }
-          return { list: list, lazyVerify: needVerify && !manifest.eager };
-        });
+        return { list: list, lazyVerify: needVerify };
+      });
+    }
+
+    // Few candidates needing a literal check: check them all (their blocks are loaded for the
+    // results anyway), so counts per kind and the total are exact.
+    function verifyAll(res) {
+      if (!res.lazyVerify || res.list.length > VERIFY_ALL) return Promise.resolve(res);
+      return loadDocs(res.list.map(function (c) { return c.doc; })).then(function () {
+        var list = res.list.filter(function (c) { return verify(c.doc, c.words); });
+        list.forEach(function (c) { c.tier = literalTier(c.doc, c.words); });
+        return { list: list, lazyVerify: false };
       });
     }
 
@@ -699,6 +643,8 @@
           if (res.list.length || kanaWords || !manifest.readings) return res;
           // Nothing found as written: a variant spelling (掛かり付け医 → かかりつけ医) may be.
           return loadReadings().then(function (ready) { return ready ? run(true) : res; });
+        }).then(function (res) {
+          return res.unsupported ? res : verifyAll(res);
         }).then(function (res) {
           if (res.unsupported) return res;
           var counts = {};
@@ -816,14 +762,23 @@
     var tokSrc = box.getAttribute('data-tokenize-src') ?
       absolute(box.getAttribute('data-tokenize-src'), pageUrl) :
       absolute('tokenize.js', SCRIPT_SRC || pageUrl);
+    var workerSrc = box.getAttribute('data-worker-src') ?
+      absolute(box.getAttribute('data-worker-src'), pageUrl) :
+      absolute('search-worker.js', SCRIPT_SRC || pageUrl);
     var kinds = {
-      region: box.getAttribute('data-kind-region') || '事例',
-      model: box.getAttribute('data-kind-model') || 'モデル',
-      survey: box.getAttribute('data-kind-survey') || '調査',
-      page: box.getAttribute('data-kind-page') || '解説'
+      region: box.getAttribute('data-kind-region') || 'region',
+      model: box.getAttribute('data-kind-model') || 'model',
+      survey: box.getAttribute('data-kind-survey') || 'survey',
+      page: box.getAttribute('data-kind-page') || 'page'
     };
 
-    function str(name, fallback) { return box.getAttribute('data-str-' + name) || fallback; }
+    // UI strings come from templates/strings.ja.yaml as data-str-<name> ({q}, {n}, {kind}, … filled in).
+    function str(name, values) {
+      // One pass: a query holding "{kind}" stays as typed.
+      return (box.getAttribute('data-str-' + name) || '').replace(/\{([a-z]+)\}/g, function (m, k) {
+        return values && Object.prototype.hasOwnProperty.call(values, k) ? String(values[k]) : m;
+      });
+    }
     var kindsNav = box.querySelector('[data-kinds]');
     var suggestBox = box.querySelector('[data-suggest]');
     var FROM_URL = {};
@@ -833,26 +788,83 @@
     var TO_URL = { region: 'case', model: 'model', survey: 'survey', page: 'page' };
     var kind = null;  // the kind filter (internal name) or null for every kind
 
-    var engine = null, enginePromise = null, seq = 0, timer = null, limit = PAGE, lastQuery = null, lastKind = null;
+    var enginePromise = null, seq = 0, timer = null, limit = PAGE, lastQuery = null, lastKind = null;
+    var renderTimer = null;
+
+    /*
+     * The engine runs in a worker (search-worker.js), so loading the index and querying never
+     * block typing; where a worker cannot start (file:// in Chromium, an old browser, a worker
+     * that fails to load its scripts) the same engine runs on the page.  Both give
+     * {search(query, options) → Promise of results}.
+     */
+    function workerEngine() {
+      return new Promise(function (resolve, reject) {
+        if (typeof Worker === 'undefined' || !SCRIPT_SRC) { reject(new Error('no worker')); return; }
+        var worker, pending = {}, next = 0, ready = false;
+        try {
+          worker = new Worker(workerSrc);
+        } catch (e) {
+          reject(e);  // file://: a worker's script has no origin the page may use
+          return;
+        }
+        function fail(error) {
+          if (!ready) { reject(error); worker.terminate(); return; }
+          Object.keys(pending).forEach(function (id) { pending[id].reject(error); });
+          pending = {};
+        }
+        worker.onmessage = function (ev) {
+          var m = ev.data || {};
+          if (m.type === 'ready') { ready = true; resolve(api); return; }
+          if (m.type === 'failed') { fail(new Error(m.error)); return; }
+          var p = pending[m.id];
+          if (!p) return;
+          delete pending[m.id];
+          if (m.error) p.reject(new Error(m.error)); else p.resolve(m.result);
+        };
+        worker.onerror = function (ev) {
+          if (ev && ev.preventDefault) ev.preventDefault();
+          fail(new Error('search worker failed'));
+        };
+        var api = {
+          search: function (q, options) {
+            return new Promise(function (res, rej) {
+              var id = ++next;
+              pending[id] = { resolve: res, reject: rej };
+              worker.postMessage({ id: id, query: q, limit: options.limit, kind: options.kind });
+            });
+          }
+        };
+        worker.postMessage({ type: 'init', lunrSrc: lunrSrc, tokenizeSrc: tokSrc, searchSrc: SCRIPT_SRC,
+                             indexSrc: indexSrc });
+      });
+    }
+
+    function pageEngine() {
+      var libs = [];
+      if (!root.lunr) libs.push(loadScriptTag(lunrSrc));
+      if (!root.CasebookTokenize) libs.push(loadScriptTag(tokSrc));
+      return Promise.all(libs).then(function () {
+        var engine = createEngine({
+          lunr: root.lunr,
+          tokenizer: root.CasebookTokenize,
+          manifestName: indexSrc,
+          loadScript: function (name) { return loadScriptTag(absolute(name, indexSrc)); }
+        });
+        return engine.load().then(function () { return engine; });
+      });
+    }
 
     function getEngine() {
       if (!enginePromise) {
-        setStatus('検索の準備をしています…', true);
-        var libs = [];
-        if (!root.lunr) libs.push(loadScriptTag(lunrSrc));
-        if (!root.CasebookTokenize) libs.push(loadScriptTag(tokSrc));
-        enginePromise = Promise.all(libs).then(function () {
-          engine = createEngine({
-            lunr: root.lunr,
-            tokenizer: root.CasebookTokenize,
-            manifestName: indexSrc,
-            loadScript: function (name) { return loadScriptTag(absolute(name, indexSrc)); }
+        setStatus(str('loading'), true);
+        var useWorker = box.getAttribute('data-worker') !== 'off';
+        enginePromise = (useWorker ? workerEngine() : Promise.reject(new Error('worker off')))
+          .then(function (engine) { box.setAttribute('data-engine', 'worker'); return engine; }, function () {
+            return pageEngine().then(function (engine) { box.setAttribute('data-engine', 'page'); return engine; });
           });
-          return engine.load().then(function () { return engine; });
-        });
         enginePromise.catch(function () {
           enginePromise = null;
-          setStatus('検索用データを読み込めませんでした。', false);
+          setStatus(str('load-failed'), false);
         });
       }
       return enginePromise;
@@ -917,53 +929,70 @@
       return p;
     }
 
+    function renderResult(r) {
+      var li = el('li', 'search-result search-result--' + r.kind);
+      var head = el('p', 'search-result__head');
+      head.appendChild(el('span', 'search-result__kind', kinds[r.kind] || r.kind));
+      head.appendChild(document.createTextNode(' '));
+      var a = el('a', 'search-result__title');
+      appendMarked(a, r.title, r.titleRanges || []);
+      a.href = rootPrefix + r.url;
+      head.appendChild(a);
+      li.appendChild(head);
+      if (r.via && r.via.length) {
+        // Which written form a reading or variant spelling matched: 「みとり → 看取り」.
+        var via = el('p', 'search-result__via');
+        via.appendChild(el('span', 'search-result__via-label', str('via')));
+        r.via.forEach(function (v, i) {
+          via.appendChild(document.createTextNode((i ? str('via-separator') : '') + v.from + ' \u2192 '));
+          via.appendChild(el('mark', null, v.to));
+        });
+        li.appendChild(via);
+      }
+      if (r.snippet) li.appendChild(renderSnippet(r.snippet));
+      var keys = Object.keys(r.summary || {});
+      if (keys.length) {
+        var dl = el('dl', 'search-result__figures');
+        keys.forEach(function (k) {
+          var div = el('div');
+          div.appendChild(el('dt', null, k));
+          div.appendChild(el('dd', null, r.summary[k]));
+          dl.appendChild(div);
+        });
+        li.appendChild(dl);
+      }
+      return li;
+    }
+
+    // The first screenful goes in at once, the rest in a later task: a slow phone paints what
+    // the reader sees first and no single task builds every result.
     function render(out) {
-      while (list.firstChild) list.removeChild(list.firstChild);
+      if (renderTimer) { clearTimeout(renderTimer); renderTimer = null; }
+      clear(list);
       var old = box.querySelector('.search__more');
       if (old) old.parentNode.removeChild(old);
-      out.results.forEach(function (r) {
-        var li = el('li', 'search-result search-result--' + r.kind);
-        var head = el('p', 'search-result__head');
-        head.appendChild(el('span', 'search-result__kind', kinds[r.kind] || r.kind));
-        head.appendChild(document.createTextNode(' '));
-        var a = el('a', 'search-result__title');
-        appendMarked(a, r.title, r.titleRanges || []);
-        a.href = rootPrefix + r.url;
-        head.appendChild(a);
-        li.appendChild(head);
-        if (r.via && r.via.length) {
-          // Which written form a reading or variant spelling matched: 「みとり → 看取り」.
-          var via = el('p', 'search-result__via');
-          via.appendChild(el('span', 'search-result__via-label', str('via', '読み・表記')));
-          r.via.forEach(function (v, i) {
-            via.appendChild(document.createTextNode((i ? '、' : '') + v.from + ' → '));
-            via.appendChild(el('mark', null, v.to));
-          });
-          li.appendChild(via);
-        }
-        if (r.snippet) li.appendChild(renderSnippet(r.snippet));
-        var keys = Object.keys(r.summary || {});
-        if (keys.length) {
-          var dl = el('dl', 'search-result__figures');
-          keys.forEach(function (k) {
-            var div = el('div');
-            div.appendChild(el('dt', null, k));
-            div.appendChild(el('dd', null, r.summary[k]));
-            dl.appendChild(div);
-          });
-          li.appendChild(dl);
-        }
-        list.appendChild(li);
-      });
+      var rest = out.results.slice(FIRST_SCREEN);
+      out.results.slice(0, FIRST_SCREEN).forEach(function (r) { list.appendChild(renderResult(r)); });
+      if (rest.length) {
+        renderTimer = setTimeout(function () {
+          renderTimer = null;
+          var part = document.createDocumentFragment();
+          rest.forEach(function (r) { part.appendChild(renderResult(r)); });
+          list.appendChild(part);
+        }, 0);
+      }
       if (out.more) {
-        var more = el('button', 'button search__more', 'さらに表示');
+        var more = el('button', 'button search__more', str('more'));
         more.type = 'button';
         more.addEventListener('click', function () {
           limit += PAGE;
           var focusIndex = out.results.length;
           run(true).then(function () {
-            var links = list.querySelectorAll('a');
-            if (links[focusIndex]) links[focusIndex].focus();
+            var focus = function () {
+              var links = list.querySelectorAll('.search-result__title');
+              if (links[focusIndex]) links[focusIndex].focus();
+            };
+            if (renderTimer) setTimeout(focus, 0); else focus();
           });
         });
         list.parentNode.insertBefore(more, list.nextSibling);
@@ -971,14 +1000,18 @@
       var q = out.query.trim();
       renderKinds(out, q);
       renderSuggestions(out);
-      var count = out.exact ? out.total + '件' : '約' + out.total + '件';
-      if (out.unsupported) setStatus('「' + q + '」は記号だけのため検索できません。', false);
+      var count = str(out.exact ? 'count' : 'count-about', { n: out.total });
+      if (out.unsupported) setStatus(str('symbols-only', { q: q }), false);
       else if (!out.total && out.kind && kindsNav && !kindsNav.hidden) {
-        setStatus(str('kind-empty', '「{q}」を含む{kind}のページはありません。ほかの種類の件数は上にあります。')
-          .replace('{q}', q).replace('{kind}', kinds[out.kind]), false);
-      } else if (!out.total) setStatus('「' + q + '」を含むページは見つかりませんでした。', false);
-      else setStatus('「' + q + '」の検索結果' + (out.kind ? '（' + kinds[out.kind] + '）' : '') + '：' + count +
-                     (out.results.length < out.total ? '（' + out.results.length + '件を表示）' : ''), false);
+        setStatus(str('kind-empty', { q: q, kind: kinds[out.kind] }), false);
+      } else if (!out.total) setStatus(str('none', { q: q }), false);
+      else {
+        setStatus(str('results', {
+          q: q, count: count,
+          kind: out.kind ? str('results-kind', { kind: kinds[out.kind] }) : '',
+          shown: out.results.length < out.total ? str('results-shown', { n: out.results.length }) : ''
+        }), false);
+      }
     }
 
     function clear(node) { while (node && node.firstChild) node.removeChild(node.firstChild); }
@@ -1004,8 +1037,8 @@
       var counts = out.counts || {}, all = 0;
       Object.keys(counts).forEach(function (k) { all += counts[k]; });
       if (!all) { kindsNav.hidden = true; return; }
-      var about = out.exact ? '' : '約';
-      var choices = [[null, str('all', 'すべて'), all]];
+      var about = out.exact ? '' : str('about');
+      var choices = [[null, str('all'), all]];
       ['region', 'model', 'survey', 'page'].forEach(function (k) {
         if (counts[k]) choices.push([k, kinds[k], counts[k]]);
       });
@@ -1024,7 +1057,7 @@
       var words = out.suggestions || [];
       suggestBox.hidden = !words.length;
       if (!words.length) return;
-      suggestBox.appendChild(el('span', 'search__suggest-label', str('suggest', 'サイト内の近い語：')));
+      suggestBox.appendChild(el('span', 'search__suggest-label', str('suggest')));
       words.forEach(function (w, i) {
         if (i) suggestBox.appendChild(document.createTextNode(' '));
         suggestBox.appendChild(searchLink(w, w, null, 'search__suggestion'));
@@ -1037,6 +1070,7 @@
       keepQueryInUrl(q.trim(), push);
       var mine = ++seq, k = kind;
       if (!q.trim()) {
+        if (renderTimer) { clearTimeout(renderTimer); renderTimer = null; }
         clear(list);
         var old = box.querySelector('.search__more');
         if (old) old.parentNode.removeChild(old);

@@ -249,3 +249,54 @@ def test_results_arriving_do_not_shift_the_page(open_context, site_url, search_s
         # A throttled page left open keeps its renderer busy (half a core each) for the rest of the session.
         context.close()
     assert shift < 0.1, f"layout shift {shift:.3f} at {width} px"
+
+
+# ---- issue 13: the engine in a worker, the same engine on the page where a worker cannot start ----
+
+ENGINE = "[data-module='search']"
+
+
+def test_the_index_loads_and_is_queried_in_a_worker(watched_page, site_url, search_site):
+    """Over http the engine runs in search-worker.js: the page itself never loads lunr, the tokenizer or the
+    index files (the worker's requests go to the same origin, so the page's CSP allows them)."""
+    page = watched_page
+    page.goto(urljoin(site_url, "search/?q=看取り"), wait_until="load")
+    assert check_results(page, site_url, search_site, "看取り") > 0
+    assert page.locator(ENGINE).get_attribute("data-engine") == "worker"
+    assert page.evaluate("() => typeof window.lunr === 'undefined' && typeof window.CasebookTokenize === 'undefined'"
+                         " && typeof window.CasebookSearchData === 'undefined'"), "the index was loaded on the page"
+    page.locator("[data-module='search'] [name='q']").fill("カナミック 坂井")
+    page.wait_for_function("() => /坂井/.test(document.querySelector('[data-status]').textContent)")
+    assert check_results(page, site_url, search_site, "カナミック") > 0
+
+
+def test_without_a_worker_the_same_engine_runs_on_the_page(open_context, site_url, search_site):
+    """A worker that cannot start (here: its script fails to load) leaves the search working on the page."""
+    context, watcher = open_context(site_url)
+    page = context.new_page()
+    page.route("**/js/search-worker.js", lambda route: route.fulfill(status=200, content_type="text/javascript",
+                                                                    body="throw new Error('no worker here');"))
+    page.goto(urljoin(site_url, "search/?q=看取り"), wait_until="load")
+    assert check_results(page, site_url, search_site, "看取り") > 0
+    assert page.locator(ENGINE).get_attribute("data-engine") == "page"
+    assert page.evaluate("() => typeof window.lunr === 'function'")
+    problems = [p for p in watcher.problems(page) if "no worker here" not in p]
+    page.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_search_works_from_file_urls(open_context, search_site):
+    """Opened from disk (file://), where Chromium refuses workers, the search runs on the page: readings,
+    highlights and kind counts included."""
+    context, watcher = open_context(search_site.as_uri() + "/")
+    page = context.new_page()
+    page.goto(search_site.as_uri() + "/search/index.html?q=みとり", wait_until="load")
+    page.wait_for_selector(RESULT_LINKS)
+    assert page.locator(ENGINE).get_attribute("data-engine") == "page"
+    assert "みとり → 看取り" in page.locator(RESULTS).first.inner_text()
+    assert page.locator("[data-kinds] a").count() > 1
+    for href in page.locator(RESULT_LINKS).evaluate_all("(ls) => ls.map((a) => a.href)"):
+        assert href.startswith("file://"), href
+    problems = watcher.problems(page)
+    page.close()
+    assert not problems, "\n".join(problems)
