@@ -94,7 +94,7 @@ def child(root: Path, out: Path, expected: int | None) -> None:
     build.load_site = timed("load + validate", build.load_site)
     build.PageRenderer = TimedRenderer
     exports.data_files = timed("data exports", exports.data_files)
-    build.build_search_assets = timed("search index", build.build_search_assets)
+    build.cached_search_assets = timed("search index", build.cached_search_assets)
     SiteOutput.add_static = timed("copy static", SiteOutput.add_static)
     site, output = build.render_site(root, "", expected)
     rendered = time.perf_counter()

@@ -8,7 +8,7 @@ from typing import Callable
 from . import exports
 from .errors import DataInvalid, ErrorReport
 from .render import PageRenderer, check_templates
-from .search import build_search_assets
+from .search import cached_search_assets
 from .search_docs import site_documents
 from .validate import EXPECTED_REGIONS, load_site
 from .write import SiteOutput, write_site
@@ -55,7 +55,7 @@ def render_site(root: Path, base_url: str = "", expected_regions: int | None = E
     from .localsurvey.commands import template_files
     for name, content in template_files(site, root / "templates").items():
         output.add(f"data/survey-template/{name}", content)
-    for name, content in build_search_assets(site_documents(site)).items():
+    for name, content in cached_search_assets(site_documents(site)).items():
         output.add(name, content)
     output.add_static(root / "static")
     return site, output

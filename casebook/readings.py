@@ -159,6 +159,6 @@ def readings_js(texts: Iterable[str]) -> bytes:
     """search/readings.js: assigns the reading data to CasebookSearchData.readings."""
     body = json.dumps(reading_data(texts), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     body = body.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    text = ("(function(g){var d=g.CasebookSearchData=g.CasebookSearchData||{shards:{},blocks:{},terms:{}};"
+    text = ("(function(g){var d=g.CasebookSearchData=g.CasebookSearchData||{shards:{},blocks:{},lists:{}};"
             f"d.readings={body};}})(typeof globalThis!=='undefined'?globalThis:this);\n")
     return text.encode("utf-8", "backslashreplace")

@@ -15,37 +15,41 @@ Design
   clause ``x*``, a longer Japanese query is all its pairs, a Latin query is ``word*``; every
   clause is required.  Queries are never given to lunr's query parser.
 * The index is built by lunr.py (``Builder``; terms enter as opaque ids because lunr.py lowers
-  list tokens).  Shipping lunr's JSON would cost ~4x the space, so the assets carry only what
-  cannot be derived: the term list (UTF-16 order, which lunr.js's TokenSet needs), postings with
-  term frequencies, and field lengths.  ``search.js`` recomputes lunr's BM25 vectors from them
-  and creates a ``lunr.Index``; a test checks the result against lunr.py's own vectors.
-* Big sites: terms are split into shards by their first code point, so a query loads only the
-  shards of its clauses, and documents are split into blocks loaded for the results shown.
-  Small sites get one shard and one block, loaded eagerly, so counts are exact after a literal
-  check of every candidate (the pairs alone give ~98% precision).
+  list tokens).  The browser gets lunr.py's own index: each term shard carries, per term, every
+  field/document it occurs in with lunr.py's score for it (3 decimals, as lunr.py keeps them);
+  ``search.js`` writes a shard back as lunr's serialized JSON and calls ``lunr.Index.load`` (a
+  test checks every posting and vector element against lunr.py's).  Nothing is rebuilt there.
+* Beside lunr's data, a shard gives the token positions of each pair of Japanese characters, so
+  a word of 3+ Japanese characters (pairs at consecutive positions) is checked exactly without
+  the documents' text; other words (several runs, symbols) are checked on the text.
+* Shards: terms are split by their first code point (a heavy first character gets a shard of
+  its own, the rest are hashed), small enough that a query reads only a few KB: the shards of
+  its clauses' first characters.  Documents are split into list blocks (``l{n}.js``: id, URL,
+  kind, title, figures) and text blocks (``d{n}.js``: the indexed fields), loaded for the
+  results checked and shown; the page asks for the snippets of results after the first
+  screenful as they near the screen.
 * Ranking: a document whose title/name/headline holds every query word comes first, then lunr's
   score (field boosts in ``FIELD_BOOSTS``).
+* ``cached_search_assets`` (the build's entry) keeps the assets between builds, keyed by the
+  documents, this module's and readings.py's source and the libraries' versions.
 
 Assets (all JavaScript files that assign to ``globalThis.CasebookSearchData``, so they load with
-``<script src>`` from file:// and under a strict CSP): ``search/index.js`` (manifest),
-``search/t{n}.js`` (term shards), ``search/d{n}.js`` (document blocks).
-
-Measured (``python bench/search_bench.py``, Node 20, 2 cores, 2026-11-25; code measured as shipped,
-i.e. without whole-line comments, see casebook/assets.py):
-* real site (72 documents from casebook.search_docs: 14 regions, 19 models, 36 survey tables, 3 pages):
-  manifest 0.8 KB + term shard 13.7 KB + documents 17.8 KB + code 16.9 KB (lunr 8.4, search.js 6.5,
-  tokenize.js 2.0) = 48.0 KB gzip for a first search (goal ≤ 50 KB); query p50 0.18 ms, p95 0.88 ms.
-* synthetic 1,741 regions: 42 term shards, 676 document blocks; a first search downloads median 113 KB,
-  max 177 KB gzip (goal ≤ 300 KB) with recall unchanged (tests compare results with a substring scan);
-  query p50 7.5 ms, p95 45 ms.
+``<script src>`` from file:// and under a strict CSP, and with importScripts in search.js's
+worker): ``search/index.js`` (manifest), ``search/t{n}.js`` (term shards), ``search/l{n}.js``
+and ``search/d{n}.js`` (documents), ``search/readings.js`` (casebook/readings.py).
+Figures: ``python bench/search_bench.py`` and BENCHMARKS.md.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Iterable
 
 __all__ = [
@@ -79,7 +83,8 @@ MAX_WORD = 20
 # Targets for splitting (raw bytes of the encoded data): a first search on the real site reads a few
 # shards of ~3 KB and the blocks of the documents it shows (issue 13: ≤ 50 KB gzip in all).
 SHARD_TARGET = 3_000
-BLOCK_TARGET = 6_000
+BLOCK_TARGET = 2_500
+LIST_TARGET = 24_000
 
 # ---------------------------------------------------------------------------------------
 # normalize / tokenize (mirrored in static/js/tokenize.js: change both together)
@@ -129,6 +134,7 @@ def _clusters(text: str) -> Iterable[tuple[int, int]]:
         i = j
 
 
+@lru_cache(maxsize=65536)  # the build normalizes ~100,000 clusters of a few thousand distinct ones
 def _norm_cluster(cluster: str) -> str:
     cp = ord(cluster[0])
     if cp <= 0xFFFF or _in(cp, _STABLE_ASTRAL):
@@ -154,6 +160,7 @@ def normalize_with_map(text: str) -> tuple[str, list[int], list[int]]:
     return "".join(out), starts, ends
 
 
+@lru_cache(maxsize=65536)
 def _class(cp: int) -> str:
     if _in(cp, _JA):
         return "J"
@@ -180,6 +187,11 @@ def _runs(norm: str) -> list[tuple[str, str]]:
 
 def tokenize(text: str) -> list[str]:
     """Index terms of *text*, in order (duplicates kept: they are term frequencies)."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=4096)  # the index and the pair positions tokenize the same texts
+def _tokens(text: str) -> tuple[str, ...]:
     terms: list[str] = []
     for kind, run in _runs(normalize(text)):
         if kind == "J":
@@ -187,7 +199,7 @@ def tokenize(text: str) -> list[str]:
             terms.append(run[-1])
         else:
             terms.extend(run[i:i + MAX_WORD] for i in range(len(run)))
-    return terms
+    return tuple(terms)
 
 
 def query_words(query: str) -> list[dict]:
@@ -321,15 +333,40 @@ def build_lunr_index(docs: list[SearchDocument]):
 def _js(store_key: str, payload) -> bytes:
     body = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     body = body.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    text = ("(function(g){var d=g.CasebookSearchData=g.CasebookSearchData||{shards:{},blocks:{},terms:{}};"
+    text = ("(function(g){var d=g.CasebookSearchData=g.CasebookSearchData||{shards:{},blocks:{},lists:{}};"
             f"{store_key}={body};}})(typeof globalThis!=='undefined'?globalThis:this);\n")
     # Lone surrogates (hostile input) become \\udXXX escapes, which JS reads back as such.
     return text.encode("utf-8", "backslashreplace")
 
 
-def _doc_record(doc: SearchDocument) -> list:
-    return [doc.id, doc.url, doc.kind, doc.title, dict(sorted(doc.summary.items())),
-            dict(sorted(_doc_fields(doc).items()))]
+def _doc_entry(doc: SearchDocument) -> list:
+    """What a result shows besides its snippet (list blocks)."""
+    return [doc.id, doc.url, doc.kind, doc.title, dict(sorted(doc.summary.items()))]
+
+
+def _doc_text(doc: SearchDocument) -> dict[str, str]:
+    """Indexed text per field but the title (in the list blocks): literal checks and snippets (text blocks)."""
+    return {k: v for k, v in sorted(_doc_fields(doc).items()) if k != "title"}
+
+
+def _is_pair(term: str) -> bool:
+    return len(term) == 2 and _class(ord(term[0])) == "J" and _class(ord(term[1])) == "J"
+
+
+def pair_positions(docs: list[SearchDocument], names: list[str]) -> dict[str, dict[int, list[int]]]:
+    """{character pair: {fieldref number: [token positions]}}: a word of three or more Japanese
+    characters is in a field exactly when its pairs stand at consecutive positions there, so
+    search.js checks such words without the document's text (issue 13)."""
+    nfields = len(names)
+    field_pos = {name: i for i, name in enumerate(names)}
+    out: dict[str, dict[int, list[int]]] = {}
+    for d, doc in enumerate(docs):
+        for name, text in _doc_fields(doc).items():
+            fr = d * nfields + field_pos[name]
+            for i, term in enumerate(tokenize(text)):
+                if _is_pair(term):
+                    out.setdefault(term, {}).setdefault(fr, []).append(i)
+    return out
 
 
 def _runs_of(values: list[str]) -> list[list]:
@@ -380,18 +417,30 @@ def build_search_assets(docs: list[SearchDocument], readings: bool = True) -> di
         seen.add(doc.id)
 
     names, postings, version = lunr_shards(docs)
+    positions = pair_positions(docs, names)
 
-    def encode(entries: list[tuple[int, float]]) -> str:
-        # fieldref as the gap from the previous one, then lunr.py's score in thousandths (it keeps 3 decimals)
+    def encode(term: str, entries: list[tuple[int, float]]) -> str:
+        # fieldref as the gap from the previous one, then lunr.py's score in thousandths (it keeps 3
+        # decimals); for a character pair, ":" and its token positions in that field (gaps).
         out, prev = [], 0
+        where = positions.get(term)
         for fr, score in entries:
-            out.append(_b36(fr - prev) + "." + _b36(round(score * 1000)))
+            entry = _b36(fr - prev) + "." + _b36(round(score * 1000))
+            if where is not None:
+                gaps, at = [], 0
+                for p in where[fr]:
+                    gaps.append(_b36(p - at))
+                    at = p
+                entry += ":" + ".".join(gaps)
+            out.append(entry)
             prev = fr
         return ",".join(out)
 
-    encoded = {term: encode(entries) for term, entries in postings.items()}
-    records = [_doc_record(doc) for doc in docs]
+    encoded = {term: encode(term, entries) for term, entries in postings.items()}
+    entries = [_doc_entry(doc) for doc in docs]
+    records = [_doc_text(doc) for doc in docs]
     sizes = [len(json.dumps(r, ensure_ascii=False).encode("utf-8", "backslashreplace")) for r in records]
+    entry_sizes = [len(json.dumps(r, ensure_ascii=False).encode("utf-8", "backslashreplace")) for r in entries]
     raw_size = sum(len(t.encode("utf-8", "surrogatepass")) + len(p) + 2 for t, p in encoded.items())
     # Terms sharing a first code point stay together (a prefix clause reads one shard).  A first
     # character heavier than half a shard gets a shard of its own; the rest are hashed.  Small
@@ -409,13 +458,17 @@ def build_search_assets(docs: list[SearchDocument], readings: bool = True) -> di
         first = _first(term)
         shards[own[first] if first in own else len(own) + shard_of(term, hashed)].append(term)
 
-    blocks: list[int] = [0]  # start position of each block
-    acc = 0
-    for i, size in enumerate(sizes):
-        if acc and acc + size > BLOCK_TARGET:
-            blocks.append(i)
-            acc = 0
-        acc += size
+    def split(sizes: list[int], target: int) -> list[int]:
+        starts, acc = [0], 0  # start position of each block
+        for i, size in enumerate(sizes):
+            if acc and acc + size > target:
+                starts.append(i)
+                acc = 0
+            acc += size
+        return starts
+
+    blocks = split(sizes, BLOCK_TARGET)
+    lists = split(entry_sizes, LIST_TARGET)
 
     assets: dict[str, bytes] = {}
     shard_files, block_files = [], []
@@ -429,6 +482,12 @@ def build_search_assets(docs: list[SearchDocument], readings: bool = True) -> di
         name = f"d{b}.js"
         block_files.append(name)
         assets["search/" + name] = _js(f"d.blocks[{b}]", records[start:end])
+    list_files = []
+    for b, start in enumerate(lists):
+        end = lists[b + 1] if b + 1 < len(lists) else len(docs)
+        name = f"l{b}.js"
+        list_files.append(name)
+        assets["search/" + name] = _js(f"d.lists[{b}]", entries[start:end])
 
     manifest = {
         "v": 2,
@@ -441,6 +500,8 @@ def build_search_assets(docs: list[SearchDocument], readings: bool = True) -> di
         "hashed": hashed,
         "blocks": block_files,
         "blockStarts": blocks,
+        "lists": list_files,
+        "listStarts": lists,
         "maxWord": MAX_WORD,
         "kinds": KIND_LABELS,
         # Kind of every document, run-length coded ([kind, count], …): counts per kind and the
@@ -454,3 +515,79 @@ def build_search_assets(docs: list[SearchDocument], readings: bool = True) -> di
         assets["search/readings.js"] = readings_js(t for doc in docs for t in _doc_fields(doc).values())
     assets["search/index.js"] = _js("d.manifest", manifest)
     return dict(sorted(assets.items()))
+
+
+# ---------------------------------------------------------------------------------------
+# cache of the assets between builds (issue 13: the search index is the largest stage of a build)
+
+#: Everything besides the documents that decides the assets' bytes: this module and readings.py
+#: (their source), the split targets, and the versions of lunr.py, SudachiPy and its dictionary.
+_SOURCES = ("search.py", "readings.py")
+CACHE_KEEP = 16
+
+
+def _versions() -> dict[str, str]:
+    from importlib import metadata
+
+    out = {}
+    for dist in ("lunr", "sudachipy", "sudachidict-core"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[dist] = ""
+    return out
+
+
+def cache_key(docs: list[SearchDocument], readings: bool = True) -> str:
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for name in _SOURCES:
+        h.update((here / name).read_bytes())
+    h.update(json.dumps({
+        "versions": _versions(), "readings": readings,
+        "targets": [SHARD_TARGET, BLOCK_TARGET, LIST_TARGET, MAX_WORD, FIELD_BOOSTS, KIND_LABELS],
+        "docs": [[d.id, d.url, d.kind, d.title, d.fields, d.summary] for d in sorted(docs, key=lambda d: d.id)],
+    }, ensure_ascii=False, sort_keys=True).encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+def cache_dir() -> Path | None:
+    """$CASEBOOK_CACHE, else $XDG_CACHE_HOME/casebook or ~/.cache/casebook; "off" for none."""
+    env = os.environ.get("CASEBOOK_CACHE")
+    if env == "off":
+        return None
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or (Path.home() / ".cache")
+    return Path(base) / "casebook"
+
+
+def cached_search_assets(docs: list[SearchDocument], readings: bool = True) -> dict[str, bytes]:
+    """build_search_assets(docs), taken from the cache when the same documents were indexed by the same
+    code, dictionary and libraries before (the key covers all of them, so a hit gives the same bytes a
+    fresh build would).  A cache that cannot be read or written is only slower."""
+    folder = cache_dir()
+    key = cache_key(docs, readings) if folder else ""
+    path = folder / f"search-{key}.json" if folder else None
+    if path is not None:
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8"))
+            return {name: text.encode("utf-8") for name, text in stored.items()}
+        except (OSError, ValueError, AttributeError):
+            pass
+    assets = build_search_assets(docs, readings)
+    if path is not None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            # The assets are ASCII-safe UTF-8 (lone surrogates are escaped): text round-trips exactly.
+            tmp.write_text(json.dumps({n: b.decode("utf-8") for n, b in assets.items()}, ensure_ascii=False),
+                           encoding="utf-8")
+            os.replace(tmp, path)
+            # Keep the newest few: serve rebuilds after every edit.
+            old = sorted(folder.glob("search-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+            for stale in old[CACHE_KEEP:]:
+                stale.unlink(missing_ok=True)
+        except (OSError, UnicodeDecodeError):
+            pass
+    return assets

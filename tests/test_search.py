@@ -393,9 +393,12 @@ def test_shipped_files():
     lunr_js = (ROOT / "static/vendor/lunr/lunr.min.js").read_text(encoding="utf-8")
     assert "2.3.9" in lunr_js[:300]
     assert "Oliver Nightingale" in (ROOT / "static/vendor/lunr/LICENSE").read_text(encoding="utf-8")
+    for name in ("search.js", "search-worker.js", "search-readings.js"):
+        text = (ROOT / "static/js" / name).read_text(encoding="utf-8")
+        for banned in ("innerHTML", "eval(", "new Function", "fetch(", "insertAdjacentHTML", "document.write",
+                       "Blob(", "createObjectURL"):  # a blob: worker would need worker-src blob: in the CSP
+            assert banned not in text, (name, banned)
     code = (ROOT / "static/js/search.js").read_text(encoding="utf-8")
-    for banned in ("innerHTML", "eval(", "new Function", "fetch(", "insertAdjacentHTML", "document.write"):
-        assert banned not in code, banned
     assert "compositionend" in code and "isComposing" in code
 
 
@@ -495,3 +498,26 @@ def test_every_result_has_one_snippet_of_matching_sentences(tmp_path, real_docs)
             assert len(sn["text"]) <= 130, sn["text"]
     both = next(r for r in got[queries.index("主治医 搬送")]["results"] if r["id"] == "region:nagaoka")
     assert "主治医" in both["snippet"]["text"] and "搬送" in both["snippet"]["text"]
+
+
+def test_search_assets_are_cached_by_content(tmp_path, monkeypatch, real_docs):
+    """A build reuses the assets of the same documents indexed by the same code (issue 13: build time);
+    any change of the documents misses the cache, and a cache that cannot be written only costs time."""
+    from dataclasses import replace
+
+    monkeypatch.setenv("CASEBOOK_CACHE", str(tmp_path / "cache"))
+    fresh = build_search_assets(real_docs)
+    assert search.cached_search_assets(real_docs) == fresh
+    assert len(list((tmp_path / "cache").glob("search-*.json"))) == 1
+    built = []
+    monkeypatch.setattr(search, "build_search_assets", lambda docs, readings=True: built.append(1) or {})
+    assert search.cached_search_assets(real_docs) == fresh and not built  # a hit: the same bytes, nothing built
+    changed = [replace(real_docs[0], fields={**real_docs[0].fields, "body": real_docs[0].fields.get("body", "") + "。"})]
+    search.cached_search_assets(changed + real_docs[1:])
+    assert built == [1], "a changed document must not hit the cache"
+    monkeypatch.undo()  # the real builder again
+    (tmp_path / "file").write_text("x")
+    monkeypatch.setenv("CASEBOOK_CACHE", str(tmp_path / "file" / "cache"))  # a folder that cannot be made
+    assert search.cached_search_assets(real_docs) == fresh
+    monkeypatch.setenv("CASEBOOK_CACHE", "off")
+    assert search.cache_dir() is None and search.cached_search_assets(real_docs) == fresh

@@ -1,7 +1,8 @@
 /*
  * Site search off the main thread (issue 13): search.js starts this worker and posts
- *   {type: 'init', lunrSrc, tokenizeSrc, searchSrc, indexSrc}   absolute URLs of the same origin
- *   {id, query, limit, kind}                                     one search
+ *   {type: 'init', lunrSrc, tokenizeSrc, searchSrc, readingsSrc, indexSrc}  same-origin URLs
+ *   {id, query, limit, kind, snippets}                           one search
+ *   {id, type: 'snippets', query, docs}                          snippets of more of its results
  * and gets back {type: 'ready'} (or {type: 'failed', error}) and {id, result} / {id, error}.
  * The engine is search.js's createEngine, the same code the page runs where workers are
  * unavailable (file://): lunr.Index.load of the index shards, literal checks, snippets.  Data
@@ -21,6 +22,12 @@
         return new Promise(function (resolve) {
           importScripts(new URL(name, m.indexSrc).href);
           resolve();
+        });
+      },
+      readingsCode: function () {
+        return new Promise(function (resolve) {
+          if (!self.CasebookReadings) importScripts(m.readingsSrc);
+          resolve(self.CasebookReadings);
         });
       }
     });
@@ -46,7 +53,9 @@
       self.postMessage({ id: m.id, error: failed || 'not started' });
       return;
     }
-    engine.search(m.query, { limit: m.limit, kind: m.kind }).then(function (result) {
+    var asked = m.type === 'snippets' ? engine.snippets(m.query, m.docs) :
+      engine.search(m.query, { limit: m.limit, kind: m.kind, snippets: m.snippets });
+    asked.then(function (result) {
       self.postMessage({ id: m.id, result: result });
     }, function (e) {
       self.postMessage({ id: m.id, error: String(e && e.message || e) });

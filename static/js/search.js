@@ -51,21 +51,22 @@
 
   function store() {
     var g = typeof globalThis !== 'undefined' ? globalThis : root;
-    var d = g.CasebookSearchData = g.CasebookSearchData || { shards: {}, blocks: {}, terms: {} };
-    d.terms = d.terms || {};
+    var d = g.CasebookSearchData = g.CasebookSearchData || { shards: {}, blocks: {}, lists: {} };
+    d.lists = d.lists || {};
     return d;
   }
 
   /*
    * Engine.  opts: lunr, tokenizer (tokenize.js API), loadScript(name) → Promise that
-   * resolves once the data script `name` (relative to the index script) has run, and
-   * manifestName (default 'index.js').
+   * resolves once the data script `name` (relative to the index script) has run,
+   * readingsCode() → Promise of the CasebookReadings module (search-readings.js; without it
+   * there is no search by reading), and manifestName (default 'index.js').
    */
   function createEngine(opts) {
     var lunr = opts.lunr, tok = opts.tokenizer;
     var manifest = null, manifestPromise = null;
-    var shardIndex = {}, shardPromise = {}, blockPromise = {};
-    var docs = [], normCache = {};
+    var shardIndex = {}, shardPromise = {}, blockPromise = {}, listPromise = {};
+    var docs = [], normCache = {}, pairs = Object.create(null), wordsOf = {}, recent = [];
     var primary = {};
 
     function loadManifest() {
@@ -93,14 +94,20 @@
       for (var ti = 0; ti < terms.length; ti++) {
         var posting = { _index: ti };
         for (var f = 0; f < nf; f++) posting[fields[f]] = {};
-        var entries = posts[ti].split(','), fr = 0;
+        var entries = posts[ti].split(','), fr = 0, where = null;
         for (var e = 0; e < entries.length; e++) {
-          var dot = entries[e].indexOf('.');
-          fr += parseInt(entries[e].slice(0, dot), 36);
+          var parts = entries[e].split(':'), dot = parts[0].indexOf('.');
+          fr += parseInt(parts[0].slice(0, dot), 36);
           var doc = Math.floor(fr / nf), field = fields[fr % nf], ref = field + '/' + doc;
           posting[field][doc] = {};
           if (!vectors[ref]) { vectors[ref] = []; refs.push(ref); }
-          vectors[ref].push(ti, parseInt(entries[e].slice(dot + 1), 36) / 1000);
+          vectors[ref].push(ti, parseInt(parts[0].slice(dot + 1), 36) / 1000);
+          if (parts.length > 1) {
+            // Positions of a character pair in the field (not part of lunr's index): literal checks.
+            var at = 0;
+            where = where || (pairs[terms[ti]] = Object.create(null));
+            where[fr] = parts[1].split('.').map(function (g) { at += parseInt(g, 36); return at; });
+          }
         }
         inverted[ti] = [terms[ti], posting];
       }
@@ -133,8 +140,8 @@
       return shardPromise[s];
     }
 
-    function blockOf(doc) {
-      var starts = manifest.blockStarts, lo = 0, hi = starts.length - 1;
+    function blockOf(doc, starts) {
+      var lo = 0, hi = starts.length - 1;
       while (lo < hi) {
         var mid = (lo + hi + 1) >> 1;
         if (starts[mid] <= doc) lo = mid; else hi = mid - 1;
@@ -144,26 +151,58 @@
 
     function loadedBlocks() { return Object.keys(blockPromise).length; }
 
+    function entry(d) {
+      return docs[d] = docs[d] || { index: d, fields: null };
+    }
+
+    // List blocks: what a result shows but its snippet (id, url, kind, title, figures).
+    function loadList(b) {
+      if (!listPromise[b]) {
+        listPromise[b] = opts.loadScript(manifest.lists[b]).then(function () {
+          var recs = store().lists[b], start = manifest.listStarts[b];
+          for (var i = 0; i < recs.length; i++) {
+            var r = recs[i], doc = entry(start + i);
+            doc.id = r[0]; doc.url = r[1]; doc.kind = r[2]; doc.title = r[3]; doc.summary = r[4];
+          }
+          delete store().lists[b];
+        });
+      }
+      return listPromise[b];
+    }
+
+    // Text blocks: every indexed field but the title, for literal checks and snippets.
     function loadBlock(b) {
       if (!blockPromise[b]) {
         blockPromise[b] = opts.loadScript(manifest.blocks[b]).then(function () {
           var recs = store().blocks[b], start = manifest.blockStarts[b];
-          for (var i = 0; i < recs.length; i++) {
-            var r = recs[i];
-            docs[start + i] = { index: start + i, id: r[0], url: r[1], kind: r[2], title: r[3],
-                                summary: r[4], fields: r[5] };
-          }
+          for (var i = 0; i < recs.length; i++) entry(start + i).text = recs[i];
           delete store().blocks[b];
         });
       }
       return blockPromise[b];
     }
 
-    function loadDocs(list) {
+    function loadBlocks(list, starts, load) {
       var need = {};
-      list.forEach(function (d) { need[blockOf(d)] = true; });
-      return Promise.all(Object.keys(need).map(function (b) { return loadBlock(+b); }));
+      list.forEach(function (d) { need[blockOf(d, starts)] = true; });
+      return Promise.all(Object.keys(need).map(function (b) { return load(+b); }));
     }
+
+    function loadDocs(list) { return loadBlocks(list, manifest.listStarts, loadList); }
+
+    function loadText(list) {
+      return Promise.all([loadDocs(list), loadBlocks(list, manifest.blockStarts, loadBlock)]).then(function () {
+        list.forEach(function (d) {
+          var doc = docs[d];
+          if (!doc.fields) {
+            doc.fields = { title: doc.title };
+            Object.keys(doc.text).forEach(function (f) { doc.fields[f] = doc.text[f]; });
+          }
+        });
+      });
+    }
+
+    function hasText(d) { return !!(docs[d] && docs[d].fields); }
 
     function normFields(d) {
       if (!normCache[d]) {
@@ -174,20 +213,68 @@
       return normCache[d];
     }
 
-    // Every word literally in some field (normalized text).
-    function verify(d, words) {
+    // The character pairs of a word of one Japanese run (3+ characters), in order, or null: such a
+    // word is in a field exactly where its pairs stand at consecutive token positions.
+    function pairChain(w) {
+      if (w.chain !== undefined) return w.chain;
+      var chars = Array.from(w.text), chain = null;
+      if (!w.exact && chars.length >= 3 && w.clauses.length === chars.length - 1) {
+        chain = [];
+        for (var i = 0; i < w.clauses.length; i++) {
+          var c = w.clauses[i];
+          if (c.prefix || c.term !== chars[i] + chars[i + 1]) { chain = null; break; }
+          chain.push(c.term);
+        }
+      }
+      w.chain = chain;
+      return chain;
+    }
+
+    function chainIn(d, chain, onlyPrimary) {
+      var nf = manifest.fields.length;
+      for (var f = 0; f < nf; f++) {
+        if (onlyPrimary && !primary[manifest.fields[f]]) continue;
+        var fr = d * nf + f, first = pairs[chain[0]] && pairs[chain[0]][fr];
+        if (!first) continue;
+        for (var k = 0; k < first.length; k++) {
+          var ok = true;
+          for (var i = 1; i < chain.length && ok; i++) {
+            var at = pairs[chain[i]] && pairs[chain[i]][fr];
+            ok = !!at && at.indexOf(first[k] + i) >= 0;
+          }
+          if (ok) return true;
+        }
+      }
+      return false;
+    }
+
+    // Words whose presence only the text can prove (several runs, symbols, long Latin words).
+    function needsText(words) {
+      return words.some(function (w) { return !w.exact && !pairChain(w); });
+    }
+
+    function literalIn(d, w, onlyPrimary) {
       var nf = normFields(d);
+      for (var f in nf) { if ((!onlyPrimary || primary[f]) && nf[f].norm.indexOf(w.text) >= 0) return true; }
+      return false;
+    }
+
+    // Every word in the document (the text loaded where needsText(words)).
+    function verify(d, words) {
       return words.every(function (w) {
-        for (var f in nf) { if (nf[f].norm.indexOf(w.text) >= 0) return true; }
-        return false;
+        if (w.exact) return true;
+        var chain = pairChain(w);
+        return chain ? chainIn(d, chain, false) : literalIn(d, w, false);
       });
     }
 
-    function literalTier(d, words) {
-      var nf = normFields(d);
-      return words.every(function (w) {
-        for (var f in nf) { if (primary[f] && nf[f].norm.indexOf(w.text) >= 0) return true; }
-        return false;
+    // 1 when every word is in a title, name or headline.
+    function tierOf(c) {
+      return c.words.every(function (w) {
+        var chain = pairChain(w);
+        if (chain) return chainIn(c.doc, chain, true);
+        if (!w.exact && hasText(c.doc)) return literalIn(c.doc, w, true);
+        return matchTier(c.fields, [w]) === 1;
       }) ? 1 : 0;
     }
 
@@ -393,154 +480,28 @@
     }
 
     // ------------------------------------------------------------------------------------
-    // Readings (casebook/readings.py): the site's words with their kana readings, loaded only
-    // for a kana query or a query without results.
+    // Readings (casebook/readings.py): the site's words with their kana readings, and the code
+    // that reads them (search-readings.js), loaded only for a kana query or a query without results.
 
-    var readingsPromise = null, lexicon = null, termList = null, nearList = null;
-    var MIN_READING = 2, MAX_FORMS = 5, MAX_COMBOS = 12, MAX_SUGGESTIONS = 5;
-
-    // Hiragana → katakana: a reading typed in either script matches the same words.
-    function kata(s) {
-      return s.replace(/[\u3041-\u3096\u309d\u309e]/g, function (c) {
-        return String.fromCharCode(c.charCodeAt(0) + 0x60);
-      });
-    }
+    var readingsPromise = null, readings = null;
+    var MAX_COMBOS = 12;
     var KANA_ONLY = /^[\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fc-\u30fe]+$/;
 
     function loadReadings() {
-      if (!manifest.readings) return Promise.resolve(false);
+      if (!manifest.readings || !opts.readingsCode) return Promise.resolve(false);
       if (!readingsPromise) {
-        readingsPromise = opts.loadScript(manifest.readings).then(function () {
+        readingsPromise = Promise.all([opts.readingsCode(), opts.loadScript(manifest.readings)]).then(function (got) {
           var data = store().readings;
           delete store().readings;
-          lexicon = data.lexicon ? data.lexicon.split('\n').map(function (line) {
-            var f = line.split('\t'), surface = f[0].slice(1);
-            var keys = [kata(surface)];
-            if (f[1] && keys.indexOf(f[1]) < 0) keys.push(f[1]);
-            if (f[2] && keys.indexOf(kata(f[2])) < 0) keys.push(kata(f[2]));
-            return { surface: surface, reading: f[1] || kata(surface), stable: f[0][0] === 'n', keys: keys };
-          }) : [];
-          termList = lexicon.map(function (e, i) { return [{ e: i, c: true }]; });
-          (data.terms ? data.terms.split(',') : []).forEach(function (t) {
-            var units = [];
-            t.replace(/([ .]?)([0-9a-z]+)/g, function (m, sep, id) {
-              units.push({ e: parseInt(id, 36), c: sep !== '.' });
-              return m;
-            });
-            termList.push(units);
-          });
+          readings = got[0].create(data);
           return true;
         });
       }
       return readingsPromise;
     }
 
-    // May a match start at unit i of a term: at a long unit, or at a noun inside one (情報|共有).
-    function canStart(term, i) { return term[i].c || lexicon[term[i].e].stable; }
-
-    /*
-     * Written forms of the site that the query word q (normalized) may mean: the term units from
-     * a start consumed by their surface, reading or normalized spelling, the last unit possibly
-     * in part (a reading typed so far), extended to the end of its long unit.
-     */
-    function readingForms(q) {
-      var key = kata(q), found = {}, order = [];
-      if (key.length < MIN_READING) return [];
-      termList.forEach(function (term) {
-        for (var i = 0; i < term.length; i++) {
-          if (!canStart(term, i)) continue;
-          walk(term, i, i, 0);
-        }
-      });
-      function record(term, from, last) {
-        while (last + 1 < term.length && !term[last + 1].c) last++;
-        var form = '';
-        for (var k = from; k <= last; k++) form += lexicon[term[k].e].surface;
-        if (form.indexOf(q) >= 0) return;  // the literal query already finds it
-        if (!found[form]) { found[form] = 0; order.push(form); }
-        found[form]++;
-      }
-      function walk(term, from, k, p) {
-        if (p === key.length) { record(term, from, k - 1); return; }
-        if (k === term.length) return;
-        var keys = lexicon[term[k].e].keys, rest = key.slice(p);
-        for (var j = 0; j < keys.length; j++) {
-          if (rest.lastIndexOf(keys[j], 0) === 0) walk(term, from, k + 1, p + keys[j].length);
-          else if (keys[j].lastIndexOf(rest, 0) === 0) { record(term, from, k); return; }
-        }
-      }
-      // The most frequent written forms first, then the shorter.
-      order.sort(function (a, b) { return found[b] - found[a] || a.length - b.length || (a < b ? -1 : a > b ? 1 : 0); });
-      return order.slice(0, MAX_FORMS);
-    }
-
-    function bigrams(s) {
-      var out = {}, chars = Array.from(s);
-      if (chars.length === 1) out[chars[0]] = true;
-      for (var i = 0; i + 1 < chars.length; i++) out[chars[i] + chars[i + 1]] = true;
-      return out;
-    }
-
-    function dice(a, b) {
-      var na = 0, nb = 0, both = 0;
-      for (var x in a) { na++; if (b[x]) both++; }
-      for (var y in b) nb++;
-      return na + nb ? 2 * both / (na + nb) : 0;
-    }
-
-    // Site words to suggest: spans of terms (up to three long units) with their readings.
-    function nearCandidates() {
-      if (!nearList) {
-        var seen = {};
-        nearList = [];
-        termList.forEach(function (term) {
-          for (var i = 0; i < term.length; i++) {
-            if (!canStart(term, i)) continue;
-            var text = '', reading = '', units = 0;
-            for (var k = i; k < term.length; k++) {
-              if (k > i && term[k].c) {
-                // A span of several long units starts with a noun: not 「し看取り」.
-                if (++units === 3 || !lexicon[term[i].e].stable) break;
-              }
-              text += lexicon[term[k].e].surface;
-              reading += lexicon[term[k].e].reading;
-              if ((k + 1 === term.length || term[k + 1].c) && Array.from(text).length > 1 && !seen[text]) {
-                seen[text] = true;
-                nearList.push({ text: text, kana: reading });
-              }
-            }
-          }
-        });
-      }
-      return nearList;
-    }
-
-    // The site's words nearest to a query without results, by characters and by reading.
-    function suggest(words) {
-      var q = words.map(function (w) { return w.text; }).join(''), qk = kata(q);
-      var chars = bigrams(q), reading = bigrams(qk);
-      // Shared pairs of characters (Dice), and a bonus for the same start: readers get the
-      // beginning of a word right more often than its end (みとる → 看取り).
-      // A long word is compared by its first part as long as the query (かなみく → カナミックネットワーク).
-      function closeness(pairs, a, text) {
-        var same = 0, n = Math.min(a.length, text.length);
-        while (same < n && a[same] === text[same]) same++;
-        var head = text.length > a.length + 1 ? text.slice(0, a.length + 1) : text;
-        return Math.max(dice(pairs, bigrams(head)), 0.9 * dice(pairs, bigrams(text))) * 0.7 + 0.3 * same / a.length;
-      }
-      var scored = [];
-      nearCandidates().forEach(function (c) {
-        var score = Math.max(closeness(chars, q, c.text), closeness(reading, qk, c.kana));
-        if (score >= 0.35) scored.push({ text: c.text, score: score });
-      });
-      scored.sort(function (a, b) {
-        return b.score - a.score || Math.abs(a.text.length - q.length) - Math.abs(b.text.length - q.length) ||
-          (a.text < b.text ? -1 : a.text > b.text ? 1 : 0);
-      });
-      return scored.slice(0, MAX_SUGGESTIONS).map(function (c) { return c.text; });
-    }
-
-    // ------------------------------------------------------------------------------------
+    function readingForms(q) { return readings.forms(q); }
+    function suggest(words) { return readings.suggest(words); }
 
     var URL_KINDS = { region: 'case', model: 'model', survey: 'survey', page: 'page' };
     var docKind = null;
@@ -561,19 +522,24 @@
       return candidates(words).then(function (found) {
         if (found === null) return null;
         var list = Object.keys(found).map(function (ref) {
-          return { doc: +ref, score: found[ref].score, tier: matchTier(found[ref].fields, words), words: words };
+          return { doc: +ref, score: found[ref].score, fields: found[ref].fields, words: words };
         });
         return { list: list, lazyVerify: needVerify };
       });
     }
 
-    // Few candidates needing a literal check: check them all (their blocks are loaded for the
-    // results anyway), so counts per kind and the total are exact.
+    // Candidates a literal check can settle without text (pairs at consecutive positions) are
+    // checked at once, and so are a few that need their text (loaded for the results anyway): the
+    // counts per kind and the total are then exact.
     function verifyAll(res) {
-      if (!res.lazyVerify || res.list.length > VERIFY_ALL) return Promise.resolve(res);
-      return loadDocs(res.list.map(function (c) { return c.doc; })).then(function () {
+      var withText = res.list.filter(function (c) { return needsText(c.words); });
+      if (res.lazyVerify && withText.length > VERIFY_ALL) {
+        res.list.forEach(function (c) { c.tier = tierOf(c); });
+        return Promise.resolve(res);
+      }
+      return loadText(withText.map(function (c) { return c.doc; })).then(function () {
         var list = res.list.filter(function (c) { return verify(c.doc, c.words); });
-        list.forEach(function (c) { c.tier = literalTier(c.doc, c.words); });
+        list.forEach(function (c) { c.tier = tierOf(c); });
         return { list: list, lazyVerify: false };
       });
     }
@@ -597,9 +563,9 @@
     }
 
     /*
-     * search(query, {limit, kind}) → Promise of {query, words, total, exact, results, more,
-     * counts, suggestions}.
-     * results: [{id, url, kind, title, summary, score, tier, snippet, via}]; via lists the
+     * search(query, {limit, kind, snippets}) → Promise of {query, words, total, exact, results, more,
+     * counts, suggestions}.  snippets: how many results get their snippet now (default: all shown).
+     * results: [{id, doc, url, kind, title, summary, score, tier, snippet, via}]; via lists the
      * written forms a reading matched ([{from: 'みとり', to: '看取り'}], empty for a literal match).
      * counts: matches per kind (before the kind filter); total counts the filtered matches.
      * exact is false only on big (lazily loaded) sites while candidates are unverified;
@@ -607,6 +573,7 @@
      */
     function search(query, options) {
       var limit = (options && options.limit) || PAGE, kind = (options && options.kind) || null;
+      var withSnippets = options && options.snippets !== undefined ? options.snippets : limit;
       if (kind && !URL_KINDS[kind]) kind = null;
       return loadManifest().then(function () {
         var words = tok.queryWords(query || '');
@@ -656,7 +623,8 @@
           list.sort(function (x, y) {
             return y.tier - x.tier || x.via.length - y.via.length || y.score - x.score || x.doc - y.doc;
           });
-          return collect(list, words, limit, res.lazyVerify).then(function (out) {
+          remember(query, list);
+          return collect(list, words, limit, res.lazyVerify, withSnippets).then(function (out) {
             out.counts = counts;
             out.kind = kind;
             out.suggestions = [];
@@ -674,18 +642,22 @@
       });
     }
 
-    // Take results in order until `limit` are verified, loading their blocks batch by batch.
-    // A lazy site stops verifying after MAX_BLOCKS more blocks; the count is then an estimate.
-    function collect(list, words, limit, lazyVerify) {
+    // Take results in order until `limit` are verified, loading what they need batch by batch.
+    // A big site stops verifying after MAX_BLOCKS more blocks; the count is then an estimate.
+    // Only the first `snippets` results get their snippet now (their text is loaded); the others
+    // have snippet undefined until snippets() is asked for them (the page asks as they scroll in).
+    function collect(list, words, limit, lazyVerify, snippets) {
       var shown = [], pos = 0, budget = loadedBlocks() + MAX_BLOCKS;
       function step() {
         if (shown.length >= limit || pos >= list.length) return Promise.resolve();
         if (lazyVerify && loadedBlocks() >= budget) return Promise.resolve();
         var batch = list.slice(pos, pos + Math.max(limit - shown.length, 4));
         pos += batch.length;
-        return loadDocs(batch.map(function (c) { return c.doc; })).then(function () {
+        var text = lazyVerify ? batch.filter(function (c) { return needsText(c.words); }) : [];
+        return Promise.all([loadDocs(batch.map(function (c) { return c.doc; })),
+                            loadText(text.map(function (c) { return c.doc; }))]).then(function () {
           batch.forEach(function (c) {
-            if (!lazyVerify || verify(c.doc, c.words || words)) shown.push(c);
+            if (!lazyVerify || verify(c.doc, c.words)) shown.push(c);
           });
           return step();
         });
@@ -697,23 +669,47 @@
           total = shown.length + Math.round((list.length - pos) * shown.length / pos);
         }
         shown = shown.slice(0, limit);
-        return {
-          total: total,
-          exact: !lazyVerify || pos >= list.length,
-          more: pos < list.length || total > shown.length,
-          results: shown.map(function (c) {
-            var d = docs[c.doc];
-            return { id: d.id, url: d.url, kind: d.kind, title: d.title, summary: d.summary,
-                     score: c.score, tier: c.tier, snippet: snippet(c.doc, c.words || words),
-                     titleRanges: titleRanges(d.title, c.words || words),
-                     via: c.via || [] };
-          })
-        };
+        var now = shown.slice(0, snippets).map(function (c) { return c.doc; });
+        return loadText(now).then(function () {
+          return {
+            total: total,
+            exact: !lazyVerify || pos >= list.length,
+            more: pos < list.length || total > shown.length,
+            results: shown.map(function (c, i) {
+              var d = docs[c.doc];
+              return { id: d.id, doc: c.doc, url: d.url, kind: d.kind, title: d.title, summary: d.summary,
+                       score: c.score, tier: c.tier, snippet: i < snippets ? snippet(c.doc, c.words) : undefined,
+                       titleRanges: titleRanges(d.title, c.words),
+                       via: c.via || [] };
+            })
+          };
+        });
       });
+    }
+
+    // snippets(query, [doc]) → Promise of {doc: snippet} for results of a recent search(query).
+    function snippets(query, list) {
+      var words = wordsOf[query] || {};
+      list = list.filter(function (d) { return words[d]; });
+      return loadText(list).then(function () {
+        var out = {};
+        list.forEach(function (d) { out[d] = snippet(d, words[d]); });
+        return out;
+      });
+    }
+
+    function remember(query, list) {
+      if (!wordsOf[query]) {
+        recent.push(query);
+        if (recent.length > 8) delete wordsOf[recent.shift()];
+      }
+      var byDoc = wordsOf[query] = {};
+      list.forEach(function (c) { byDoc[c.doc] = c.words; });
     }
 
     return {
       search: search,
+      snippets: snippets,
       load: loadManifest,
       // For tests: the rebuilt lunr index of shard s.
       shard: function (s) { return loadManifest().then(function () { return loadShard(s); }); },
@@ -762,6 +758,9 @@
     var tokSrc = box.getAttribute('data-tokenize-src') ?
       absolute(box.getAttribute('data-tokenize-src'), pageUrl) :
       absolute('tokenize.js', SCRIPT_SRC || pageUrl);
+    var readingsSrc = box.getAttribute('data-readings-src') ?
+      absolute(box.getAttribute('data-readings-src'), pageUrl) :
+      absolute('search-readings.js', SCRIPT_SRC || pageUrl);
     var workerSrc = box.getAttribute('data-worker-src') ?
       absolute(box.getAttribute('data-worker-src'), pageUrl) :
       absolute('search-worker.js', SCRIPT_SRC || pageUrl);
@@ -789,7 +788,45 @@
     var kind = null;  // the kind filter (internal name) or null for every kind
 
     var enginePromise = null, seq = 0, timer = null, limit = PAGE, lastQuery = null, lastKind = null;
-    var renderTimer = null;
+    var renderTimer = null, pendingSnippets = [], observer = null;
+
+    // Results that get their snippet with the search: about as many as fit below the list's top.
+    function firstScreen() {
+      var top = list.getBoundingClientRect().top, height = window.innerHeight || 740;
+      return Math.max(3, Math.min(PAGE, Math.ceil((height - Math.max(0, top)) / 120)));
+    }
+
+    function stopWatching() {
+      if (observer) observer.disconnect();
+      observer = null;
+      pendingSnippets = [];
+    }
+
+    // The other snippets come when their result nears the screen (or at once without an observer).
+    function watchSnippets(query) {
+      var waiting = pendingSnippets.slice();
+      if (!waiting.length) return;
+      var mine = seq, asked = [];
+      function fill(nodes) {
+        var ids = nodes.map(function (n) { return +n.getAttribute('data-doc'); });
+        getEngine().then(function (e) { return e.snippets(query, ids); }).then(function (got) {
+          if (mine !== seq) return;
+          nodes.forEach(function (n) {
+            var sn = got[n.getAttribute('data-doc')];
+            if (sn && n.parentNode) n.parentNode.replaceChild(renderSnippet(sn), n);
+          });
+        }, function () { /* the result keeps its title and figures */ });
+      }
+      if (typeof IntersectionObserver === 'undefined') { fill(waiting); return; }
+      observer = new IntersectionObserver(function (seen) {
+        var nodes = seen.filter(function (x) { return x.isIntersecting && asked.indexOf(x.target) < 0; })
+          .map(function (x) { return x.target; });
+        if (!nodes.length) return;
+        nodes.forEach(function (n) { asked.push(n); observer.unobserve(n); });
+        fill(nodes);
+      }, { rootMargin: '300px 0px' });
+      waiting.forEach(function (n) { observer.observe(n); });
+    }
 
     /*
      * The engine runs in a worker (search-worker.js), so loading the index and querying never
@@ -825,17 +862,21 @@
           if (ev && ev.preventDefault) ev.preventDefault();
           fail(new Error('search worker failed'));
         };
+        function ask(message) {
+          return new Promise(function (res, rej) {
+            message.id = ++next;
+            pending[message.id] = { resolve: res, reject: rej };
+            worker.postMessage(message);
+          });
+        }
         var api = {
           search: function (q, options) {
-            return new Promise(function (res, rej) {
-              var id = ++next;
-              pending[id] = { resolve: res, reject: rej };
-              worker.postMessage({ id: id, query: q, limit: options.limit, kind: options.kind });
-            });
-          }
+            return ask({ query: q, limit: options.limit, kind: options.kind, snippets: options.snippets });
+          },
+          snippets: function (q, list) { return ask({ type: 'snippets', query: q, docs: list }); }
         };
         worker.postMessage({ type: 'init', lunrSrc: lunrSrc, tokenizeSrc: tokSrc, searchSrc: SCRIPT_SRC,
-                             indexSrc: indexSrc });
+                             readingsSrc: readingsSrc, indexSrc: indexSrc });
       });
     }
 
@@ -848,7 +889,11 @@
           lunr: root.lunr,
           tokenizer: root.CasebookTokenize,
           manifestName: indexSrc,
-          loadScript: function (name) { return loadScriptTag(absolute(name, indexSrc)); }
+          loadScript: function (name) { return loadScriptTag(absolute(name, indexSrc)); },
+          readingsCode: function () {
+            return root.CasebookReadings ? Promise.resolve(root.CasebookReadings) :
+              loadScriptTag(readingsSrc).then(function () { return root.CasebookReadings; });
+          }
         });
         return engine.load().then(function () { return engine; });
       });
@@ -929,8 +974,12 @@
       return p;
     }
 
-    function renderResult(r) {
-      var li = el('li', 'search-result search-result--' + r.kind);
+    function renderResult(r, later) {
+      var item = el('li', 'search-result search-result--' + r.kind);
+      // Results put in after the first screenful skip layout while off screen (content-visibility
+      // on the body, not the item, so the list number stays).
+      var li = el('div', 'search-result__body' + (later ? ' search-result__body--later' : ''));
+      item.appendChild(li);
       var head = el('p', 'search-result__head');
       head.appendChild(el('span', 'search-result__kind', kinds[r.kind] || r.kind));
       head.appendChild(document.createTextNode(' '));
@@ -950,6 +999,13 @@
         li.appendChild(via);
       }
       if (r.snippet) li.appendChild(renderSnippet(r.snippet));
+      else if (r.snippet === undefined) {
+        // Its text is not loaded yet: a reserved line, filled in when the result scrolls near.
+        var wait = el('p', 'search-result__snippet search-result__snippet--pending');
+        wait.setAttribute('data-doc', r.doc);
+        li.appendChild(wait);
+        pendingSnippets.push(wait);
+      }
       var keys = Object.keys(r.summary || {});
       if (keys.length) {
         var dl = el('dl', 'search-result__figures');
@@ -961,26 +1017,28 @@
         });
         li.appendChild(dl);
       }
-      return li;
+      return item;
     }
 
     // The first screenful goes in at once, the rest in a later task: a slow phone paints what
     // the reader sees first and no single task builds every result.
     function render(out) {
       if (renderTimer) { clearTimeout(renderTimer); renderTimer = null; }
+      stopWatching();
       clear(list);
       var old = box.querySelector('.search__more');
       if (old) old.parentNode.removeChild(old);
       var rest = out.results.slice(FIRST_SCREEN);
       out.results.slice(0, FIRST_SCREEN).forEach(function (r) { list.appendChild(renderResult(r)); });
-      if (rest.length) {
+      (function more() {
+        if (!rest.length) { renderTimer = null; watchSnippets(out.query); return; }
         renderTimer = setTimeout(function () {
-          renderTimer = null;
           var part = document.createDocumentFragment();
-          rest.forEach(function (r) { part.appendChild(renderResult(r)); });
+          rest.splice(0, FIRST_SCREEN).forEach(function (r) { part.appendChild(renderResult(r, true)); });
           list.appendChild(part);
+          more();
         }, 0);
-      }
+      })();
       if (out.more) {
         var more = el('button', 'button search__more', str('more'));
         more.type = 'button';
@@ -988,11 +1046,12 @@
           limit += PAGE;
           var focusIndex = out.results.length;
           run(true).then(function () {
-            var focus = function () {
+            var focus = function () {  // the result may be in a part rendered in a later task
               var links = list.querySelectorAll('.search-result__title');
               if (links[focusIndex]) links[focusIndex].focus();
+              else if (renderTimer) setTimeout(focus, 0);
             };
-            if (renderTimer) setTimeout(focus, 0); else focus();
+            focus();
           });
         });
         list.parentNode.insertBefore(more, list.nextSibling);
@@ -1082,7 +1141,7 @@
         return Promise.resolve();
       }
       return getEngine().then(function (e) {
-        return e.search(q, { limit: limit, kind: k });
+        return e.search(q, { limit: limit, kind: k, snippets: firstScreen() });
       }).then(function (out) {
         if (mine !== seq) return;
         lastQuery = q;

@@ -125,6 +125,15 @@ def test_keyboard_reaches_the_results(watched_page, site_url, search_site):
 # ---- issue 13: readings, suggestions, counts per kind ----
 
 RESULTS = "[data-module='search'] [data-results] > li"
+SNIPPET = ".search-result__snippet:not(.search-result__snippet--pending)"
+
+
+def shown(item):
+    """A result as the reader sees it: scrolled to, its snippet in (after the first screenful, snippets come
+    as their results near the screen)."""
+    item.scroll_into_view_if_needed()
+    item.locator(SNIPPET).wait_for()
+    return item
 
 
 def test_a_kana_query_shows_which_written_form_matched_and_highlights_it(watched_page, site_url, search_site):
@@ -134,7 +143,7 @@ def test_a_kana_query_shows_which_written_form_matched_and_highlights_it(watched
     items = page.locator(RESULTS)
     assert items.count() > 0
     for i in range(items.count()):
-        item = items.nth(i)
+        item = shown(items.nth(i))
         via = item.locator(".search-result__via")
         assert via.count() == 1, item.inner_text()
         assert "みとり → 看取り" in via.inner_text()
@@ -215,7 +224,7 @@ def test_every_result_has_one_snippet_without_repeated_phrases(watched_page, sit
         page.wait_for_selector(RESULT_LINKS)
         items = page.locator(RESULTS)
         for i in range(items.count()):
-            snippets = items.nth(i).locator(".search-result__snippet")
+            snippets = shown(items.nth(i)).locator(".search-result__snippet")
             assert snippets.count() == 1, items.nth(i).inner_text()
             text = snippets.inner_text()
             parts = [p.strip("…") for p in text.split(" / ")]
@@ -297,6 +306,27 @@ def test_search_works_from_file_urls(open_context, search_site):
     assert page.locator("[data-kinds] a").count() > 1
     for href in page.locator(RESULT_LINKS).evaluate_all("(ls) => ls.map((a) => a.href)"):
         assert href.startswith("file://"), href
+    problems = watcher.problems(page)
+    page.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_only_the_first_screenful_waits_for_its_snippets(open_context, site_url, search_site):
+    """On a phone the first search loads the text of the results on screen; the others' snippets come as
+    they near the screen (a first search stays small), and every one comes."""
+    context, watcher = open_context(site_url, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(urljoin(site_url, "search/?q=主治医"), wait_until="load")
+    page.wait_for_selector(RESULT_LINKS)
+    page.wait_for_timeout(500)  # results after the first screenful go in a few tasks later
+    items = page.locator(RESULTS)
+    total = items.count()
+    pending = page.locator(".search-result__snippet--pending").count()
+    assert total > 6 and 0 < pending < total - 2, (total, pending)
+    assert items.first.locator(SNIPPET).count() == 1
+    for i in range(total):
+        shown(items.nth(i))
+    assert page.locator(".search-result__snippet--pending").count() == 0
     problems = watcher.problems(page)
     page.close()
     assert not problems, "\n".join(problems)

@@ -23,6 +23,7 @@ function makeEngine() {
   const engine = createEngine({
     lunr,
     tokenizer,
+    readingsCode: () => Promise.resolve(require(path.join(root, 'js', 'search-readings.js'))),
     loadScript: (name) => new Promise((resolve) => {
       const file = path.resolve(dir, name);
       loaded.push(path.basename(file));
