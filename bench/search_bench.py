@@ -26,6 +26,7 @@ import gzip
 import json
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -114,9 +115,10 @@ def report(label: str, docs: list[SearchDocument], rounds: int, tmp: Path) -> in
     print(f"\n== {label}: {len(docs)} documents, {sum(len(t) for d in docs for t in _doc_fields(d).values()):,} "
           f"characters indexed; {len(manifest['shards'])} term shard(s), {len(manifest['blocks'])} "
           f"document block(s)")
-    for group, prefix in (("manifest", "search/index"), ("term shards", "search/t"),
-                          ("document blocks", "search/d"), ("readings", "search/readings")):
-        items = [s for n, s in sizes.items() if n.startswith(prefix)]
+    for group, pattern in (("manifest", r"index\.js"), ("term shards", r"t\d+\.js"), ("list blocks", r"l\d+\.js"),
+                           ("text blocks", r"d\d+\.js"), ("readings (all)", r"readings\.js"),
+                           ("reading shards", r"r\d+\.js")):
+        items = [s for n, s in sizes.items() if re.fullmatch("search/" + pattern, n)]
         if items:
             print(f"  {group:20} {len(items):5} files  raw {sum(r for r, _ in items):>10,} B  "
                   f"gzip {sum(g for _, g in items):>9,} B  (largest gzip {max(g for _, g in items):,} B)")
@@ -146,7 +148,7 @@ def report(label: str, docs: list[SearchDocument], rounds: int, tmp: Path) -> in
     for res in first:
         readings_code = gz(shipped_asset("js/search-readings.js", READINGS_CODE.read_bytes()))
         downloads.append(code_gz + sum(sizes["search/" + f][1] for f in res["files"])
-                         + (readings_code if "readings.js" in res["files"] else 0))
+                         + (readings_code if any(re.fullmatch(r"r\d+\.js|readings\.js", f) for f in res["files"]) else 0))
     worst = max(zip(downloads, [r["query"] for r in first]))
     print(f"  first search download (code + data, gzip): median {statistics.median(downloads) / 1024:.1f} KB, "
           f"max {worst[0] / 1024:.1f} KB (query {worst[1]!r})")
@@ -159,6 +161,8 @@ def report(label: str, docs: list[SearchDocument], rounds: int, tmp: Path) -> in
 CHROMIUM = "/usr/bin/chromium"
 PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 #: Queries typed into a fresh /search/ page: kanji, katakana, a reading, width variants, two words, one character.
+#: Fresh pages per query typed key by key: long tasks on a shared machine vary from run to run.
+TYPING_RUNS = 3
 BROWSER_QUERIES = ["看取り", "主治医", "カナミック", "訪問看護 連携", "ＩＣＴ", "医", "みとり", "ほうもんかんご"]
 KANA = set(range(0x3041, 0x3097)) | set(range(0x30A1, 0x30FB))
 
@@ -239,7 +243,7 @@ def browser(site: Path, queries: list[str]) -> dict:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
             for query in queries:
-                for how in ("at once", "key by key"):
+                for how in ["at once"] + ["key by key"] * TYPING_RUNS:
                     context = browser.new_context(**PHONE)
                     context.add_init_script(OBSERVE)
                     page = context.new_page()
@@ -308,7 +312,17 @@ def report_browser(tmp: Path, queries: list[str]) -> list[tuple[str, str, bool]]
     kanji = [r["gzip"] for r in once if not r["kana"]]
     kana = [r["gzip"] for r in once if r["kana"]]
     keyed = max(r["gzip"] for r in got["typed"])
-    task = max(r["max_task"] for r in got["typed"])
+    # The longest task while typing, per query the median over its runs (the machine is shared: one
+    # run can be descheduled mid-task), then the worst query; the worst single run is printed too.
+    per_query = {}
+    for r in got["typed"]:
+        if r["how"] == "key by key":
+            per_query.setdefault(r["query"], []).append(r["max_task"])
+    task = max((statistics.median(v) for v in per_query.values()), default=0.0)
+    worst_run = max((max(v) for v in per_query.values()), default=0.0)
+    print(f"  longest main-thread task while typing, median of {TYPING_RUNS} runs: "
+          + ", ".join(f"{q} {statistics.median(v):.0f} ms" for q, v in per_query.items())
+          + f"; worst single run {worst_run:.0f} ms; load average {os.getloadavg()[0]:.1f}")
     cls = max(got["cls"].values())
     goals = []
     if kanji:
@@ -319,7 +333,8 @@ def report_browser(tmp: Path, queries: list[str]) -> list[tuple[str, str, bool]]
                       f"max {max(kana) / 1024:.1f} KB", max(kana) <= 50 * 1024))
     goals += [
         ("  (typed key by key, a search after every key: reported, not a goal)", f"max {keyed / 1024:.1f} KB", True),
-        ("no main-thread task over 100 ms while typing at 4x CPU slowdown", f"max {task:.0f} ms", task <= 100),
+        ("no main-thread task over 100 ms while typing at 4x CPU slowdown (worst query, median of its runs)",
+         f"{task:.0f} ms", task <= 100),
         ("CLS < 0.1 on /search/?q=看取り (360 and 1280 px)", f"{cls:.3f}", cls < 0.1),
     ]
     return goals

@@ -34,7 +34,7 @@ from typing import Iterable
 
 from .search import _b36, normalize
 
-__all__ = ["analyse", "reading_data", "to_katakana"]
+__all__ = ["analyse", "reading_data", "reading_shards", "readings_assets", "to_katakana"]
 
 # Parts of speech that end a term (a term is what a reader would type as one word or compound).
 _BREAK = {"助詞", "助動詞", "補助記号", "空白", "記号"}
@@ -124,15 +124,14 @@ def _lines(texts: Iterable[str]) -> list[str]:
     return list(seen)
 
 
-def reading_data(texts: Iterable[str]) -> dict[str, str]:
-    """{"lexicon": ..., "terms": ...} (see the module docstring) for the site's texts.
-
-    Deterministic: lexicon entries and terms are sorted; the same texts give the same bytes.
-    """
+def _site_terms(texts: Iterable[str]) -> set[tuple]:
     terms: set[tuple] = set()
     for line in _lines(texts):
         terms.update(analyse(line))
-    entries: set[tuple[str, str, str, bool]] = {(s, r, n, st) for term in terms for s, r, n, st, _ in term}
+    return terms
+
+
+def _encode(terms: set[tuple], entries: set[tuple[str, str, str, bool]]) -> dict[str, str]:
     ordered = sorted(entries, key=lambda e: (to_katakana(e[1]), e[0], e[2], e[3]))
     position = {e: i for i, e in enumerate(ordered)}
     lexicon = []
@@ -155,10 +154,83 @@ def reading_data(texts: Iterable[str]) -> dict[str, str]:
     return {"lexicon": "\n".join(lexicon), "terms": ",".join(sorted(encoded))}
 
 
-def readings_js(texts: Iterable[str]) -> bytes:
-    """search/readings.js: assigns the reading data to CasebookSearchData.readings."""
-    body = json.dumps(reading_data(texts), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+def reading_data(texts: Iterable[str]) -> dict[str, str]:
+    """{"lexicon": ..., "terms": ...} (see the module docstring) for the site's texts.
+
+    Deterministic: lexicon entries and terms are sorted; the same texts give the same bytes.
+    """
+    terms = _site_terms(texts)
+    return _encode(terms, {(s, r, n, st) for term in terms for s, r, n, st, _ in term})
+
+
+def _keys(entry: tuple[str, str, str, bool]) -> set[str]:
+    """What search-readings.js matches a query against: the surface and the normalized spelling
+    in katakana, and the reading."""
+    surface, reading, normalized, stable = entry
+    keys = {to_katakana(surface), reading}
+    if stable and normalized != surface:
+        keys.add(to_katakana(normalized))
+    return {k for k in keys if k}
+
+
+def _kana_keys(entry: tuple[str, str, str, bool]) -> set[str]:
+    # Keys starting with kana: a kana query can only begin matching there.  (A key starting with a
+    # kanji serves a query with no result tried for variant spellings, which reads every shard.)
+    return {k for k in _keys(entry) if _KANA.match(k)}
+
+
+_KANA = re.compile("[\u30a1-\u30fa\u30fc-\u30fe]")
+
+
+def reading_shards(texts: Iterable[str], target: int) -> list[dict[str, str]]:
+    """reading_data split by the first character of where a match can start (issue 13: a kana
+    query loads one shard, not every reading of the site).
+
+    A match of the query word q starts at a unit whose key begins with q's first character (in
+    katakana), so a term goes to the shard of each key's first character of each unit it may start
+    at (a long unit's first unit, or a noun: search-readings.js's canStart), with the lexicon
+    entries its units use; every entry also goes to its own keys' shards.  Suggestions read them all.
+    """
+    from .search import shard_of
+
+    terms = _site_terms(texts)
+    entries = {(s, r, n, st) for term in terms for s, r, n, st, _ in term}
+    whole = _encode(terms, entries)
+    size = len(whole["lexicon"].encode("utf-8")) + len(whole["terms"])
+    count = max(1, -(-size // target))
+    shard_terms: list[set[tuple]] = [set() for _ in range(count)]
+    shard_entries: list[set[tuple]] = [set() for _ in range(count)]
+    for entry in entries:
+        for key in _kana_keys(entry):
+            shard_entries[shard_of(key, count)].add(entry)
+    for term in terms:
+        if len(term) == 1:
+            continue
+        for s, r, n, st, first in term:
+            if first or st:
+                for key in _kana_keys((s, r, n, st)):
+                    shard_terms[shard_of(key, count)].add(term)
+    out = []
+    for i in range(count):
+        used = shard_entries[i] | {(s, r, n, st) for term in shard_terms[i] for s, r, n, st, _ in term}
+        out.append(_encode(shard_terms[i], used))
+    return out
+
+
+def _script(key: str, data: dict[str, str]) -> bytes:
+    body = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     body = body.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     text = ("(function(g){var d=g.CasebookSearchData=g.CasebookSearchData||{shards:{},blocks:{},lists:{}};"
-            f"d.readings={body};}})(typeof globalThis!=='undefined'?globalThis:this);\n")
+            f"(d.readings=d.readings||{{}})[{key}]={body};}})(typeof globalThis!=='undefined'?globalThis:this);\n")
     return text.encode("utf-8", "backslashreplace")
+
+
+def readings_assets(texts: Iterable[str], target: int) -> dict[str, bytes]:
+    """search/readings.js (every reading: variant spellings and suggestions, which may need any word)
+    and search/r{n}.js (the shards a kana query reads one of); each assigns its data to
+    CasebookSearchData.readings["all"] or [n]."""
+    texts = list(texts)
+    out = {"readings.js": _script('"all"', reading_data(texts))}
+    for i, data in enumerate(reading_shards(texts, target)):
+        out[f"r{i}.js"] = _script(str(i), data)
+    return out

@@ -85,6 +85,7 @@ MAX_WORD = 20
 SHARD_TARGET = 3_000
 BLOCK_TARGET = 2_500
 LIST_TARGET = 24_000
+READING_TARGET = 4_000
 
 # ---------------------------------------------------------------------------------------
 # normalize / tokenize (mirrored in static/js/tokenize.js: change both together)
@@ -421,7 +422,8 @@ def build_search_assets(docs: list[SearchDocument], readings: bool = True) -> di
 
     def encode(term: str, entries: list[tuple[int, float]]) -> str:
         # fieldref as the gap from the previous one, then lunr.py's score in thousandths (it keeps 3
-        # decimals); for a character pair, ":" and its token positions in that field (gaps).
+        # decimals); for a character pair, ":" and its token positions in that field (gaps).  (Positions
+        # in files of their own, loaded only for longer words, cost more gzip than they save.)
         out, prev = [], 0
         where = positions.get(term)
         for fr, score in entries:
@@ -507,12 +509,16 @@ def build_search_assets(docs: list[SearchDocument], readings: bool = True) -> di
         # Kind of every document, run-length coded ([kind, count], …): counts per kind and the
         # kind filter work before the document blocks are loaded.
         "docKinds": _runs_of([d.kind for d in docs]),
-        "readings": "readings.js" if readings else None,
+        "readings": None,
     }
     if readings:
-        from .readings import readings_js  # the analyser is imported only by a build that ships readings
+        from .readings import readings_assets  # the analyser is imported only by a build that ships readings
 
-        assets["search/readings.js"] = readings_js(t for doc in docs for t in _doc_fields(doc).values())
+        files = readings_assets((t for doc in docs for t in _doc_fields(doc).values()), READING_TARGET)
+        for name, data in files.items():
+            assets["search/" + name] = data
+        manifest["readings"] = "readings.js"
+        manifest["readingShards"] = sorted((n for n in files if n != "readings.js"), key=lambda n: int(n[1:-3]))
     assets["search/index.js"] = _js("d.manifest", manifest)
     return dict(sorted(assets.items()))
 
@@ -545,7 +551,7 @@ def cache_key(docs: list[SearchDocument], readings: bool = True) -> str:
         h.update((here / name).read_bytes())
     h.update(json.dumps({
         "versions": _versions(), "readings": readings,
-        "targets": [SHARD_TARGET, BLOCK_TARGET, LIST_TARGET, MAX_WORD, FIELD_BOOSTS, KIND_LABELS],
+        "targets": [SHARD_TARGET, BLOCK_TARGET, LIST_TARGET, READING_TARGET, MAX_WORD, FIELD_BOOSTS, KIND_LABELS],
         "docs": [[d.id, d.url, d.kind, d.title, d.fields, d.summary] for d in sorted(docs, key=lambda d: d.id)],
     }, ensure_ascii=False, sort_keys=True).encode("utf-8", "surrogatepass"))
     return h.hexdigest()

@@ -33,9 +33,9 @@ def real_dir(real_assets, tmp_path_factory):
     return _write(real_assets, tmp_path_factory.mktemp("readings"))
 
 
-def _data(assets) -> dict:
-    text = assets["search/readings.js"].decode("utf-8")
-    return json.loads(text.split("d.readings=", 1)[1].rsplit(";})", 1)[0])
+def _data(assets, name="search/readings.js") -> dict:
+    text = assets[name].decode("utf-8")
+    return json.loads(re.split(r"\[(?:\d+|\"all\")\]=", text, maxsplit=1)[1].rsplit(";})", 1)[0])
 
 
 def _lexicon(assets) -> list[list[str]]:
@@ -75,19 +75,22 @@ def test_reading_map_is_built_from_the_site_words_only(real_docs, real_assets):
     entries = {f[0][1:]: f for f in lexicon}
     assert entries["看"][1] == "ミ" and entries["取り"][1] == "トリ"
     assert entries["かかりつけ"][2] == "掛かり付け"
-    # the map is small: a few KB of gzip beside a dictionary of ~190 MB
+    # the map is small: a few KB of gzip beside a dictionary of ~190 MB, in shards a kana query loads one of
     import gzip
-    assert len(gzip.compress(real_assets["search/readings.js"])) < 20_000
-    assert json.loads(real_assets["search/index.js"].decode().split("d.manifest=", 1)[1].rsplit(";})", 1)[0])[
-        "readings"] == "readings.js"
+    shards = [b for n, b in real_assets.items() if re.fullmatch(r"search/r\d+\.js", n)]
+    whole = len(gzip.compress(real_assets["search/readings.js"]))
+    assert len(shards) > 2 and whole < 20_000 and max(len(gzip.compress(b)) for b in shards) < whole / 2
+    manifest = json.loads(real_assets["search/index.js"].decode().split("d.manifest=", 1)[1].rsplit(";})", 1)[0])
+    assert manifest["readings"] == "readings.js"
+    assert manifest["readingShards"] == [f"r{i}.js" for i in range(len(shards))]
 
 
 def test_reading_map_is_deterministic_and_optional(real_docs):
     texts = [t for d in real_docs for t in search._doc_fields(d).values()]
     readings.analyse.cache_clear()
-    first = readings.readings_js(texts)
-    assert readings.readings_js(list(reversed(texts))) == first
-    assert "search/readings.js" not in build_search_assets(real_docs[:3], readings=False)
+    first = readings.readings_assets(texts, 4000)
+    assert readings.readings_assets(list(reversed(texts)), 4000) == first
+    assert not any(re.fullmatch(r"search/r\d+\.js", n) for n in build_search_assets(real_docs[:3], readings=False))
 
 
 @pytest.mark.parametrize("query, form", [
@@ -151,4 +154,34 @@ def test_hostile_texts_build_readings(tmp_path):
     docs = [SearchDocument(id=f"h{i}", url=f"h/{i}/", kind="page", title=f"t{i}", fields={"body": t})
             for i, t in enumerate(HOSTILE)]
     assets = build_search_assets(docs)
-    assert re.search(rb"d\.readings=", assets["search/readings.js"])
+    assert re.search(rb'\(d\.readings=d\.readings\|\|\{\}\)\["all"\]=', assets["search/readings.js"])
+    assert re.search(rb"\(d\.readings=d\.readings\|\|\{\}\)\[0\]=", assets["search/r0.js"])
+
+
+def test_a_kana_query_loads_one_reading_shard(real_docs, real_dir):
+    """A kana word reads only the reading shard of its first character; every shard holds what such
+    a word can match (each reading query of the quality set finds with its shard what the whole map finds)."""
+    for q in ("みとり", "ほうもんかんご", "しゅじい", "かなみっく", "たしょくしゅれんけい", "かんご"):
+        r = _query(real_dir, [q])[0]
+        shards = [f for f in r["loaded"] if re.fullmatch(r"r\d+\.js", f)]
+        assert r["results"] and len(shards) == 1 and "readings.js" not in r["loaded"], (q, r["loaded"])
+    none = _query(real_dir, ["みとる"])[0]  # nothing found: near words from the whole map
+    assert none["total"] == 0 and none["suggestions"] and "readings.js" in none["loaded"]
+
+
+def test_reading_shards_find_what_the_whole_map_finds(tmp_path, real_assets):
+    """For kana words, the shard of the first character gives the same results and written forms as the
+    whole map (search.js reads the whole map where the manifest lists no shards)."""
+    manifest_js = real_assets["search/index.js"].decode("utf-8")
+    manifest = json.loads(manifest_js.split("d.manifest=", 1)[1].rsplit(";})", 1)[0])
+    whole = dict(real_assets)
+    whole["search/index.js"] = manifest_js.replace(json.dumps(manifest["readingShards"], separators=(",", ":")),
+                                                   "[]").encode("utf-8")
+    assert whole["search/index.js"] != real_assets["search/index.js"]
+    readings_of = sorted({f[1] for f in _lexicon(real_assets) if len(f) > 1 and len(f[1]) >= 2})
+    queries = ["みとり", "ほうもんかんご", "しゅじい", "ざいたくいりょう", "いしかい"] + readings_of[::25]
+    sharded = _query(_write(real_assets, tmp_path / "sharded"), queries)
+    plain = _query(_write(whole, tmp_path / "whole"), queries)
+    assert "readings.js" in plain[0]["loaded"] and not any("readings.js" in a["loaded"] for a in sharded)
+    for a, b in zip(sharded, plain):
+        assert [(r["id"], r["via"]) for r in a["results"]] == [(r["id"], r["via"]) for r in b["results"]], a["query"]

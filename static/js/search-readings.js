@@ -3,8 +3,10 @@
  * file of its own because only a kana query or a query without results needs it; search.js loads
  * it beside the data (importScripts in the worker, <script src> on the page, require in Node).
  *
- *   CasebookReadings.create(data) → {forms(q): written forms the normalized kana word q may mean
- *   (みとり → 看取り), suggest(words): site words near a query without results}
+ *   CasebookReadings.create(shard) → {forms(q): written forms the normalized kana word q may mean
+ *   (みとり → 看取り), near(): the shard's words that may be suggested}; a word q is in the
+ *   shard of its first character (in katakana), as search.js picks it (casebook/readings.py)
+ *   CasebookReadings.suggest(words, [shard, …]) → site words near a query without results
  */
 (function (root, factory) {
   if (typeof module === 'object' && module.exports) module.exports = factory();
@@ -13,6 +15,14 @@
   'use strict';
 
   var MIN_READING = 2, MAX_FORMS = 5, MAX_SUGGESTIONS = 5;
+
+  // Hiragana → katakana: a reading typed in either script matches the same words.
+  function kata(s) {
+    return s.replace(/[\u3041-\u3096\u309d\u309e]/g, function (c) {
+      return String.fromCharCode(c.charCodeAt(0) + 0x60);
+    });
+  }
+
 
   function create(data) {
     var lexicon, termList, nearList = null;
@@ -33,13 +43,6 @@
       });
       termList.push(units);
     });
-
-    // Hiragana → katakana: a reading typed in either script matches the same words.
-    function kata(s) {
-      return s.replace(/[\u3041-\u3096\u309d\u309e]/g, function (c) {
-        return String.fromCharCode(c.charCodeAt(0) + 0x60);
-      });
-    }
 
     // May a match start at unit i of a term: at a long unit, or at a noun inside one (情報|共有).
     function canStart(term, i) { return term[i].c || lexicon[term[i].e].stable; }
@@ -80,20 +83,6 @@
       return order.slice(0, MAX_FORMS);
     }
 
-    function bigrams(s) {
-      var out = {}, chars = Array.from(s);
-      if (chars.length === 1) out[chars[0]] = true;
-      for (var i = 0; i + 1 < chars.length; i++) out[chars[i] + chars[i + 1]] = true;
-      return out;
-    }
-
-    function dice(a, b) {
-      var na = 0, nb = 0, both = 0;
-      for (var x in a) { na++; if (b[x]) both++; }
-      for (var y in b) nb++;
-      return na + nb ? 2 * both / (na + nb) : 0;
-    }
-
     // Site words to suggest: spans of terms (up to three long units) with their readings.
     function nearCandidates() {
       if (!nearList) {
@@ -121,33 +110,56 @@
       return nearList;
     }
 
-    // The site's words nearest to a query without results, by characters and by reading.
-    function suggest(words) {
-      var q = words.map(function (w) { return w.text; }).join(''), qk = kata(q);
-      var chars = bigrams(q), reading = bigrams(qk);
-      // Shared pairs of characters (Dice), and a bonus for the same start: readers get the
-      // beginning of a word right more often than its end (みとる → 看取り).
-      // A long word is compared by its first part as long as the query (かなみく → カナミックネットワーク).
-      function closeness(pairs, a, text) {
-        var same = 0, n = Math.min(a.length, text.length);
-        while (same < n && a[same] === text[same]) same++;
-        var head = text.length > a.length + 1 ? text.slice(0, a.length + 1) : text;
-        return Math.max(dice(pairs, bigrams(head)), 0.9 * dice(pairs, bigrams(text))) * 0.7 + 0.3 * same / a.length;
-      }
-      var scored = [];
-      nearCandidates().forEach(function (c) {
-        var score = Math.max(closeness(chars, q, c.text), closeness(reading, qk, c.kana));
-        if (score >= 0.35) scored.push({ text: c.text, score: score });
-      });
-      scored.sort(function (a, b) {
-        return b.score - a.score || Math.abs(a.text.length - q.length) - Math.abs(b.text.length - q.length) ||
-          (a.text < b.text ? -1 : a.text > b.text ? 1 : 0);
-      });
-      return scored.slice(0, MAX_SUGGESTIONS).map(function (c) { return c.text; });
-    }
 
-    return { forms: readingForms, suggest: suggest };
+
+    return { forms: readingForms, near: nearCandidates };
   }
 
-  return { create: create };
+  function bigrams(s) {
+    var out = {}, chars = Array.from(s);
+    if (chars.length === 1) out[chars[0]] = true;
+    for (var i = 0; i + 1 < chars.length; i++) out[chars[i] + chars[i + 1]] = true;
+    return out;
+  }
+
+  function dice(a, b) {
+    var na = 0, nb = 0, both = 0;
+    for (var x in a) { na++; if (b[x]) both++; }
+    for (var y in b) nb++;
+    return na + nb ? 2 * both / (na + nb) : 0;
+  }
+
+
+  // The site's words nearest to a query without results, by characters and by reading.
+  function suggest(words, shards) {
+    var q = words.map(function (w) { return w.text; }).join(''), qk = kata(q);
+    var chars = bigrams(q), reading = bigrams(qk);
+    // Shared pairs of characters (Dice), and a bonus for the same start: readers get the
+    // beginning of a word right more often than its end (みとる → 看取り).
+    // A long word is compared by its first part as long as the query (かなみく → カナミックネットワーク).
+    function closeness(pairs, a, text) {
+      var same = 0, n = Math.min(a.length, text.length);
+      while (same < n && a[same] === text[same]) same++;
+      var head = text.length > a.length + 1 ? text.slice(0, a.length + 1) : text;
+      return Math.max(dice(pairs, bigrams(head)), 0.9 * dice(pairs, bigrams(text))) * 0.7 + 0.3 * same / a.length;
+    }
+    var scored = [];
+    var seen = {}, candidates = [];
+    shards.forEach(function (shard) {
+      shard.near().forEach(function (c) {
+        if (!seen[c.text]) { seen[c.text] = true; candidates.push(c); }
+      });
+    });
+    candidates.forEach(function (c) {
+      var score = Math.max(closeness(chars, q, c.text), closeness(reading, qk, c.kana));
+      if (score >= 0.35) scored.push({ text: c.text, score: score });
+    });
+    scored.sort(function (a, b) {
+      return b.score - a.score || Math.abs(a.text.length - q.length) - Math.abs(b.text.length - q.length) ||
+        (a.text < b.text ? -1 : a.text > b.text ? 1 : 0);
+    });
+    return scored.slice(0, MAX_SUGGESTIONS).map(function (c) { return c.text; });
+  }
+
+  return { create: create, suggest: suggest };
 });

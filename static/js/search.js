@@ -29,7 +29,8 @@
  * Readings (issue 13): a kana query also finds the written forms whose reading it spells
  * (みとり → 看取り, shown on the result with the form highlighted); a query with no result tries
  * variant spellings (掛かり付け医 → かかりつけ医) and then offers near site words.  The reading
- * data (search/readings.js) is loaded only for those queries.  Kind filters and suggested words
+ * data is loaded only for those queries: for a kana word the shard of its first character
+ * (search/r{n}.js), for variant spellings and suggestions all of it (search/readings.js).  Kind filters and suggested words
  * push a history entry; Back/forward shows those results again (popstate).
  * Index (issue 13): each term shard is lunr.py's serialized index for its terms, given to
  * lunr.Index.load; nothing of the index is built here.  A query loads the shards of its terms'
@@ -483,25 +484,59 @@
     // Readings (casebook/readings.py): the site's words with their kana readings, and the code
     // that reads them (search-readings.js), loaded only for a kana query or a query without results.
 
-    var readingsPromise = null, readings = null;
+    var readingsCode = null, readingShard = {}, shardReadings = {};
     var MAX_COMBOS = 12;
     var KANA_ONLY = /^[\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fc-\u30fe]+$/;
 
-    function loadReadings() {
-      if (!manifest.readings || !opts.readingsCode) return Promise.resolve(false);
-      if (!readingsPromise) {
-        readingsPromise = Promise.all([opts.readingsCode(), opts.loadScript(manifest.readings)]).then(function (got) {
-          var data = store().readings;
-          delete store().readings;
-          readings = got[0].create(data);
-          return true;
-        });
-      }
-      return readingsPromise;
+    // Hiragana → katakana (as search-readings.js keys the site's words).
+    function kata(s) {
+      return s.replace(/[\u3041-\u3096\u309d\u309e]/g, function (c) {
+        return String.fromCharCode(c.charCodeAt(0) + 0x60);
+      });
     }
 
-    function readingForms(q) { return readings.forms(q); }
-    function suggest(words) { return readings.suggest(words); }
+    // The reading shard of a kana word: the one of its first character in katakana.
+    function readingShardOf(text) { return tok.shardOf(kata(text), manifest.readingShards.length); }
+
+    // Readings for these kana words (their shards), or all of them (words === null: variant
+    // spellings and suggestions, which may need any word of the site).
+    function loadReadings(words) {
+      if (!manifest.readings || !opts.readingsCode) return Promise.resolve(false);
+      var want = [];
+      if (words && manifest.readingShards && manifest.readingShards.length) {
+        words.forEach(function (w) {
+          var i = readingShardOf(w.text);
+          if (want.indexOf(i) < 0) want.push(i);
+        });
+      } else want.push('all');
+      readingsCode = readingsCode || opts.readingsCode();
+      return readingsCode.then(function (code) {
+        return Promise.all(want.map(function (i) {
+          if (shardReadings.all) return null;
+          if (!readingShard[i]) {
+            var file = i === 'all' ? manifest.readings : manifest.readingShards[i];
+            readingShard[i] = opts.loadScript(file).then(function () {
+              var all = store().readings || {};
+              shardReadings[i] = code.create(all[i]);
+              delete all[i];
+            });
+          }
+          return readingShard[i];
+        })).then(function () { return true; });
+      });
+    }
+
+    function readingForms(q) {
+      var shard = shardReadings.all || shardReadings[readingShardOf(q)];
+      return shard ? shard.forms(q) : [];
+    }
+
+    function suggest(words) {
+      return loadReadings(null).then(function (ready) {
+        if (!ready) return [];
+        return readingsCode.then(function (code) { return code.suggest(words, [shardReadings.all]); });
+      });
+    }
 
     var URL_KINDS = { region: 'case', model: 'model', survey: 'survey', page: 'page' };
     var docKind = null;
@@ -603,13 +638,13 @@
           });
         }
         // A kana query means a reading: load the readings before the first search.
-        return (kanaWords ? loadReadings() : Promise.resolve(false)).then(function (ready) {
+        return (kanaWords ? loadReadings(words) : Promise.resolve(false)).then(function (ready) {
           return run(ready);
         }).then(function (res) {
           if (res === null) { empty.unsupported = true; return empty; }
           if (res.list.length || kanaWords || !manifest.readings) return res;
           // Nothing found as written: a variant spelling (掛かり付け医 → かかりつけ医) may be.
-          return loadReadings().then(function (ready) { return ready ? run(true) : res; });
+          return loadReadings(null).then(function (ready) { return ready ? run(true) : res; });
         }).then(function (res) {
           return res.unsupported ? res : verifyAll(res);
         }).then(function (res) {
@@ -629,8 +664,8 @@
             out.kind = kind;
             out.suggestions = [];
             if (res.list.length) return out;
-            return loadReadings().then(function (ready) {
-              if (ready) out.suggestions = suggest(words);
+            return suggest(words).then(function (near) {
+              out.suggestions = near;
               return out;
             });
           });
