@@ -86,6 +86,7 @@ SHARD_TARGET = 3_000
 BLOCK_TARGET = 2_500
 LIST_TARGET = 24_000
 READING_TARGET = 4_000
+POSITIONS_LIMIT = 600_000
 
 # ---------------------------------------------------------------------------------------
 # normalize / tokenize (mirrored in static/js/tokenize.js: change both together)
@@ -418,7 +419,11 @@ def build_search_assets(docs: list[SearchDocument], readings: bool = True) -> di
         seen.add(doc.id)
 
     names, postings, version = lunr_shards(docs)
-    positions = pair_positions(docs, names)
+    # Pair positions save a small site the documents' text for checks; on a big site they would make
+    # the shard of a frequent first character too heavy for a first search (≤ 300 KB at 1,741 regions),
+    # and there the results shown are checked on their text, block by block.
+    size = sum(len(t.encode("utf-8", "surrogatepass")) + 6 * len(p) for t, p in postings.items())
+    positions = pair_positions(docs, names) if size <= POSITIONS_LIMIT else {}
 
     def encode(term: str, entries: list[tuple[int, float]]) -> str:
         # fieldref as the gap from the previous one, then lunr.py's score in thousandths (it keeps 3
@@ -498,6 +503,7 @@ def build_search_assets(docs: list[SearchDocument], readings: bool = True) -> di
         "fields": names,
         "primary": [f for f in names if f in PRIMARY_FIELDS],
         "shards": shard_files,
+        "pairs": bool(positions),
         "own": own,
         "hashed": hashed,
         "blocks": block_files,
@@ -551,7 +557,8 @@ def cache_key(docs: list[SearchDocument], readings: bool = True) -> str:
         h.update((here / name).read_bytes())
     h.update(json.dumps({
         "versions": _versions(), "readings": readings,
-        "targets": [SHARD_TARGET, BLOCK_TARGET, LIST_TARGET, READING_TARGET, MAX_WORD, FIELD_BOOSTS, KIND_LABELS],
+        "targets": [SHARD_TARGET, BLOCK_TARGET, LIST_TARGET, READING_TARGET, POSITIONS_LIMIT, MAX_WORD,
+                    FIELD_BOOSTS, KIND_LABELS],
         "docs": [[d.id, d.url, d.kind, d.title, d.fields, d.summary] for d in sorted(docs, key=lambda d: d.id)],
     }, ensure_ascii=False, sort_keys=True).encode("utf-8", "surrogatepass"))
     return h.hexdigest()

@@ -219,7 +219,7 @@
     function pairChain(w) {
       if (w.chain !== undefined) return w.chain;
       var chars = Array.from(w.text), chain = null;
-      if (!w.exact && chars.length >= 3 && w.clauses.length === chars.length - 1) {
+      if (manifest.pairs && !w.exact && chars.length >= 3 && w.clauses.length === chars.length - 1) {
         chain = [];
         for (var i = 0; i < w.clauses.length; i++) {
           var c = w.clauses[i];
