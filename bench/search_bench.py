@@ -332,7 +332,7 @@ def report_browser(tmp: Path, queries: list[str]) -> list[tuple[str, str, bool]]
         goals.append(("first search downloads ≤ 50 KB gzip, all requests (kana queries, which load the readings)",
                       f"max {max(kana) / 1024:.1f} KB", max(kana) <= 50 * 1024))
     goals += [
-        ("  (typed key by key, a search after every key: reported, not a goal)", f"max {keyed / 1024:.1f} KB", True),
+        ("  (typed key by key, a search after every key: reported, not a goal)", f"max {keyed / 1024:.1f} KB", None),
         ("no main-thread task over 100 ms while typing at 4x CPU slowdown (worst query, median of its runs)",
          f"{task:.0f} ms", task <= 100),
         ("CLS < 0.1 on /search/?q=看取り (360 and 1280 px)", f"{cls:.3f}", cls < 0.1),
@@ -448,7 +448,7 @@ def main() -> None:
     goals.append(("whole build ≤ 1.5x the bare import of its libraries", f"{wall / bare:.2f}x", wall <= 1.5 * bare))
     print("\n== goals (Lighthouse ≥ 90 on /search/?q=看取り: python bench/lighthouse.py)")
     for name, figure, met in goals:
-        print(f"  {'met    ' if met else 'NOT MET'}  {name}: {figure}")
+        print(f"  {'info   ' if met is None else 'met    ' if met else 'NOT MET'}  {name}: {figure}")
     print(f"load average at end {os.getloadavg()[0]:.1f}")
 
 

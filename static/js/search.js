@@ -35,7 +35,8 @@
  * Index (issue 13): each term shard is lunr.py's serialized index for its terms, given to
  * lunr.Index.load; nothing of the index is built here.  A query loads the shards of its terms'
  * first characters and the document blocks of the results it checks and shows.
- * Behaviour: the engine starts on first focus/input (or at once when ?q= is given); results
+ * Behaviour: the engine starts with the first input (or at once when ?q= is given; not on focus:
+ * a reader who only tabs through loads nothing, and leaves no worker loading behind); results
  * follow typing (input + compositionend, never while an IME is composing); the first screenful
  * of results is put in first; ?q= is kept in the address bar; ArrowDown in the box moves to the
  * results, ArrowUp/ArrowDown move between them, Escape clears.  Data scripts are added as
@@ -828,7 +829,7 @@
     // Results that get their snippet with the search: about as many as fit below the list's top.
     function firstScreen() {
       var top = list.getBoundingClientRect().top, height = window.innerHeight || 740;
-      return Math.max(3, Math.min(PAGE, Math.ceil((height - Math.max(0, top)) / 120)));
+      return Math.max(2, Math.min(PAGE, Math.ceil((height - Math.max(0, top)) / 120)));
     }
 
     function stopWatching() {
@@ -1193,7 +1194,6 @@
       }, 120);
     }
 
-    input.addEventListener('focus', function () { getEngine(); });
     input.addEventListener('input', function (ev) {
       if (ev.isComposing) return;
       schedule();
