@@ -195,6 +195,12 @@ def test_a_huge_survey_csv_is_refused_without_reading_it(project):
     path.write_text(path.read_text(encoding="utf-8") + "\n" * 3_000_000, encoding="utf-8")
     found = errors(project)
     assert "survey/s1.csv: expected a file of at most 2 MB, found 2.9 MB; nothing in it was read" in found, found
+    # The size is counted as the limit is, in MiB: 3,199,500 bytes are 3.051 MiB, printed 3.1 (dividing by 1,025 × 1,024
+    # instead would print 3.0).
+    text = path.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    path.write_text(text + "\n" * (3_199_500 - len(text.encode("utf-8"))), encoding="utf-8")
+    assert path.stat().st_size == 3_199_500
+    assert "survey/s1.csv: expected a file of at most 2 MB, found 3.1 MB; nothing in it was read" in errors(project)
 
 
 def test_an_implausibly_large_population_is_refused(project):

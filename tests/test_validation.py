@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from casebook.errors import DataInvalid
+from casebook.load import remember_parsed_files
 from casebook.validate import load_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,6 +142,13 @@ def test_yaml_syntax_error(project):
     noticed = line_of(project, ITABASHI, "name:")
     assert errors(project) == [f"{ITABASHI}:{line}: YAML syntax error: expected ',' or ']', but got ':' "
                                f"(a flow sequence opened on this line is not closed before line {noticed})"]
+
+
+def test_yaml_syntax_error_on_one_line(project):
+    # A mistake PyYAML reports with no opening mark (a second colon in a value): the error points at that line.
+    edit(project, ITABASHI, "slug: itabashi\n", "slug: itabashi: 板橋\n")
+    line = line_of(project, ITABASHI, "slug: itabashi: 板橋")
+    assert errors(project) == [f"{ITABASHI}:{line}: YAML syntax error: mapping values are not allowed here"]
 
 
 def test_control_character(project):
@@ -503,6 +511,31 @@ def test_markdown_front_matter_yaml_error(project):
     noticed = line_of(project, "content/data.md", "description:")
     assert errors(project) == [f"content/data.md:{line}: YAML syntax error: expected ',' or ']', but got ':' "
                                f"(a flow sequence opened on this line is not closed before line {noticed})"]
+
+
+def test_markdown_front_matter_list_where_a_number_belongs(project):
+    edit(project, "content/data.md", "order: 3\n", "order:\n  - 3\n  - [4]\n")
+    line = line_of(project, "content/data.md", "  - 3")  # counted from the top of the file, past the '---' line
+    assert errors(project) == [f"content/data.md:{line}: order: expected an integer ≥ 0, got a list of 2 item(s)"]
+
+
+# ---------------------------------------------------------------- serve's parse cache
+
+def test_with_the_parse_cache_on_an_edited_or_broken_file_is_read_afresh(project):
+    # serve keeps each YAML file's parsed tree while its text is unchanged; an edit must still show, and a file that
+    # failed to parse must not be kept.
+    remember_parsed_files()
+    try:
+        assert load_site(project).region("itabashi").name.startswith("東京都板橋区")
+        edit(project, ITABASHI, "name: 東京都板橋区", "name: 東京都板橋区改")
+        assert load_site(project).region("itabashi").name.startswith("東京都板橋区改")
+        edit(project, ITABASHI, "slug: itabashi\n", "slug: [itabashi\n")
+        assert any(e.startswith(f"{ITABASHI}:") for e in errors(project))
+        assert any(e.startswith(f"{ITABASHI}:") for e in errors(project))  # the broken file was not kept
+        edit(project, ITABASHI, "slug: [itabashi\n", "slug: itabashi\n")
+        assert load_site(project).region("itabashi").name.startswith("東京都板橋区改")
+    finally:
+        remember_parsed_files(False)
 
 
 # ---------------------------------------------------------------- all at once
