@@ -78,6 +78,9 @@ def test_a_huge_file_is_refused_without_reading_it(project):
     path = project / ITABASHI
     path.write_text(path.read_text(encoding="utf-8") + "# padding\n" * 300_000, encoding="utf-8")
     assert errors(project) == [f"{ITABASHI}: expected a file of at most 2 MB, found 2.9 MB; nothing in it was read"]
+    data = path.read_bytes()
+    path.write_bytes(data + b"\n" * (3_199_500 - len(data)))  # 3.051 MiB: printed 3.1 (3.0 if counted in 1,025 × 1,024 bytes)
+    assert errors(project) == [f"{ITABASHI}: expected a file of at most 2 MB, found 3.1 MB; nothing in it was read"]
 
 
 def test_a_list_where_a_mapping_belongs_is_described_not_printed_as_python(project):

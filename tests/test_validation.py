@@ -492,6 +492,14 @@ def test_markdown_without_front_matter(project):
         "found 'title: データと引用について'"]
 
 
+def test_markdown_starting_with_an_empty_line(project):
+    path = project / "content/data.md"
+    path.write_text("\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert errors(project) == [
+        "content/data.md:1: front matter: expected the file to start with a '---' line opening the front matter, "
+        "found an empty first line"]
+
+
 def test_markdown_with_unclosed_front_matter(project):
     edit(project, "content/data.md", "order: 3\n---\n", "order: 3\n")
     assert errors(project) == [

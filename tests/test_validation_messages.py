@@ -125,6 +125,10 @@ def test_a_yaml_path_that_cannot_be_read(tmp_path):
     report = ErrorReport(tmp_path)
     assert read_text(tmp_path, report) is None  # a folder where a file is expected
     assert len(report) == 1 and report.lines()[0].endswith(": cannot read file: Is a directory")
+    (tmp_path / "regions").mkdir()
+    report = ErrorReport(tmp_path)
+    assert read_text(tmp_path / "regions", report) is None
+    assert report.lines() == ["regions: cannot read file: Is a directory"]  # no field: the whole file failed
 
 
 def test_csv_reader_messages(tmp_path):
