@@ -275,6 +275,10 @@ def test_downloads_are_complete(tmp_path, real_site):
     assert {m["code"]: len(m["regions"]) for m in models} == {m.code: len(m.regions) for m in real_site.models}
     with zipfile.ZipFile(__import__("io").BytesIO(output.files["data/casebook-data.zip"])) as archive:
         names = archive.namelist()
+        # Unpacked, every file is readable by all and executable by none (rw-r--r--), on every build.
+        assert {oct(info.external_attr >> 16) for info in archive.infolist()} == {oct(0o644)}
+        # and each is byte for byte the download beside the archive
+        assert all(archive.read(name) == output.files["data/" + name.removeprefix("casebook-data/")] for name in names)
     assert "casebook-data/regions.csv" in names
     assert all(f"casebook-data/survey/{t.csv}" in names for t in real_site.survey)
 
