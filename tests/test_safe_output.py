@@ -100,6 +100,29 @@ def test_the_switch_is_one_rename_of_a_link_and_leftovers_are_cleaned(tmp_path):
     assert foreign.is_dir()
 
 
+def test_a_build_running_in_another_process_keeps_its_folder(tmp_path):
+    out = tmp_path / "site"
+    build_site(ROOT, out, log=lambda _: None)
+    running = tmp_path / ".site.builds" / f"{os.getppid()}-0"  # named by a live process: a build still writing
+    running.mkdir()
+    (running / "index.html").write_text("half")
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = tmp_path / ".site.builds" / f"{int(gone.stdout)}-0"  # named by a process that has ended
+    dead.mkdir()
+    build_site(ROOT, out, log=lambda _: None)
+    assert (running / "index.html").read_text() == "half"
+    assert not dead.exists()
+
+
+def test_the_writer_itself_refuses_to_write_into_the_sources(clone):
+    # build.py checks --out first; write_site checks again, so no other caller can write into the project.
+    before = everything(clone)
+    for out in (clone / "regions" / "site", clone, clone / "static"):
+        with pytest.raises(UnsafeOutput):
+            write.write_site(write.SiteOutput(), out, root=clone)
+    assert everything(clone) == before
+
+
 def test_the_builds_are_ignored_by_git():
     ignored = (ROOT / ".gitignore").read_text().split()
     assert "_site" in ignored and ".*.builds/" in ignored  # "_site/" would not match the link
