@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -68,6 +69,14 @@ def test_a_folder_holding_someone_elses_files_is_refused(tmp_path):
         build_site(ROOT, out, log=lambda _: None)
     assert (out / "holiday.jpg").read_bytes() == b"\xff\xd8"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["photos"]
+
+
+def test_a_file_where_the_site_folder_belongs_is_refused_and_kept(tmp_path):
+    out = tmp_path / "site"
+    out.write_text("notes")
+    with pytest.raises(UnsafeOutput, match=f"^{re.escape(str(out))} is a file, not a folder; remove it or choose another folder$"):
+        build_site(ROOT, out, log=lambda _: None)
+    assert out.read_text() == "notes"
 
 
 def test_the_home_directory_is_refused(tmp_path, monkeypatch):
