@@ -521,3 +521,23 @@ def test_search_assets_are_cached_by_content(tmp_path, monkeypatch, real_docs):
     assert search.cached_search_assets(real_docs) == fresh
     monkeypatch.setenv("CASEBOOK_CACHE", "off")
     assert search.cache_dir() is None and search.cached_search_assets(real_docs) == fresh
+
+
+def test_every_search_result_opens_a_page_of_the_site_and_its_summary_holds_the_pages_figures(real_site, built_site):
+    """A result links to a built page (and to an element of it, for a survey table); a model's result says how many
+    cases name that model, counted here from the region files; a page's text has single spaces, as a snippet shows."""
+    from casebook.search_docs import site_documents
+
+    docs = site_documents(real_site)
+    assert {d.kind for d in docs} == {"region", "model", "survey", "page"}
+    for doc in docs:
+        page, _, anchor = doc.url.partition("#")
+        html = (built_site / page).read_text(encoding="utf-8")
+        assert not anchor or f'id="{anchor}"' in html, doc.url
+        assert doc.title and all(doc.fields.values()) or doc.kind == "model", doc.id
+    for model in real_site.models:
+        doc = next(d for d in docs if d.id == f"model:{model.slug}")
+        named = sum(1 for r in real_site.regions if any(m.code == model.code for m in r.models))
+        assert doc.url == f"models/{model.slug}/index.html" and doc.summary == {"該当地域": f"{named}地域"}
+    pages = [d for d in docs if d.kind == "page"]
+    assert pages and all(not re.search(r"[ \t]{2,}", d.fields["body"]) for d in pages)
