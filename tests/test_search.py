@@ -535,6 +535,9 @@ def test_every_search_result_opens_a_page_of_the_site_and_its_summary_holds_the_
         html = (built_site / page).read_text(encoding="utf-8")
         assert not anchor or f'id="{anchor}"' in html, doc.url
         assert doc.title and all(doc.fields.values()) or doc.kind == "model", doc.id
+        # each field weighted as designed (an unknown name would silently get body's weight); ids are kind:slug
+        # (the index orders documents by id)
+        assert set(doc.fields) <= set(search.FIELD_BOOSTS) and re.fullmatch(rf"{doc.kind}:[a-z0-9-]+", doc.id), doc.id
     for model in real_site.models:
         doc = next(d for d in docs if d.id == f"model:{model.slug}")
         named = sum(1 for r in real_site.regions if any(m.code == model.code for m in r.models))
