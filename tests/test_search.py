@@ -193,6 +193,14 @@ def test_tokens():
     assert query_words("主治医 ＩＣＴ")[1] == {"text": "ict", "clauses": [("ict", True)], "exact": True}
 
 
+def test_a_latin_word_is_found_by_the_index_alone_up_to_the_indexed_length():
+    # Terms are indexed whole up to MAX_WORD letters, so a word that long needs no literal check; one letter more
+    # is indexed cut, and only a literal check can tell a longer word from another with the same start.
+    longest = "a" * search.MAX_WORD
+    assert query_words(longest) == [{"text": longest, "clauses": [(longest, True)], "exact": True}]
+    assert query_words(longest + "b") == [{"text": longest + "b", "clauses": [(longest, True)], "exact": False}]
+
+
 def test_js_fast_path_is_nfkc_stable():
     ranges = [(0x20, 0x7E), (0x3041, 0x3096), (0x30A1, 0x30FA), (0x30FC, 0x30FC), (0x3400, 0x4DBF),
               (0x4E00, 0x9FFF), (0x3001, 0x3011)]
