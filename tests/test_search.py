@@ -379,6 +379,18 @@ def test_an_eager_index_rederives_its_terms_without_the_fallback_list(tmp_path, 
     assert any(re.fullmatch(r"t\d+\.js", f) for f in loaded) and not any(f.endswith(".terms.js") for f in loaded), loaded
 
 
+def test_the_manifest_knows_each_documents_kind_and_the_files_carry_text_as_utf8(real_docs):
+    # Before a block of documents loads, the engine counts results per kind (事例 n・モデル n) from the manifest's
+    # run-length list of kinds, in index order (documents sorted by id).
+    assets = build_search_assets(real_docs)
+    manifest = json.loads(re.search(rb"d\.manifest=(\{.*\});\}", assets["search/index.js"]).group(1))
+    expanded = [kind for kind, count in manifest["docKinds"] for _ in range(count)]
+    assert expanded == [d.kind for d in sorted(real_docs, key=lambda d: d.id)]
+    # Japanese text is shipped as UTF-8 (3 bytes a character), not as \uXXXX escapes (6 bytes).
+    shipped = b"".join(v for k, v in assets.items() if k.endswith(".js"))
+    assert "在宅医療".encode("utf-8") in shipped and not re.search(rb"\\u(?!202[89])[0-9a-f]{4}", shipped)
+
+
 def test_name_or_headline_ranks_first(tmp_path):
     filler = "地域の在宅医療について述べる。" * 30
     docs = [
