@@ -321,7 +321,11 @@ def test_rate_kept_as_printed_with_a_source_note(project):
     edit(project, ITABASHI, "source_notes:\n", "source_notes:\n  - field: population.rate_65_printed\n"
                                                "    note: 索引の表では23.9と印字されている。\n"
                                                "    reader: 索引の表では23.9と印刷されています。\n")
-    assert load_site(project).region("itabashi").population.rate_65_printed == 23.9
+    region = load_site(project).region("itabashi")
+    assert region.population.rate_65_printed == 23.9
+    # the note travels with the region: the case page shows the reader sentence, /data/ lists the editor note
+    assert [(n.note, n.reader) for n in region.source_notes if n.field == "population.rate_65_printed"] == [
+        ("索引の表では23.9と印字されている。", "索引の表では23.9と印刷されています。")]
 
 
 # ---------------------------------------------------------------- survey
