@@ -162,6 +162,15 @@ def test_each_surveyed_region_is_one_column_of_the_respondents_table(real_site):
         assert survey.respondents <= survey.clinics + survey.hospitals, region.slug
 
 
+def test_each_figure_the_report_quotes_for_a_table_is_kept_in_order(real_site, root):
+    # The survey pages print these beside the table; read here from tables.yaml without casebook.
+    import yaml
+    listed = {t["id"]: t.get("quoted") or [] for t in yaml.safe_load((root / "survey/tables.yaml").read_text(encoding="utf-8"))}
+    assert sum(map(len, listed.values())) > 10
+    for t in real_site.survey:
+        assert [(q.text, q.value, q.unit) for q in t.quoted] == [(q["text"], q["value"], q["unit"]) for q in listed[t.id]], t.id
+
+
 def test_survey_tables_and_csv_files_match_one_to_one(real_site, root):
     ids = [t.id for t in real_site.survey]
     assert len(ids) == len(set(ids))
