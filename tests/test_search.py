@@ -368,17 +368,6 @@ def test_sharded_lazy_site_keeps_recall(tmp_path, monkeypatch, real_docs):
     assert len(blocks) <= 4  # search.js verifies in batches of at least 4 documents
 
 
-def test_an_eager_index_rederives_its_terms_without_the_fallback_list(tmp_path, real_docs):
-    # With every text at hand the browser re-tokenizes a shard's terms and checks count and hash (term_hash, the same
-    # FNV-1a as search.js); a hash that disagrees sends it to download the term list instead, results unchanged.
-    assets = build_search_assets(real_docs)
-    assert any(n.endswith(".terms.js") for n in assets)  # the real site is small enough to load eagerly
-    got = _node("search_cli.js", str(_write(assets, tmp_path)), "query", payload={"queries": ["医療", "ICT"], "limit": 5})
-    loaded = [f for r in got for f in r["loaded"]]
-    assert all(r["results"] for r in got)
-    assert any(re.fullmatch(r"t\d+\.js", f) for f in loaded) and not any(f.endswith(".terms.js") for f in loaded), loaded
-
-
 def test_the_manifest_knows_each_documents_kind_and_the_files_carry_text_as_utf8(real_docs):
     # Before a block of documents loads, the engine counts results per kind (事例 n・モデル n) from the manifest's
     # run-length list of kinds, in index order (documents sorted by id).
