@@ -208,3 +208,40 @@ LINE_STARTS = """(el) => { const starts = []; let offset = 0, lastTop = null;
     }
   }
   return [el.textContent, starts]; }"""
+
+
+# Layout shifts as Lighthouse counts them (CLS): those not caused by the reader's own input.
+LAYOUT_SHIFTS = """window.__shifts = [];
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shifts.push(e.value); })
+    .observe({ type: 'layout-shift', buffered: true });"""
+
+
+def open_with_scripts_after_first_paint(context, url: str):
+    """Open `url` with its scripts held until the first contentful paint, then let them run and wait for load.
+
+    A slow phone paints before its deferred scripts run; whatever they then move on screen is a layout shift the
+    reader sees. Returns the page; `layout_shift(page)` sums the shifts since it opened."""
+    context.add_init_script(LAYOUT_SHIFTS)
+    held = []
+
+    def hold(route):
+        held.append(route)
+
+    def is_script(address):
+        return urlsplit(address).path.endswith(".js")
+
+    context.route(is_script, hold)
+    page = context.new_page()
+    page.goto(url, wait_until="commit")
+    page.wait_for_function("() => performance.getEntriesByName('first-contentful-paint').length > 0")
+    page.wait_for_timeout(100)
+    assert held, "no script was held: the test checks nothing"
+    for route in held:
+        route.continue_()
+    context.unroute(is_script, hold)
+    page.wait_for_load_state("load")
+    return page
+
+
+def layout_shift(page) -> float:
+    return sum(page.evaluate("() => window.__shifts"))

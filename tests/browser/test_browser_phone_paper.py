@@ -9,7 +9,7 @@ import subprocess
 import pytest
 import yaml
 
-from browserkit import LINE_STARTS, page_fill, require
+from browserkit import LINE_STARTS, layout_shift, open_with_scripts_after_first_paint, page_fill, require
 
 pytestmark = pytest.mark.browser
 
@@ -280,38 +280,14 @@ def test_the_404_page_keeps_its_style_and_links_at_any_depth(open_context, built
         server.server_close()
 
 
-SHIFTS = """window.__shifts = [];
-  new PerformanceObserver((list) => { for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shifts.push(e.value); })
-    .observe({ type: 'layout-shift', buffered: true });"""
-
-
 @pytest.mark.parametrize("path", ["regions/kamaishi/", "regions/mibu/", "regions/print/", "survey/s6/", "models/v-a/"])
 def test_the_scripts_move_nothing_painted_before_they_run(open_context, site_url, path):
     """A slow phone paints before the deferred scripts run: hold them until the first contentful paint, let them
     run, and sum the layout shifts (CLS). site.js wrote the printed address and date into a case's citation line
     on screen (0.11-0.13 at 412 px); the print document showed its status line and button only then."""
-    from urllib.parse import urlsplit
     context, _ = open_context(site_url, viewport={"width": 412, "height": 823})
-    context.add_init_script(SHIFTS)
-    held = []
-
-    def hold(route):
-        held.append(route)
-
-    def is_script(url):
-        return urlsplit(url).path.endswith(".js")
-
-    context.route(is_script, hold)
-    page = context.new_page()
-    page.goto(site_url + path, wait_until="commit")
-    page.wait_for_function("() => performance.getEntriesByName('first-contentful-paint').length > 0")
-    page.wait_for_timeout(100)
-    assert held, "no script was held: the test checks nothing"
-    for route in held:
-        route.continue_()
-    context.unroute(is_script, hold)
-    page.wait_for_load_state("load")
+    page = open_with_scripts_after_first_paint(context, site_url + path)
     page.wait_for_timeout(300)
-    cls = sum(page.evaluate("() => window.__shifts"))
+    cls = layout_shift(page)
     assert cls < 0.01, f"layout shift {cls:.3f} on /{path} when the scripts ran"
     page.close()

@@ -10,7 +10,7 @@ import yaml
 
 from casebook.schema import HORIZONTAL_CODES, VERTICAL_CODES
 
-from browserkit import LINE_STARTS
+from browserkit import LINE_STARTS, layout_shift, open_with_scripts_after_first_paint
 
 pytestmark = pytest.mark.browser
 
@@ -439,29 +439,9 @@ def test_the_scripts_do_not_shift_the_page_after_the_first_paint(open_context, s
     contentful paint, then let them run, and sum the layout shifts they cause (Cumulative Layout Shift)."""
     for width in (412, 1280):
         context, _ = open_context(site_url, viewport={"width": width, "height": 823})
-        context.add_init_script("""window.__shifts = [];
-          new PerformanceObserver((list) => { for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shifts.push(e.value); })
-            .observe({ type: 'layout-shift', buffered: true });""")
-        held = []
-
-        def hold(route):
-            held.append(route)
-
-        def is_script(url):
-            return urlsplit(url).path.endswith(".js")
-
-        context.route(is_script, hold)
-        page = context.new_page()
-        page.goto(site_url + INDEX, wait_until="commit")
-        page.wait_for_function("() => performance.getEntriesByName('first-contentful-paint').length > 0")
-        page.wait_for_timeout(100)
-        assert held, "no script was held: the test checks nothing"
-        for route in held:
-            route.continue_()
-        context.unroute(is_script, hold)
-        page.wait_for_load_state("load")
+        page = open_with_scripts_after_first_paint(context, site_url + INDEX)
         page.wait_for_selector(".sort-button")
         page.wait_for_timeout(300)
-        cls = sum(page.evaluate("() => window.__shifts"))
+        cls = layout_shift(page)
         assert cls < 0.01, f"layout shift {cls:.3f} at {width} px when the scripts ran"
         page.close()

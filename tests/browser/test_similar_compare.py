@@ -3,13 +3,12 @@ accessibility (axe), no console errors, URL state, print."""
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 import pytest
 
 from casebook.similar import case_data, rank
 
-from browserkit import format_violations, run_axe
+from browserkit import format_violations, layout_shift, open_with_scripts_after_first_paint, run_axe
 
 pytestmark = pytest.mark.browser
 
@@ -116,41 +115,18 @@ def test_compare_prints_the_chosen_cases_as_one_document(ctx, site_url):
     page.close()
 
 
-SHIFTS = """window.__shifts = [];
-  new PerformanceObserver((list) => { for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shifts.push(e.value); })
-    .observe({ type: 'layout-shift', buffered: true });"""
-
-
 @pytest.mark.parametrize("rel", ["compare/index.html", "compare/index.html?r=kamaishi,usuki,mibu"])
 @pytest.mark.parametrize("width", [360, 1280])
 def test_compare_js_moves_nothing_painted_before_it_runs(open_context, site_url, rel, width):
     """Hold the page's scripts until the first contentful paint (a slow phone paints first), then let them run:
     the picker's room was kept and the chosen columns appear before the links below are laid out (CLS)."""
     context, _ = open_context(site_url, viewport={"width": width, "height": 740})
-    context.add_init_script(SHIFTS)
-    held = []
-
-    def is_script(url):
-        return urlsplit(url).path.endswith(".js")
-
-    def hold(route):
-        held.append(route)
-
-    context.route(is_script, hold)
-    page = context.new_page()
-    page.goto(site_url + rel, wait_until="commit")
-    page.wait_for_function("() => performance.getEntriesByName('first-contentful-paint').length > 0")
-    page.wait_for_timeout(100)
-    assert held, "no script was held: the test checks nothing"
-    for route in held:
-        route.continue_()
-    context.unroute(is_script, hold)
-    page.wait_for_load_state("load")
+    page = open_with_scripts_after_first_paint(context, site_url + rel)
     page.wait_for_selector("form[data-module=compare-pick]:not([hidden])")
     page.wait_for_timeout(300)
     if "?r=" in rel:
         assert page.locator(".compare-table thead th[data-col]:visible").count() == 3
-    cls = sum(page.evaluate("() => window.__shifts"))
+    cls = layout_shift(page)
     assert cls < 0.01, f"layout shift {cls:.3f} on /{rel} at {width} px when compare.js ran"
     page.close()
 
