@@ -788,18 +788,15 @@
     var indexSrc = absolute(box.getAttribute('data-index-src') || '../search/index.js', pageUrl);
     var rootPrefix = box.getAttribute('data-root');
     if (rootPrefix === null) rootPrefix = '../';
-    var lunrSrc = box.getAttribute('data-lunr-src') ?
-      absolute(box.getAttribute('data-lunr-src'), pageUrl) :
-      absolute('../vendor/lunr/lunr.min.js', SCRIPT_SRC || pageUrl);
-    var tokSrc = box.getAttribute('data-tokenize-src') ?
-      absolute(box.getAttribute('data-tokenize-src'), pageUrl) :
-      absolute('tokenize.js', SCRIPT_SRC || pageUrl);
-    var readingsSrc = box.getAttribute('data-readings-src') ?
-      absolute(box.getAttribute('data-readings-src'), pageUrl) :
-      absolute('search-readings.js', SCRIPT_SRC || pageUrl);
-    var workerSrc = box.getAttribute('data-worker-src') ?
-      absolute(box.getAttribute('data-worker-src'), pageUrl) :
-      absolute('search-worker.js', SCRIPT_SRC || pageUrl);
+    // A script named on the page is relative to the page; otherwise it sits beside this script.
+    function scriptSrc(attribute, besideThis) {
+      var named = box.getAttribute(attribute);
+      return named ? absolute(named, pageUrl) : absolute(besideThis, SCRIPT_SRC || pageUrl);
+    }
+    var lunrSrc = scriptSrc('data-lunr-src', '../vendor/lunr/lunr.min.js');
+    var tokSrc = scriptSrc('data-tokenize-src', 'tokenize.js');
+    var readingsSrc = scriptSrc('data-readings-src', 'search-readings.js');
+    var workerSrc = scriptSrc('data-worker-src', 'search-worker.js');
     var kinds = {
       region: box.getAttribute('data-kind-region') || 'region',
       model: box.getAttribute('data-kind-model') || 'model',
