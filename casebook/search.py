@@ -598,7 +598,9 @@ def cached_search_assets(docs: list[SearchDocument], readings: bool = True) -> d
                            encoding="utf-8")
             os.replace(tmp, path)
             # Keep the newest few: serve rebuilds after every edit.
-            old = sorted(folder.glob("search-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+            # Only names this function writes (search-<sha256>.json): the folder may be one the user named.
+            ours = [p for p in folder.glob("search-*.json") if re.fullmatch(r"search-[0-9a-f]{64}\.json", p.name)]
+            old = sorted(ours, key=lambda p: p.stat().st_mtime, reverse=True)
             for stale in old[CACHE_KEEP:]:
                 stale.unlink(missing_ok=True)
         except (OSError, UnicodeDecodeError):
