@@ -81,11 +81,13 @@ KIND_LABELS = {"region": "事例", "model": "モデル", "survey": "調査", "pa
 MAX_WORD = 20
 
 # Targets for splitting (raw bytes of the encoded data): a first search on the real site reads a few
-# shards of ~3 KB and the blocks of the documents it shows (issue 13: ≤ 50 KB gzip in all).
-SHARD_TARGET = 3_000
+# shards of ~1 KB and the blocks of the documents it shows (issue 13: ≤ 50 KB gzip in all).  Term
+# shards hold the terms of several first characters each; smaller ones cost a query fewer bytes of
+# other characters' terms (ほうもんかんご's eight shards: 18.6 KB gzip at 3,000, 6.4 KB at 1,000).
+SHARD_TARGET = 1_000
 BLOCK_TARGET = 2_500
 LIST_TARGET = 24_000
-READING_TARGET = 4_000
+READING_TARGET = 1_000
 POSITIONS_LIMIT = 600_000
 
 # ---------------------------------------------------------------------------------------
