@@ -59,7 +59,6 @@ __all__ = [
     "SearchDocument",
     "build_search_assets",
     "normalize",
-    "normalize_with_map",
     "query_words",
     "shard_of",
     "tokenize",
@@ -149,19 +148,6 @@ def _norm_cluster(cluster: str) -> str:
 def normalize(text: str) -> str:
     """NFKC + radical variants + lower case, cluster by cluster (same as tokenize.js)."""
     return "".join(_norm_cluster(text[a:b]) for a, b in _clusters(text))
-
-
-def normalize_with_map(text: str) -> tuple[str, list[int], list[int]]:
-    """normalize(text) and, per output character, the start/end of its source cluster."""
-    out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for a, b in _clusters(text):
-        piece = _norm_cluster(text[a:b])
-        out.append(piece)
-        starts.extend([a] * len(piece))
-        ends.extend([b] * len(piece))
-    return "".join(out), starts, ends
 
 
 @lru_cache(maxsize=65536)

@@ -14,7 +14,7 @@ import os
 import shutil
 from pathlib import Path, PurePosixPath
 
-from .assets import shipped
+from .assets import derived_assets, shipped
 
 STAMP = ".casebook-build"
 SOURCES = ("regions", "content", "survey", "templates", "static", "casebook")
@@ -47,7 +47,10 @@ class SiteOutput:
         for source in sorted(static_dir.rglob("*")):
             if source.is_file():
                 rel = source.relative_to(static_dir).as_posix()
-                self.add(rel, shipped(rel, source.read_bytes()))
+                content = source.read_bytes()
+                self.add(rel, shipped(rel, content))
+                for derived, data in derived_assets(rel, content):
+                    self.add(derived, data)
 
     def total_bytes(self) -> int:
         return sum(len(b) for b in self.files.values())

@@ -1,10 +1,14 @@
-"""Shipped JavaScript loses only whole-line comments, CSS its comments, and both still work."""
+"""Shipped JavaScript loses only whole-line comments, CSS its comments, and both still work; the search page's
+stylesheet is site.css's blocks it names (the browser suite checks the page looks the same with either)."""
 from __future__ import annotations
 
 import re
 import subprocess
 
-from casebook.assets import shipped, strip_comment_lines, strip_css_comments
+import pytest
+
+from casebook.assets import (PAGE_STYLESHEETS, css_blocks, derived_assets, shipped, strip_comment_lines,
+                             strip_css_comments, stylesheet_of_blocks)
 
 from conftest import ROOT
 
@@ -42,3 +46,37 @@ def test_the_shipped_stylesheet_has_every_rule_of_the_source_and_no_comment():
     assert "/*" not in shipped_css
     assert re.sub(r"\s+", " ", shipped_css).strip() == re.sub(r"\s+", " ", rules).strip()
     assert len(shipped_css) < 0.85 * len(source)
+
+
+SHEET = """/* the file's own comment */
+/* ---- base ---- */
+a { color: red; }
+/* ---- home: ways in ---- */
+.home { margin: 0; }
+/* ---- search page (results only with JS) ---- */
+.search { padding: 0; }
+"""
+
+
+def test_a_stylesheet_is_cut_into_its_named_blocks_in_order():
+    assert [name for name, _ in css_blocks(SHEET)] == ["base", "home", "search page"]
+    assert stylesheet_of_blocks(SHEET, ("search page", "base")) == (
+        "/* ---- base ---- */\na { color: red; }\n/* ---- search page (results only with JS) ---- */\n"
+        ".search { padding: 0; }\n")
+
+
+def test_a_page_stylesheet_naming_a_block_the_sheet_lacks_is_an_error_not_a_silent_gap():
+    with pytest.raises(ValueError, match="no block named sorted links"):
+        stylesheet_of_blocks(SHEET, ("base", "sorted links"))
+
+
+def test_the_search_stylesheet_is_made_from_site_css_and_is_a_part_of_it():
+    source = (ROOT / "static" / "css" / "site.css").read_bytes()
+    made = dict(derived_assets("css/site.css", source))
+    assert set(made) == set(PAGE_STYLESHEETS) == {"css/search.css"}
+    assert derived_assets("css/other.css", source) == []
+    site_rules = set(shipped("css/site.css", source).decode("utf-8").split("\n"))
+    search_rules = made["css/search.css"].decode("utf-8").split("\n")
+    assert set(search_rules) <= site_rules
+    assert any(line.startswith(".search-result__snippet") for line in search_rules)
+    assert not any(line.startswith((".case__number", ".compare", ".filters")) for line in search_rules)

@@ -330,3 +330,34 @@ def test_only_the_first_screenful_waits_for_its_snippets(open_context, site_url,
     problems = watcher.problems(page)
     page.close()
     assert not problems, "\n".join(problems)
+
+
+SWAP_TO_SITE_CSS = """() => new Promise((resolve, reject) => {
+  const link = document.querySelector('link[rel=stylesheet]');
+  link.addEventListener('load', resolve); link.addEventListener('error', reject);
+  link.href = link.href.replace(/search\\.css$/, 'site.css');
+})"""
+
+
+@pytest.mark.parametrize("width, media, query", [
+    (360, "screen", "看取り"), (1280, "screen", "みとり"), (1280, "screen", "みとる"),
+    (360, "screen", "看取り&kind=model"), (1280, "print", "看取り"),
+])
+def test_the_search_page_looks_the_same_with_its_own_stylesheet_as_with_the_sites(
+        open_context, site_url, search_site, width, media, query):
+    """search.css is site.css cut to the blocks the search page uses; a rule it lost would show here."""
+    context, watcher = open_context(site_url, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.emulate_media(media=media)
+    page.goto(urljoin(site_url, "search/?q=" + query), wait_until="load")
+    assert page.locator("link[rel=stylesheet]").get_attribute("href").endswith("css/search.css")
+    page.wait_for_selector(RESULT_LINKS if query != "みとる" else "[data-suggest] a")
+    page.wait_for_load_state("networkidle")
+    own = page.screenshot(full_page=(media == "print"), animations="disabled")
+    page.evaluate(SWAP_TO_SITE_CSS)
+    page.wait_for_load_state("networkidle")
+    site = page.screenshot(full_page=(media == "print"), animations="disabled")
+    assert own == site, f"the search page at {width} px ({media}, q={query}) looks different with site.css"
+    problems = watcher.problems(page)
+    page.close()
+    assert not problems, "\n".join(problems)
