@@ -821,7 +821,7 @@
     var kind = null;  // the kind filter (internal name) or null for every kind
 
     var enginePromise = null, seq = 0, timer = null, limit = PAGE, lastQuery = null, lastKind = null;
-    var renderTimer = null, pendingSnippets = [], observer = null;
+    var renderTimer = null, pendingSnippets = [], observer = null, beforePrint = null;
 
     // Results that get their snippet with the search: about as many as fit below the list's top.
     function firstScreen() {
@@ -833,6 +833,8 @@
       if (observer) observer.disconnect();
       observer = null;
       pendingSnippets = [];
+      if (beforePrint) window.removeEventListener('beforeprint', beforePrint);
+      beforePrint = null;
     }
 
     // The other snippets come when their result nears the screen (or at once without an observer).
@@ -851,6 +853,14 @@
         }, function () { /* the result keeps its title and figures */ });
       }
       if (typeof IntersectionObserver === 'undefined') { fill(waiting); return; }
+      // Paper does not scroll: asked to print, fetch every snippet still waiting, so a print made
+      // once they are in has them all (one made at once shows those results without a snippet).
+      beforePrint = function () {
+        var rest = waiting.filter(function (n) { return asked.indexOf(n) < 0; });
+        rest.forEach(function (n) { asked.push(n); observer.unobserve(n); });
+        if (rest.length) fill(rest);
+      };
+      window.addEventListener('beforeprint', beforePrint);
       observer = new IntersectionObserver(function (seen) {
         var nodes = seen.filter(function (x) { return x.isIntersecting && asked.indexOf(x.target) < 0; })
           .map(function (x) { return x.target; });

@@ -361,3 +361,21 @@ def test_the_search_page_looks_the_same_with_its_own_stylesheet_as_with_the_site
     problems = watcher.problems(page)
     page.close()
     assert not problems, "\n".join(problems)
+
+
+def test_asked_to_print_the_page_fetches_every_snippet_still_waiting(open_context, site_url, search_site):
+    """Paper does not scroll, so results below the screen would be printed without their text."""
+    context, watcher = open_context(site_url, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(urljoin(site_url, "search/?q=主治医"), wait_until="load")
+    page.wait_for_selector(RESULT_LINKS)
+    page.wait_for_timeout(500)
+    assert page.locator(".search-result__snippet--pending").count() > 2
+    page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+    page.wait_for_function("() => !document.querySelector('.search-result__snippet--pending')")
+    total = page.locator(RESULTS).count()
+    assert page.locator(RESULTS + " " + SNIPPET).count() == total, "a result has no snippet after printing began"
+    assert page.evaluate("() => window.scrollY") == 0  # nothing was scrolled into view to get them
+    problems = watcher.problems(page)
+    page.close()
+    assert not problems, "\n".join(problems)
