@@ -123,6 +123,87 @@ def test_a_build_running_in_another_process_keeps_its_folder(tmp_path):
     assert not dead.exists()
 
 
+def test_a_build_by_another_user_keeps_its_folder(tmp_path, monkeypatch):
+    # The suite runs as root, who may signal any process; a user may not signal another user's build, and
+    # that PermissionError means the process is alive, so its folder must stay.
+    out = tmp_path / "site"
+    write.write_site(_output({"index.html": "one"}), out)
+    theirs = tmp_path / ".site.builds" / "4242-0"
+    theirs.mkdir()
+    (theirs / "index.html").write_text("half")
+    real_kill = os.kill
+
+    def kill(pid, sig):
+        if pid == 4242:
+            raise PermissionError(1, "Operation not permitted")
+        return real_kill(pid, sig)
+
+    monkeypatch.setattr(write.os, "kill", kill)
+    write.write_site(_output({"index.html": "two"}), out)
+    assert (theirs / "index.html").read_text() == "half"
+    assert (out / "index.html").read_text() == "two"
+
+
+@pytest.mark.parametrize("leftover_is_folder", [True, False])
+def test_a_leftover_another_build_removes_first_is_no_error(tmp_path, monkeypatch, leftover_is_folder):
+    # Two builds cleaning the same builds folder at once: one lists a dead build's leftover, the other
+    # removes it before the first gets to it.  The first build must still finish.
+    out = tmp_path / "site"
+    write.write_site(_output({"index.html": "one"}), out)
+    leftover = tmp_path / ".site.builds" / "999999991-0"
+    if leftover_is_folder:
+        leftover.mkdir()
+        (leftover / "index.html").write_text("half")
+    else:
+        leftover.symlink_to("nowhere")
+    real_kill = os.kill
+
+    def kill(pid, sig):
+        if pid == 999999991:  # asked whether the leftover's builder is alive: meanwhile the other build removes it
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover)
+            elif leftover.is_symlink():
+                leftover.unlink()
+            raise ProcessLookupError
+        return real_kill(pid, sig)
+
+    monkeypatch.setattr(write.os, "kill", kill)
+    write.write_site(_output({"index.html": "two"}), out)
+    assert (out / "index.html").read_text() == "two"
+    assert not leftover.exists() and not leftover.is_symlink()
+
+
+@pytest.mark.parametrize("symlinks", [True, False])
+def test_an_old_build_that_cannot_be_removed_does_not_fail_the_new_one(tmp_path, monkeypatch, symlinks):
+    # A file that cannot be deleted (open on Windows, a network drive's permissions) in a finished build must
+    # not fail the next build: that build is whole, and the stamped leftover goes in a later clean-up.
+    out = tmp_path / "site"
+    real_unlink = os.unlink
+
+    def unlink(path, *args, **kwargs):
+        if os.fspath(path).endswith("locked.txt"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_unlink(path, *args, **kwargs)
+
+    def no_symlinks(*args, **kwargs):
+        raise OSError("symlinks not supported here")
+
+    if not symlinks:
+        monkeypatch.setattr(write.os, "symlink", no_symlinks)
+    write.write_site(_output({"index.html": "one", "locked.txt": "x"}), out)
+    dead = tmp_path / ".site.builds" / "999999991-0"  # an interrupted build holding such a file
+    dead.mkdir()
+    (dead / "locked.txt").write_text("x")
+    monkeypatch.setattr(write.os, "unlink", unlink)
+    write.write_site(_output({"index.html": "two"}), out)
+    assert (out / "index.html").read_text() == "two" and not (out / "locked.txt").exists()
+    monkeypatch.setattr(write.os, "unlink", real_unlink)
+    write.write_site(_output({"index.html": "three"}), out)  # unlocked: every leftover is removed
+    assert not dead.exists()
+    kept = {write.STAMP} | ({os.readlink(out).split("/")[-1]} if symlinks else set())
+    assert {p.name for p in (tmp_path / ".site.builds").iterdir()} == kept
+
+
 def test_the_writer_itself_refuses_to_write_into_the_sources(clone):
     # build.py checks --out first; write_site checks again, so no other caller can write into the project.
     before = everything(clone)
