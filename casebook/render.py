@@ -140,6 +140,7 @@ def make_environment(templates: Path) -> Environment:
                       bytecode_cache=_bytecode_cache())
     env.globals["url"] = url
     env.globals["print_href"] = print_href
+    env.globals["by_prefix"] = BY_PREFIX  # the sorted index pages' folders: one name for render.py and the templates
     env.filters.update(number=number, percent=percent, fmt=fmt, markdown=markdown_to_html, share=share, breaks=breaks,
                        name_breaks=name_breaks)
     return env
