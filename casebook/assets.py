@@ -44,29 +44,17 @@ def strip_comment_lines(source: str) -> str:
     return "\n".join(out) + "\n"
 
 
+# A string (to its closing quote, or to the end of its line: CSS strings cannot span lines) or a comment. One
+# regular expression, not a loop over characters: the build strips two sheets and a Python loop cost 17 ms a sheet.
+_CSS_STRING_OR_COMMENT = re.compile(
+    r"""("(?:\\[\s\S]?|[^"\\\n])*(?:"|(?=\n)|$)|'(?:\\[\s\S]?|[^'\\\n])*(?:'|(?=\n)|$))|/\*[\s\S]*?(?:\*/|$)""")
+
+
 def strip_css_comments(source: str) -> str:
     """*source* without its comments, indentation and blank lines; strings kept as written."""
-    out: list[str] = []
-    i, n, quote = 0, len(source), ""
-    while i < n:
-        ch = source[i]
-        if quote:
-            if ch == "\\":
-                out.append(source[i:i + 2])
-                i += 2
-                continue
-            if ch == quote or ch == "\n":
-                quote = ""
-        elif ch in "\"'":
-            quote = ch
-        elif source.startswith("/*", i):
-            end = source.find("*/", i + 2)
-            i = n if end < 0 else end + 2
-            out.append(" ")  # a comment separates tokens: `0/**/auto` is two values
-            continue
-        out.append(ch)
-        i += 1
-    lines = (line.strip() for line in "".join(out).split("\n"))
+    # A comment separates tokens (`0/**/auto` is two values), so it becomes a space.
+    text = _CSS_STRING_OR_COMMENT.sub(lambda m: m.group(1) or " ", source)
+    lines = (line.strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line) + "\n"
 
 

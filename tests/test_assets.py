@@ -37,6 +37,14 @@ def test_css_comments_go_strings_and_rules_stay():
                                           ".c::after { content: 'it\\'s /* too */'; }\n")
 
 
+def test_a_css_string_ends_at_its_line_and_an_unclosed_comment_at_the_file():
+    # A string cannot span lines unless its newline is escaped; what follows a broken string is CSS again.
+    assert strip_css_comments('.a { content: "open\n/* c */.b {}') == '.a { content: "open\n.b {}\n'
+    assert strip_css_comments('.a { content: "x\\\n/* in */"; }') == '.a { content: "x\\\n/* in */"; }\n'
+    assert strip_css_comments(".a { content: 'x\\") == ".a { content: 'x\\\n"
+    assert strip_css_comments(".a {} /* never closed\n.b {}") == ".a {}\n"
+
+
 def test_the_shipped_stylesheet_has_every_rule_of_the_source_and_no_comment():
     source = (ROOT / "static" / "css" / "site.css").read_text(encoding="utf-8")
     # The site's stylesheet has no string holding a comment mark, so a plain pattern finds every comment.
