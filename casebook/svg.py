@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from html import escape
 
 from markupsafe import Markup
@@ -12,11 +13,14 @@ def esc(text: object) -> str:
     return escape(str(text), quote=True)
 
 
+@lru_cache(maxsize=4096, typed=True)  # typed: 12 and 12.0 would print differently
 def char_width(ch: str, size: float) -> float:
     # East Asian wide characters take a full em; Latin letters and digits about 0.6 em.
     return size if unicodedata.east_asian_width(ch) in ("W", "F", "A") else size * 0.6
 
 
+# Wrapping measures each growing line again for every unit added: the same strings many times over a build.
+@lru_cache(maxsize=16384, typed=True)
 def text_width(text: str, size: float) -> float:
     return sum(char_width(ch, size) for ch in text)
 
