@@ -58,7 +58,7 @@ MODULES = {
                  "tests/test_real_data.py"],
     "model": ["tests/test_model.py", "tests/test_real_data.py", "tests/test_validation.py", "tests/test_fixture_site.py", *MINI],
     "charts": ["tests/test_numbers.py::test_shares_round_half_up_not_half_even", *MINI, *GOLDEN],
-    "search": ["tests/test_search.py"],
+    "search": ["tests/test_search.py", "tests/test_readings.py"],  # readings: the reading shards search.py writes
     "search_docs": ["tests/test_search.py"],
     "exports": ["tests/test_exports_and_escaping.py", "tests/test_site.py::test_downloads_are_complete", *GOLDEN],
     "write": ["tests/test_safe_output.py", "tests/test_site.py::test_building_twice_gives_byte_identical_files",

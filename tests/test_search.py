@@ -185,6 +185,13 @@ def test_normalize_unifies_variants():
     assert normalize("か\u3099") == "が"
 
 
+def test_normalize_folds_the_capitals_of_latin_1_greek_and_cyrillic_as_tokenize_js_does():
+    # tokenize.js folds these blocks only (toLowerCase elsewhere would differ between engines): the first and
+    # last capital of each range fold, the letters beside the ranges stay.
+    assert normalize("AZÀÖØÞΑΡΣΩЀЏАЯ") == "azàöøþαρσωѐџая"
+    assert normalize("×ß÷ΐαаѐ") == "×ß÷ΐαаѐ"
+
+
 def test_tokens():
     assert tokenize("主治医") == ["主治", "治医", "医"]
     assert tokenize("医") == ["医"]
@@ -541,6 +548,24 @@ def test_search_assets_are_cached_by_content(tmp_path, monkeypatch, real_docs):
     assert search.cached_search_assets(real_docs) == fresh
     monkeypatch.setenv("CASEBOOK_CACHE", "off")
     assert search.cache_dir() is None and search.cached_search_assets(real_docs) == fresh
+
+
+def test_assets_without_readings_are_cached_apart_from_assets_with_them(tmp_path, monkeypatch, real_docs):
+    monkeypatch.setenv("CASEBOOK_CACHE", str(tmp_path / "cache"))
+    plain = search.cached_search_assets(real_docs, readings=False)
+    assert not any(name.startswith("search/r") for name in plain)
+    with_readings = search.cached_search_assets(real_docs, readings=True)
+    assert with_readings == build_search_assets(real_docs, True) and "search/readings.js" in with_readings
+    assert len(list((tmp_path / "cache").glob("search-*.json"))) == 2
+
+
+def test_an_index_whose_postings_outgrow_the_limit_ships_no_pair_positions(monkeypatch):
+    # The limit is on the postings' bytes (six per posting), so a word in many documents counts many times.
+    docs = [SearchDocument(id=f"p{i:03d}", url=f"p/{i}/", kind="page", title="看取り") for i in range(100)]
+    manifest = lambda assets: json.loads(re.search(rb"d\.manifest=(\{.*\});\}", assets["search/index.js"]).group(1))
+    assert manifest(build_search_assets(docs, False))["pairs"] is True
+    monkeypatch.setattr(search, "POSITIONS_LIMIT", 500)  # under the 6 × 100 bytes of one term's postings
+    assert manifest(build_search_assets(docs, False))["pairs"] is False
 
 
 def test_every_search_result_opens_a_page_of_the_site_and_its_summary_holds_the_pages_figures(real_site, built_site):
