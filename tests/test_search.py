@@ -6,6 +6,7 @@ test, never listed by hand.  Node runs the shipped JavaScript (tests/js/*.js).
 from __future__ import annotations
 
 import json
+import math
 import random
 import re
 import shutil
@@ -557,6 +558,21 @@ def test_assets_without_readings_are_cached_apart_from_assets_with_them(tmp_path
     with_readings = search.cached_search_assets(real_docs, readings=True)
     assert with_readings == build_search_assets(real_docs, True) and "search/readings.js" in with_readings
     assert len(list((tmp_path / "cache").glob("search-*.json"))) == 2
+
+
+def test_the_light_terms_fill_as_few_shards_as_hold_them(real_docs):
+    # Terms of a heavy first character have shards of their own; the rest are hashed into just enough shards
+    # of SHARD_TARGET bytes (fewer would make a first search load more, more would cost requests).
+    assets = build_search_assets(real_docs)
+    manifest = json.loads(re.search(rb"d\.manifest=(\{.*\});\}", assets["search/index.js"]).group(1))
+    own = len(manifest["own"])
+    assert own > 0
+    light = 0
+    for i in range(own, own + manifest["hashed"]):
+        shard = json.loads(re.search(rb"d\.shards\[\d+\]=(\{.*\});\}", assets[f"search/t{i}.js"]).group(1))
+        terms, postings = shard["t"].split(" "), shard["p"].split(" ")
+        light += sum(len(t.encode("utf-8")) + len(p) + 2 for t, p in zip(terms, postings))
+    assert manifest["hashed"] == math.ceil(light / search.SHARD_TARGET)
 
 
 def test_an_index_whose_postings_outgrow_the_limit_ships_no_pair_positions(monkeypatch):
