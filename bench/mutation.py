@@ -57,7 +57,12 @@ MODULES = {
     "validate": ["tests/test_validation.py", "tests/test_validation_messages.py", "tests/test_hostile_input.py",
                  "tests/test_real_data.py"],
     "model": ["tests/test_model.py", "tests/test_real_data.py", "tests/test_validation.py", "tests/test_fixture_site.py", *MINI],
-    "charts": ["tests/test_numbers.py::test_shares_round_half_up_not_half_even", *MINI, *GOLDEN],
+    "charts": ["tests/test_numbers.py::test_shares_round_half_up_not_half_even", *MINI, *GOLDEN,
+               *(f"tests/test_numbers.py::{name}" for name in (  # the charts' own tests, on tables built in the test
+                   "test_every_series_of_a_stacked_chart_has_its_own_fill_and_pattern",
+                   "test_a_stacked_segment_prints_its_figure_from_22_px_and_a_missing_cell_counts_as_zero",
+                   "test_a_grouped_chart_draws_a_missing_cell_as_zero_and_cuts_a_long_label_at_three_lines",
+                   "test_a_comparison_chart_refuses_anything_but_two_series_of_percents"))],
     "search": ["tests/test_search.py", "tests/test_readings.py"],  # readings: the reading shards search.py writes
     "search_docs": ["tests/test_search.py"],
     "exports": ["tests/test_exports_and_escaping.py", "tests/test_site.py::test_downloads_are_complete", *GOLDEN],

@@ -256,6 +256,28 @@ def test_a_stacked_segment_prints_its_figure_from_22_px_and_a_missing_cell_count
     assert doc.find("desc").text == "問一：あり 11、なし 124。問二：あり 3、なし 0"
 
 
+def test_a_grouped_chart_draws_a_missing_cell_as_zero_and_cuts_a_long_label_at_three_lines():
+    import pandas as pd
+
+    from casebook.charts import PHONE, render_chart
+    from casebook.model import SurveyTable
+    # The source often prints no zero: 問二 has no 病院 row.  On a phone the label stands above its bars and
+    # may take three lines at most.
+    long_item = "在宅医療に取り組む診療所の医師が患者の急変時に往診や入院の受け入れで連携する病院との関係" * 2
+    data = pd.DataFrame([("問一", "診療所", 40.0), ("問一", "病院", 60.0), ("問二", "診療所", 25.5),
+                         (long_item, "診療所", 10.0), (long_item, "病院", 5.0)], columns=["item", "series", "percent"])
+    table = SurveyTable(id="t", section="（１）", number=None, title="表", n=100, answer="single", kind="percents",
+                        chart="grouped-bar", series=("診療所", "病院"), unit="%", csv="t.csv", quoted=(), notes=(),
+                        source_lines="1", prose=None, data=data, printed=data.astype(str))
+    doc = parse(str(render_chart(table, "c")))
+    assert "問二：診療所 25.5%、病院 0.0%" in doc.find("desc").text
+    assert [t.text for t in doc.find_all("text") if t.text.endswith("%")][:4] == ["40.0%", "60.0%", "25.5%", "0.0%"]
+    phone = parse(str(render_chart(table, "n", PHONE)))
+    blocks = [[span.text for span in t.find_all("tspan")] for t in phone.find_all("text")]
+    label = next(b for b in blocks if b and b[0].startswith("在宅医療"))
+    assert len(label) == 3 and label[-1].endswith("…"), label
+
+
 def test_a_comparison_chart_refuses_anything_but_two_series_of_percents():
     from casebook.charts import render_comparison
     with pytest.raises(ValueError, match="^a comparison chart takes a percents table with two series$"):
