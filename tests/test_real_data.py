@@ -243,3 +243,13 @@ def test_pages_and_free_text(real_site):
     assert len(slugs) == len(set(slugs)) and len(slugs) >= 3
     assert [p.order for p in real_site.pages] == sorted(p.order for p in real_site.pages)
     assert real_site.free_text and all(g.category and g.opinions for g in real_site.free_text)
+
+
+def test_each_case_diagram_keeps_its_title_and_notes_as_the_region_file_gives_them(real_site, root):
+    # Read here from the region files without casebook: the case page prints the title above the drawing.
+    import yaml
+    for region in real_site.regions:
+        raw = yaml.safe_load((root / "regions" / f"{region.number:02d}-{region.slug}.yaml").read_text(encoding="utf-8"))
+        assert region.diagram.title == raw["diagram"].get("title"), region.slug
+        assert list(region.diagram.notes) == [n for n in raw["diagram"].get("notes") or [] if n], region.slug
+    assert sum(bool(r.diagram.title) for r in real_site.regions) >= 4  # four case drawings have a printed title

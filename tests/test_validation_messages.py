@@ -150,3 +150,8 @@ def test_a_region_slug_taken_by_a_page_of_the_site(project, slug, message):
     (project / KOMAGANE).rename(renamed)
     rel = f"regions/10-{slug}.yaml"
     assert errors(project) == [f"{rel}:{line_of(project, rel, 'slug:')}: slug: {message}"]
+
+
+def test_a_link_with_an_empty_end_is_reported_once_by_the_schema_not_again_as_an_unknown_actor(project):
+    edit(project, "regions/03-mibu.yaml", "    - from: zaishishin\n      to: mibu\n", "    - from: ''\n      to: mibu\n")
+    assert errors(project) == ["regions/03-mibu.yaml:81: diagram.links[0].from: expected text, got ''"]
