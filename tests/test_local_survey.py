@@ -187,6 +187,15 @@ def test_template_lists_every_survey_table_and_only_printed_options(real_site, t
     assert ".venv/bin/python build.py survey-tally 回答ファイル.csv --out 結果フォルダ --region 地域名" in readme
 
 
+def test_the_questionnaire_is_written_as_the_pure_python_yaml_writer_writes_it(real_site, tmp_path):
+    # The build uses libyaml's faster writer where PyYAML has it; the file must not change with that choice.
+    assert run("survey-template", "--out", tmp_path / "t") == 0
+    written = (tmp_path / "t" / "questionnaire.yaml").read_text(encoding="utf-8")
+    questions = [q.as_yaml() for q in build_questionnaire(real_site.survey)]
+    assert written == yaml.dump(questions, Dumper=yaml.SafeDumper, allow_unicode=True, sort_keys=False, width=1000)
+    assert "\\u" not in written and "看取り" in written  # Japanese written as itself, not escaped
+
+
 def test_derived_tables_document_their_derivation(real_site):
     for table_id in ("s3-3", "s4-3", "s5-2", "s3-3b", "s4-3b", "s5-2b", "s6-1b"):
         assert next(t for t in real_site.survey if t.id == table_id).derivation
