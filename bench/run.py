@@ -111,7 +111,7 @@ def child(root: Path, out: Path, expected: int | None) -> None:
 def run_child(root: Path, out: Path, expected: int | None) -> dict:
     args = [PY, str(Path(__file__).resolve()), "--child", str(root), str(out), str(expected or 0)]
     t = time.perf_counter()
-    proc = subprocess.run(args, capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, env=USER_ENV)
     wall = time.perf_counter() - t
     if proc.returncode:
         raise SystemExit(f"benchmark build failed:\n{proc.stderr}")
@@ -120,10 +120,27 @@ def run_child(root: Path, out: Path, expected: int | None) -> dict:
     return result
 
 
+# Timed processes run as a user's Python runs them, writing .pyc files. A machine with PYTHONDONTWRITEBYTECODE set
+# (this one is) would otherwise compile casebook's modules from source in every timed build (~0.09 s), while the
+# libraries of the bare import load from the .pyc files pip wrote when it installed them.
+USER_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def timed_process(args: list[str]) -> float:
     t = time.perf_counter()
-    subprocess.run(args, check=True, capture_output=True, cwd=ROOT)
+    subprocess.run(args, check=True, capture_output=True, cwd=ROOT, env=USER_ENV)
     return time.perf_counter() - t
+
+
+def build_and_bare(out: Path, runs: int) -> tuple[list[float], list[float]]:
+    """Wall times of `build.py --out OUT` and of the bare import, interleaved so that the machine's load affects
+    both alike, after one untimed build (it writes casebook's .pyc files, as a user's first build does)."""
+    timed_process([PY, "build.py", "--out", str(out)])
+    walls, bare = [], []
+    for _ in range(runs):
+        walls.append(timed_process([PY, "build.py", "--out", str(out)]))
+        bare.append(timed_process([PY, "-c", BARE_IMPORT]))
+    return walls, bare
 
 
 # ---------------------------------------------------------------- page types and weight
@@ -339,11 +356,8 @@ def main() -> None:
     try:
         # 1 -------------------------------------------------------------- real site, fresh processes
         say("\n## 1. Real site: full build\n")
-        walls, bare, splits = [], [], []
-        for i in range(args.runs):  # interleaved, so machine load affects all three alike
-            walls.append(timed_process([PY, "build.py", "--out", str(tmp / "real-cli")]))
-            bare.append(timed_process([PY, "-c", BARE_IMPORT]))
-            splits.append(run_child(ROOT, tmp / "real", 14))
+        walls, bare = build_and_bare(tmp / "real-cli", args.runs)
+        splits = [run_child(ROOT, tmp / "real", 14) for _ in range(args.runs)]
         s = splits[-1]
         imp, work, child_wall = med([x["import_s"] for x in splits]), med([x["work_s"] for x in splits]), med([x["wall_s"] for x in splits])
         say(f"| figure (median of {args.runs} fresh processes) | seconds |\n|---|---|")

@@ -233,7 +233,7 @@ def _wait_for_results(page) -> None:
     page.wait_for_timeout(1500)  # anything loaded after the results (a worker's late files) is counted too
 
 
-def browser(site: Path, queries: list[str]) -> dict:
+def browser(site: Path, queries: list[str], typing_runs: int = TYPING_RUNS) -> dict:
     """First-search bytes, long tasks while typing at 4x CPU slowdown, and CLS, on the real /search/ page."""
     from playwright.sync_api import sync_playwright
 
@@ -243,7 +243,7 @@ def browser(site: Path, queries: list[str]) -> dict:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
             for query in queries:
-                for how in ["at once"] * TYPING_RUNS + ["key by key"] * TYPING_RUNS:
+                for how in ["at once"] * typing_runs + ["key by key"] * typing_runs:
                     context = browser.new_context(**PHONE)
                     context.add_init_script(OBSERVE)
                     page = context.new_page()
@@ -288,12 +288,12 @@ def browser(site: Path, queries: list[str]) -> dict:
     return out
 
 
-def report_browser(tmp: Path, queries: list[str]) -> list[tuple[str, str, bool]]:
+def report_browser(tmp: Path, queries: list[str], typing_runs: int = TYPING_RUNS) -> list[tuple[str, str, bool]]:
     from casebook.build import build_site
 
     site = tmp / "browser-site"
     build_site(ROOT, site, log=lambda _: None)
-    got = browser(site, queries)
+    got = browser(site, queries, typing_runs)
     print("\n== in Chromium: the real /search/ page, 360 px phone, CPU slowed 4x (CDP), every request counted "
           "(gzip -9 of each file)")
     print(f"  {'query, entered into a fresh page':34} {'engine':6} {'requests':>8} {'raw':>9} {'gzip':>8} "
@@ -320,7 +320,7 @@ def report_browser(tmp: Path, queries: list[str]) -> list[tuple[str, str, bool]]
         per_query.setdefault((r["query"], r["how"]), []).append(r["max_task"])
     task = max((statistics.median(v) for v in per_query.values()), default=0.0)
     worst_run = max((max(v) for v in per_query.values()), default=0.0)
-    print(f"  longest main-thread task while typing, median of {TYPING_RUNS} runs: "
+    print(f"  longest main-thread task while typing, median of {typing_runs} runs: "
           + ", ".join(f"{q} ({how}) {statistics.median(v):.0f} ms" for (q, how), v in per_query.items())
           + f"; worst single run {worst_run:.0f} ms; load average {os.getloadavg()[0]:.1f}")
     cls = max(got["cls"].values())
@@ -413,11 +413,8 @@ def build_ratio(runs: int) -> tuple[float, float]:
     in fresh processes, interleaved so that the machine's load affects both alike."""
     import run as build_bench  # bench/run.py
 
-    walls, bare = [], []
     with tempfile.TemporaryDirectory() as out:
-        for _ in range(runs):
-            walls.append(build_bench.timed_process([sys.executable, "build.py", "--out", out + "/site"]))
-            bare.append(build_bench.timed_process([sys.executable, "-c", build_bench.BARE_IMPORT]))
+        walls, bare = build_bench.build_and_bare(Path(out) / "site", runs)
     return statistics.median(walls), statistics.median(bare)
 
 
@@ -428,6 +425,8 @@ def main() -> None:
     parser.add_argument("--builds", type=int, default=5, help="fresh builds timed for the build-time goal")
     parser.add_argument("--browser-queries", type=int, default=len(BROWSER_QUERIES),
                         help="type only the first N queries of BROWSER_QUERIES in Chromium (0: no browser)")
+    parser.add_argument("--typing-runs", type=int, default=TYPING_RUNS,
+                        help=f"fresh pages per query and way of typing (default {TYPING_RUNS}; the median counts)")
     args = parser.parse_args()
     real = real_documents()
     goals: list[tuple[str, str, bool]] = []
@@ -441,7 +440,7 @@ def main() -> None:
         goals.append(("quality query set: recall 1.0 and precision 1.0", f"{recall:.2f} / {precision:.2f}",
                       recall == 1.0 and precision == 1.0))
         if args.browser_queries:
-            goals[:0] = report_browser(Path(tmp), BROWSER_QUERIES[:args.browser_queries])
+            goals[:0] = report_browser(Path(tmp), BROWSER_QUERIES[:args.browser_queries], args.typing_runs)
     wall, bare = build_ratio(args.builds)
     print(f"\n== build: `python build.py` {wall:.3f} s, bare `python -c \"import …\"` {bare:.3f} s "
           f"(median of {args.builds} fresh processes each)")

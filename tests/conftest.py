@@ -1,6 +1,7 @@
 """Shared fixtures: the real data, a built copy of the real site, and throwaway project trees."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,12 @@ from casebook.validate import load_site
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIRS = ("regions", "content", "survey", "templates", "static")
+
+
+def pytest_configure(config):
+    import message_probe  # tests/ is on the path: conftest.py's folder
+    if "MESSAGE_PROBE_OUT" not in os.environ:  # the coverage test's own subprocess records through the plugin
+        config.pluginmanager.register(message_probe.SessionProbe(), "message_session_probe")
 
 
 @pytest.fixture(scope="session")

@@ -86,7 +86,8 @@ def test_the_build_benchmark_stages_exist():
 
 # The smallest scale at which each benchmark in the table still runs every stage it measures.
 BENCH_SMALLEST = {
-    "bench/search_bench.py": ["--regions", "14", "--rounds", "1", "--builds", "1", "--browser-queries", "1"],
+    "bench/search_bench.py": ["--regions", "14", "--rounds", "1", "--builds", "1", "--browser-queries", "1",
+                              "--typing-runs", "1"],
     "bench/run.py": ["--quick", "--no-write", "--runs", "1", "--incremental-regions", "14"],
     # Lighthouse is installed outside the repository and needs network to install; CI has neither, so the smoke
     # test builds, serves and fetches every page it would measure and prints the command lines (no Lighthouse).
