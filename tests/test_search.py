@@ -560,6 +560,23 @@ def test_assets_without_readings_are_cached_apart_from_assets_with_them(tmp_path
     assert len(list((tmp_path / "cache").glob("search-*.json"))) == 2
 
 
+def test_the_cache_key_names_the_installed_versions_of_the_indexing_libraries(tmp_path, monkeypatch):
+    from importlib import metadata
+
+    # Read from the wheels' folder names (fast), they are the versions importlib.metadata reports.
+    assert search._versions() == {dist: metadata.version(dist) for dist in search.VERSIONED}
+    # A package with two dist-info folders beside it (a stale install) gives no version from the names: the
+    # cache key then asks importlib.metadata, never picks one of the two.
+    (tmp_path / "fakepkg").mkdir()
+    (tmp_path / "fakepkg" / "__init__.py").write_text("", encoding="utf-8")
+    for version in ("1.0", "2.0"):
+        (tmp_path / f"fake_pkg-{version}.dist-info").mkdir()
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert search._wheel_version("fake-pkg", "fakepkg") is None
+    (tmp_path / "fake_pkg-1.0.dist-info").rmdir()
+    assert search._wheel_version("Fake.Pkg", "fakepkg") == "2.0"
+
+
 def test_the_light_terms_fill_as_few_shards_as_hold_them(real_docs):
     # Terms of a heavy first character have shards of their own; the rest are hashed into just enough shards
     # of SHARD_TARGET bytes (fewer would make a first search load more, more would cost requests).
