@@ -35,9 +35,12 @@ class SessionProbe:
         return nodeid.split("::")[0] in SUITES
 
     def pytest_collection_modifyitems(self, items) -> None:
-        self.suite_tests = {item.nodeid for item in items if self._in_suites(item.nodeid)}
         # After the suites, so that their hits are all in when it looks.
         items.sort(key=lambda item: item.nodeid == COVERAGE_TEST)
+
+    def pytest_collection_finish(self, session) -> None:
+        # The tests that will run, after every plugin's selection (-k, -m, deselect).
+        self.suite_tests = {item.nodeid for item in session.items if self._in_suites(item.nodeid)}
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_protocol(self, item, nextitem):

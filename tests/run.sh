@@ -36,5 +36,5 @@ if [ -f package-lock.json ]; then
   npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
 fi
 
-echo "running the tests (about 4 minutes on 2 cores)"
+echo "running the tests (about 9 minutes on 2 cores)"
 exec .venv/bin/python -m pytest -q "$@"
