@@ -7,17 +7,18 @@ from typing import Callable
 
 from . import exports
 from .errors import DataInvalid, ErrorReport
-from .render import PageRenderer, check_templates
+from .render import PageRenderer, check_templates, make_environment
 from .search import cached_search_assets
 from .search_docs import site_documents
 from .validate import EXPECTED_REGIONS, load_site
 from .write import SiteOutput, write_site
 
 
-def check_sources(root: Path, expected_regions: int | None = EXPECTED_REGIONS):
-    """Every source file validated and every template compiled; all errors in one DataInvalid."""
+def check_sources(root: Path, expected_regions: int | None = EXPECTED_REGIONS, env=None):
+    """Every source file validated and every template compiled (into *env*, when given); all errors in one
+    DataInvalid."""
     report = ErrorReport(root)
-    check_templates(root / "templates", report)
+    check_templates(root / "templates", report, env)
     try:
         site = load_site(root, expected_regions)
     except DataInvalid as exc:
@@ -32,15 +33,17 @@ def render_site(root: Path, base_url: str = "", expected_regions: int | None = E
                 site=None) -> tuple[object, SiteOutput]:
     """Everything a build writes, in memory. Raises DataInvalid before anything is written.
     *site*: an already loaded and validated site (serve's rebuilds), instead of loading it here."""
+    # One environment for checking and rendering: each template is compiled once a build.
+    env = make_environment(root / "templates", auto_reload=False)
     if site is None:
-        site = check_sources(root, expected_regions)
+        site = check_sources(root, expected_regions, env)
     else:  # serve validated the data; a template edited since must still fail cleanly
         template_errors = ErrorReport(root)
-        check_templates(root / "templates", template_errors)
+        check_templates(root / "templates", template_errors, env)
         if template_errors:
             raise DataInvalid(template_errors)
     output = SiteOutput()
-    renderer = PageRenderer(site, root / "templates", base_url)
+    renderer = PageRenderer(site, root / "templates", base_url, env)
     paths = []
     for path, html in renderer.pages():
         output.add(path, html)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 from typing import Iterator
@@ -87,13 +88,24 @@ class _ActiveContentStripper(md.treeprocessors.Treeprocessor):
                     del element.attrib[name]
 
 
+_converters = threading.local()
+
+
+def _converter() -> md.Markdown:
+    """One converter a thread, reset before each text: setting one up costs more than most conversions."""
+    converter = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = md.Markdown(extensions=["tables", "attr_list", "sane_lists"], output_format="html")
+        converter.preprocessors.deregister("html_block")
+        converter.inlinePatterns.deregister("html")
+        converter.treeprocessors.register(_ActiveContentStripper(converter), "active_content", 0)
+        _converters.markdown = converter
+    return converter.reset()
+
+
 def markdown_to_html(text: str, heading_offset: int = 0) -> Markup:
     """Markdown → HTML; raw HTML in the text is escaped, and headings move down under the page's own."""
-    converter = md.Markdown(extensions=["tables", "attr_list", "sane_lists"], output_format="html")
-    converter.preprocessors.deregister("html_block")
-    converter.inlinePatterns.deregister("html")
-    converter.treeprocessors.register(_ActiveContentStripper(converter), "active_content", 0)
-    html = converter.convert(text)
+    html = _converter().convert(text)
     if heading_offset:
         html = re.sub(r"<(/?)h([1-6])\b", lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + heading_offset)}", html)
     return Markup(html)
@@ -119,13 +131,14 @@ def _bytecode_cache():
     return FileSystemBytecodeCache(str(folder))
 
 
-def check_templates(templates: Path, report: ErrorReport) -> None:
-    """Parse strings.ja.yaml and compile every template, so `check` finds what would break the build."""
+def check_templates(templates: Path, report: ErrorReport, env: Environment | None = None) -> None:
+    """Parse strings.ja.yaml and compile every template, so `check` finds what would break the build.
+    *env*: the environment the build renders with, which then holds every template compiled."""
     strings_path = templates / "strings.ja.yaml"
     strings = read_yaml(strings_path, report)
     if strings is not None and not isinstance(strings.value, dict):
         report.add(strings_path, strings.line, "(file)", "expected a mapping of UI string names to text")
-    env = make_environment(templates)
+    env = env or make_environment(templates)
     for name in env.list_templates(filter_func=lambda n: n.endswith((".html", ".xml", ".txt"))):
         try:
             env.get_template(name)
@@ -133,11 +146,13 @@ def check_templates(templates: Path, report: ErrorReport) -> None:
             report.add(templates / name, exc.lineno, "template", f"expected a valid Jinja template: {exc.message}")
 
 
-def make_environment(templates: Path) -> Environment:
+def make_environment(templates: Path, auto_reload: bool = True) -> Environment:
+    """*auto_reload* False: for one build, whose templates are read once; Jinja otherwise checks each template's
+    file every time a page includes it (~1,100 times a build)."""
     env = Environment(loader=FileSystemLoader(str(templates)), undefined=StrictUndefined,
                       autoescape=select_autoescape(["html", "xml"], default_for_string=True),
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                      bytecode_cache=_bytecode_cache())
+                      bytecode_cache=_bytecode_cache(), auto_reload=auto_reload)
     env.globals["url"] = url
     env.globals["print_href"] = print_href
     env.globals["by_prefix"] = BY_PREFIX  # the sorted index pages' folders: one name for render.py and the templates
@@ -190,9 +205,9 @@ def table_view(table: SurveyTable) -> dict:
 
 
 class PageRenderer:
-    def __init__(self, site: Site, templates: Path, base_url: str = ""):
+    def __init__(self, site: Site, templates: Path, base_url: str = "", env: Environment | None = None):
         self.site = site
-        self.env = make_environment(templates)
+        self.env = env or make_environment(templates)
         self.t = load_strings(templates)
         self.base_url = base_url.rstrip("/") + "/" if base_url else ""
         self.sections = survey_sections(site)

@@ -7,16 +7,24 @@ Layout on disk, for ``--out site``::
 
 Where the file system has no symlinks, ``site`` is a real folder holding a stamp file and the switch falls
 back to two renames. The builder never deletes a folder it did not make: see ``check_out``.
+
+The build a switch replaces is kept as ``.site.builds/spare``, and the next build writes into it: files whose
+bytes are already right stay, the rest are replaced or removed. Creating a file costs this disk ~0.3 ms and
+comparing one ~0.03 ms, so a rebuild that changes little writes little (the price: one more copy of the site on
+disk). A file is never rewritten in place: it is removed and created anew, so a hard link that serve made
+between two builds never carries a change into the site being read.
 """
 from __future__ import annotations
 
 import os
 import shutil
+import stat
 from pathlib import Path, PurePosixPath
 
 from .assets import derived_assets, shipped
 
 STAMP = ".casebook-build"
+SPARE = "spare"  # the build before the current one, to be written over by the next build
 SOURCES = ("regions", "content", "survey", "templates", "static", "casebook")
 
 
@@ -119,7 +127,7 @@ def clean_leftovers(out: Path) -> None:
         return
     current = Path(os.path.normpath(out.parent / os.readlink(out))).name if out.is_symlink() else None
     for entry in builds.iterdir():
-        if entry.name in (STAMP, current):
+        if entry.name in (STAMP, SPARE, current):
             continue
         pid = entry.name.split("-", 1)[0]
         if pid.isdigit() and int(pid) != os.getpid() and _pid_alive(int(pid)):
@@ -142,6 +150,93 @@ def _new_build(out: Path) -> Path:
             return folder
         except FileExistsError:
             n += 1
+
+
+def _claim_spare(out: Path) -> Path | None:
+    """The spare build, renamed to a name of this process (one rename: two builds never both get it)."""
+    spare = builds_dir(out) / SPARE
+    if not spare.is_dir() or spare.is_symlink():
+        return None
+    n = 0
+    while True:
+        folder = builds_dir(out) / f"{os.getpid()}-{n}"
+        if not os.path.lexists(folder):
+            try:
+                os.rename(spare, folder)
+                return folder
+            except FileNotFoundError:
+                return None  # another build claimed it first
+            except OSError:
+                pass  # a folder of that name appeared meanwhile: try the next name
+        n += 1
+
+
+def _retire(out: Path, old: Path | None) -> None:
+    """Keep the build just replaced as the spare, unless there is one already (then clean_leftovers removes it)."""
+    if old is None or old.parent != builds_dir(out) or not old.is_dir():
+        return
+    try:
+        os.rename(old, builds_dir(out) / SPARE)
+    except OSError:
+        pass
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
+
+
+def _holds(path: Path, content: bytes) -> bool:
+    """Whether *path* is a plain file with exactly these bytes."""
+    try:
+        info = path.lstat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(content):
+            return False
+        with open(path, "rb") as f:
+            return f.read() == content
+    except OSError:
+        return False
+
+
+def _prune(build: Path, files: dict[str, bytes]) -> None:
+    """Remove from a reused build everything the new one does not hold, and anything in the way of it."""
+    folders = {str(PurePosixPath(rel).parent) for rel in files}
+    wanted_dirs = {p for rel in folders for p in [rel, *map(str, PurePosixPath(rel).parents)]} - {"."}
+    for top, dirs, names in os.walk(build, topdown=True):
+        here = Path(top)
+        rel_top = here.relative_to(build).as_posix()
+        for name in names:
+            rel = name if rel_top == "." else f"{rel_top}/{name}"
+            if rel not in files:
+                _remove(here / name)
+        for name in list(dirs):
+            rel = name if rel_top == "." else f"{rel_top}/{name}"
+            if rel not in wanted_dirs or (here / name).is_symlink():  # a link would lead the writes elsewhere
+                _remove(here / name)
+                dirs.remove(name)
+
+
+def _write_files(build: Path, output: SiteOutput, reused: bool, old: Path | None,
+                 previous: dict[str, bytes] | None) -> None:
+    if reused:
+        _prune(build, output.files)
+    for rel, content in sorted(output.files.items()):
+        target = build / rel
+        if reused:
+            if _holds(target, content):
+                continue
+            if os.path.lexists(target):
+                _remove(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if old is not None and previous.get(rel) == content:
+            try:
+                os.link(old / rel, target)
+                continue
+            except OSError:
+                pass
+        target.write_bytes(content)
 
 
 def _switch(out: Path, build: Path) -> None:
@@ -183,28 +278,39 @@ def current_build(out: Path) -> Path | None:
 
 def write_site(output: SiteOutput, out: Path, root: Path | None = None,
                previous: dict[str, bytes] | None = None) -> None:
-    """Write everything into a new build folder, then switch *out* to it: a failed build leaves the old site.
-    *previous*: what the current build holds (serve); unchanged files are hard-linked from it, not rewritten."""
+    """Write everything into a build folder (the spare, or a new one), then switch *out* to it: a failed build
+    leaves the old site. *previous*: what the current build holds (serve); files of it that are unchanged are
+    hard-linked from it, not rewritten."""
     out = Path(os.path.abspath(out))
     check_out(out, root)
     out.parent.mkdir(parents=True, exist_ok=True)
     clean_leftovers(out)
-    old = current_build(out) if previous is not None else None
-    build = _new_build(out)
+    current = current_build(out)
+    old = current if previous is not None else None
+    build = _claim_spare(out)
+    if build is not None:
+        try:
+            _write_files(build, output, True, old, previous)
+        except OSError:
+            # A file of the old build that cannot be replaced (permissions, a network drive): leave that folder
+            # to a later clean-up and write a fresh one.
+            build = None
+        except BaseException:
+            shutil.rmtree(build, ignore_errors=True)
+            raise
+    if build is None:
+        build = _new_build(out)
+        try:
+            _write_files(build, output, False, old, previous)
+        except BaseException:
+            shutil.rmtree(build, ignore_errors=True)
+            raise
     try:
-        for rel, content in sorted(output.files.items()):
-            target = build / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if old is not None and previous.get(rel) == content:
-                try:
-                    os.link(old / rel, target)
-                    continue
-                except OSError:
-                    pass
-            target.write_bytes(content)
         os.chmod(build, 0o755)
         _switch(out, build)
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
         raise
+    if current_build(out) == build:
+        _retire(out, current)
     clean_leftovers(out)

@@ -105,7 +105,8 @@ def test_the_switch_is_one_rename_of_a_link_and_leftovers_are_cleaned(tmp_path):
     foreign = tmp_path / ".site.old-123"  # not provably ours: kept
     foreign.mkdir()
     build_site(ROOT, out, log=lambda _: None)
-    assert sorted(p.name for p in builds.iterdir()) == sorted([write.STAMP, os.readlink(out).split("/")[-1]])
+    # The stamp, the site, and the build it replaced (kept for the next build to write over)
+    assert sorted(p.name for p in builds.iterdir()) == sorted([write.STAMP, write.SPARE, os.readlink(out).split("/")[-1]])
     assert foreign.is_dir()
 
 
@@ -200,8 +201,72 @@ def test_an_old_build_that_cannot_be_removed_does_not_fail_the_new_one(tmp_path,
     monkeypatch.setattr(write.os, "unlink", real_unlink)
     write.write_site(_output({"index.html": "three"}), out)  # unlocked: every leftover is removed
     assert not dead.exists()
-    kept = {write.STAMP} | ({os.readlink(out).split("/")[-1]} if symlinks else set())
+    kept = {write.STAMP} | ({os.readlink(out).split("/")[-1], write.SPARE} if symlinks else set())
     assert {p.name for p in (tmp_path / ".site.builds").iterdir()} == kept
+
+
+def test_a_rebuild_writes_over_the_build_before_and_keeps_the_files_that_did_not_change(tmp_path):
+    out = tmp_path / "site"
+    write.write_site(_output({"index.html": "one", "a/same.html": "same", "a/gone.html": "x", "b": "file"}), out)
+    write.write_site(_output({"index.html": "two", "a/same.html": "same", "a/gone.html": "x", "b": "file"}), out)
+    spare = tmp_path / ".site.builds" / write.SPARE
+    assert (spare / "index.html").read_text() == "one"
+    os.utime(spare / "a/same.html", ns=(10**18, 10**18))  # a mark that writing the file would lose
+    held = tmp_path / "held"
+    os.link(spare / "index.html", held)  # the old file itself, whatever becomes of its name
+    write.write_site(_output({"index.html": "three", "a/same.html": "same", "b/index.html": "now a folder"}), out)
+    assert digest(out) == {"index.html": hashlib.sha256(b"three").hexdigest(),
+                           "a/same.html": hashlib.sha256(b"same").hexdigest(),
+                           "b/index.html": hashlib.sha256(b"now a folder").hexdigest()}
+    assert (out / "a/same.html").stat().st_mtime_ns == 10**18  # the same bytes: not written again
+    assert held.read_text() == "one"  # changed: a new file, not the old one rewritten
+    # The build it replaced is the spare now, whole and untouched
+    assert (spare / "index.html").read_text() == "two" and (spare / "a/gone.html").read_text() == "x"
+
+
+def test_a_file_the_spare_shares_with_the_site_is_never_changed_through_it(tmp_path):
+    # serve hard-links unchanged files between builds: writing into such a file would change the live site.
+    out = tmp_path / "site"
+    write.write_site(_output({"index.html": "one"}), out)
+    write.write_site(_output({"index.html": "two"}), out)
+    spare = tmp_path / ".site.builds" / write.SPARE
+    (spare / "index.html").unlink()
+    os.link(out / "index.html", spare / "index.html")
+    write.write_site(_output({"index.html": "three"}), out)
+    assert (out / "index.html").read_text() == "three"
+    assert (spare / "index.html").read_text() == "two"  # the site before, unchanged by the build after it
+
+
+def test_a_link_left_in_the_spare_is_not_followed(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "index.html").write_text("keep")
+    out = tmp_path / "site"
+    write.write_site(_output({"index.html": "one"}), out)
+    write.write_site(_output({"index.html": "two"}), out)
+    spare = tmp_path / ".site.builds" / write.SPARE
+    (spare / "a").symlink_to(elsewhere, target_is_directory=True)
+    (spare / "index.html").unlink()
+    (spare / "index.html").symlink_to(elsewhere / "index.html")
+    write.write_site(_output({"index.html": "three", "a/index.html": "mine"}), out)
+    assert (elsewhere / "index.html").read_text() == "keep" and sorted(p.name for p in elsewhere.iterdir()) == ["index.html"]
+    assert (out / "a/index.html").read_text() == "mine" and not (out / "a").is_symlink()
+
+
+def test_a_spare_that_cannot_be_written_over_gives_way_to_a_new_folder(tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    write.write_site(_output({"index.html": "one", "locked.txt": "x"}), out)
+    write.write_site(_output({"index.html": "two", "locked.txt": "x"}), out)
+    real_unlink = os.unlink
+
+    def unlink(path, *args, **kwargs):
+        if os.fspath(path).endswith("locked.txt"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(write.os, "unlink", unlink)
+    write.write_site(_output({"index.html": "three"}), out)
+    assert digest(out) == {"index.html": hashlib.sha256(b"three").hexdigest()}
 
 
 def test_the_writer_itself_refuses_to_write_into_the_sources(clone):
