@@ -7,7 +7,7 @@
     python build.py serve        build, serve on 127.0.0.1 and rebuild on change
     python build.py schema       write regions.schema.json for editors
 """
-from casebook.cli import main
+from casebook.cli import run
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()

@@ -5,7 +5,7 @@ import csv
 import io
 import json
 import zipfile
-from dataclasses import asdict
+from dataclasses import asdict, fields, is_dataclass
 
 from .model import Site
 from .schema import HORIZONTAL_CODES, VERTICAL_CODES
@@ -61,11 +61,20 @@ def regions_json(site: Site) -> bytes:
     return _dump(out)
 
 
+def _plain(value):
+    if is_dataclass(value):
+        return asdict(value)
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    return value
+
+
 def models_json(site: Site) -> bytes:
     out = []
     for m in site.models:
-        d = asdict(m)
-        d["regions"] = [r.slug for r in m.regions]
+        # Field by field: asdict(m) would copy every region of the model only for it to be replaced by its slug.
+        d = {f.name: [r.slug for r in m.regions] if f.name == "regions" else _plain(getattr(m, f.name))
+             for f in fields(m)}
         d["memberships"] = [
             {"region": r.slug, **asdict(next(x for x in r.models if x.code == m.code))} for r in m.regions]
         out.append(d)

@@ -66,6 +66,7 @@ REFUSED = _Refused()
 _CORE_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("map", "seq", "str", "int", "float", "bool", "null",
                                                             "timestamp")}  # an unquoted date resolves to timestamp
 _INT_TAG = "tag:yaml.org,2002:int"
+_STR_TAG = "tag:yaml.org,2002:str"
 MAX_INT_DIGITS = 15  # no figure in the report has more; longer ones are typing accidents or attacks
 # Bidirectional overrides and isolates reorder what a reader sees (U+202E); other control characters are
 # invisible. Tab and newline are layout.
@@ -109,7 +110,8 @@ def _to_node(loader: _LineLoader, node: yaml.Node, path: Path, report: ErrorRepo
         report.add(path, line, where, f"expected a number of at most {MAX_INT_DIGITS} digits, found one of "
                    f"{len(node.value.lstrip('+-'))} digits")
         return Node(REFUSED, line)
-    value = loader.construct_object(node, deep=True)
+    # A string scalar constructs to its text (SafeConstructor.construct_yaml_str); nine in ten values are text
+    value = node.value if node.tag == _STR_TAG and isinstance(node, yaml.ScalarNode) else loader.construct_object(node, deep=True)
     if isinstance(value, str):
         problem = invisible_characters(value)  # after construction: "\u202e" escapes count too
         if problem:

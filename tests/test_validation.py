@@ -612,3 +612,17 @@ def test_cli_check_passes_on_the_real_data(root):
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert result.stdout.startswith("ok: 14 regions, 19 models, ")
+
+
+def test_the_line_keeping_reader_reads_every_value_as_yaml_safe_load_does(tmp_path):
+    from casebook.errors import ErrorReport
+    from casebook.load import parse_yaml
+    tricky = ("a: '010'\nb: 010\nc: yes\nd: !!str 1\ne: 1e3\nf: ~\ng: 2018-03-31\nh: |\n  two\n  lines\n"
+              "i: \"\\u3042 quoted\"\nj: [x, 'y', 3]\nk: {l: 平成30年, m: -1.5}\n")
+    texts = [tricky] + [p.read_text(encoding="utf-8") for p in sorted(ROOT.glob("*/*.yaml"))
+                        if p.parent.name in ("regions", "content", "survey")]
+    assert len(texts) > 15
+    for text in texts:
+        report = ErrorReport(tmp_path)
+        node = parse_yaml(text, tmp_path / "x.yaml", report)
+        assert not report and node.plain() == yaml.safe_load(text)
