@@ -46,6 +46,7 @@ import json
 import math
 import os
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -145,8 +146,30 @@ def _norm_cluster(cluster: str) -> str:
     return "".join(chr(_lower(ord(VARIANTS.get(ch, ch)))) for ch in cluster)
 
 
+def _ranges_class(ranges) -> str:
+    return "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in ranges)
+
+
+_ANY_COMBINING = re.compile(f"[{_ranges_class(_COMBINING)}]")
+
+
+class _CharTable(dict):
+    """str.translate's table for text without combining marks, where every cluster is one code point:
+    filled on first sight of each character (a few thousand distinct ones)."""
+
+    def __missing__(self, cp: int) -> str:
+        value = self[cp] = _norm_cluster(chr(cp))
+        return value
+
+
+_CHAR_TABLE = _CharTable()
+
+
 def normalize(text: str) -> str:
     """NFKC + radical variants + lower case, cluster by cluster (same as tokenize.js)."""
+    if not _ANY_COMBINING.search(text):
+        # One cluster per code point: the same result, by one C loop (7 s → 0.3 s over 1,741 regions)
+        return text.translate(_CHAR_TABLE)
     return "".join(_norm_cluster(text[a:b]) for a, b in _clusters(text))
 
 
@@ -159,20 +182,12 @@ def _class(cp: int) -> str:
     return ""
 
 
+# Maximal runs of Japanese characters (group 1) or of word characters (group 2); the rest separates them.
+_RUN = re.compile(f"([{_ranges_class(_JA)}]+)|([{_ranges_class(_WORD)}]+)")
+
+
 def _runs(norm: str) -> list[tuple[str, str]]:
-    runs: list[tuple[str, str]] = []
-    current, kind = [], ""
-    for ch in norm:
-        k = _class(ord(ch))
-        if k != kind and current:
-            if kind:
-                runs.append((kind, "".join(current)))
-            current = []
-        kind = k
-        current.append(ch)
-    if current and kind:
-        runs.append((kind, "".join(current)))
-    return runs
+    return [("J", m.group(1)) if m.group(1) else ("W", m.group(2)) for m in _RUN.finditer(norm)]
 
 
 def tokenize(text: str) -> list[str]:
@@ -281,13 +296,19 @@ def _doc_fields(doc: SearchDocument) -> dict[str, str]:
     return fields
 
 
+DIRECT_TOKENS = True  # False: lunr.py's own Tokenizer (the test's reference)
+_TOKENIZER_SWAP = threading.Lock()
+
+
 def build_lunr_index(docs: list[SearchDocument]):
     """lunr.py index over *docs* (refs are positions "0", "1", …) and its term list.
 
     Returns (builder, index, terms) where ``terms[i]`` is the real term behind lunr key
     ``_b36(i)``.  Terms enter lunr as opaque ids because lunr.py lower-cases list tokens.
     """
+    from lunr import builder as lunr_builder
     from lunr.builder import Builder
+    from lunr.token import Token
 
     names = _field_names(docs)
     term_ids: dict[str, str] = {}
@@ -307,12 +328,24 @@ def build_lunr_index(docs: list[SearchDocument]):
     builder.ref("id")
     for name in names:
         builder.field(name, boost=FIELD_BOOSTS.get(name, 1))
-    for i, doc in enumerate(docs):
-        fields = _doc_fields(doc)
-        record = {"id": str(i)}
-        for name in names:
-            record[name] = ids(fields.get(name, ""))
-        builder.add(record)
+    # lunr.py's Tokenizer turns a list of terms into Tokens by lower-casing each and deep-copying an empty
+    # metadata mapping for it (4 of 18 s at 1,741 regions); our terms are ids already in lower case, so the
+    # same Tokens are made directly while the builder adds documents. (lunr.py 0.8 reads Tokenizer from its
+    # module; a test checks the index equals the one its own Tokenizer gives.) The lock: one swap at a time.
+    library_tokenizer = lunr_builder.Tokenizer
+    _TOKENIZER_SWAP.acquire()
+    if DIRECT_TOKENS:
+        lunr_builder.Tokenizer = lambda terms, metadata=None, separator=None: [Token(t, {}) for t in terms]
+    try:
+        for i, doc in enumerate(docs):
+            fields = _doc_fields(doc)
+            record = {"id": str(i)}
+            for name in names:
+                record[name] = ids(fields.get(name, ""))
+            builder.add(record)
+    finally:
+        lunr_builder.Tokenizer = library_tokenizer
+        _TOKENIZER_SWAP.release()
     index = builder.build()
     terms = [""] * len(term_ids)
     for term, key in term_ids.items():

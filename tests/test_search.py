@@ -622,3 +622,22 @@ def test_every_search_result_opens_a_page_of_the_site_and_its_summary_holds_the_
         assert doc.url == f"models/{model.slug}/index.html" and doc.summary == {"該当地域": f"{named}地域"}
     pages = [d for d in docs if d.kind == "page"]
     assert pages and all(not re.search(r"[ \t]{2,}", d.fields["body"]) for d in pages)
+
+
+def test_normalize_gives_the_cluster_by_cluster_result_with_or_without_combining_marks():
+    rng = random.Random(13)
+    every_char = "".join(chr(cp) for cp in range(0x20, 0x10000) if not 0xD800 <= cp <= 0xDFFF)
+    texts = HOSTILE + [every_char, "".join(rng.choice(every_char) for _ in range(5000))]
+    for text in texts:
+        slow = "".join(search._norm_cluster(text[a:b]) for a, b in search._clusters(text))
+        assert normalize(text) == slow, repr(text[:40])
+
+
+def test_the_index_equals_the_one_lunrs_own_tokenizer_builds(real_docs, monkeypatch):
+    import lunr.builder
+    library_tokenizer = lunr.builder.Tokenizer
+    _, fast, fast_terms, _ = build_lunr_index(real_docs)
+    assert lunr.builder.Tokenizer is library_tokenizer  # put back after the build
+    monkeypatch.setattr(search, "DIRECT_TOKENS", False)
+    _, reference, terms, _ = build_lunr_index(real_docs)
+    assert fast_terms == terms and fast.serialize() == reference.serialize()
