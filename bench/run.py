@@ -108,6 +108,12 @@ def child(root: Path, out: Path, expected: int | None) -> None:
                       "regions": len(site.regions), "stages": stages}))
 
 
+# Timed processes run as a user's Python runs them, writing .pyc files. A machine with PYTHONDONTWRITEBYTECODE set
+# (this one is) would otherwise compile casebook's modules from source in every timed build (~0.09 s), while the
+# libraries of the bare import load from the .pyc files pip wrote when it installed them.
+USER_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run_child(root: Path, out: Path, expected: int | None) -> dict:
     args = [PY, str(Path(__file__).resolve()), "--child", str(root), str(out), str(expected or 0)]
     t = time.perf_counter()
@@ -118,12 +124,6 @@ def run_child(root: Path, out: Path, expected: int | None) -> dict:
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     result["wall_s"] = wall
     return result
-
-
-# Timed processes run as a user's Python runs them, writing .pyc files. A machine with PYTHONDONTWRITEBYTECODE set
-# (this one is) would otherwise compile casebook's modules from source in every timed build (~0.09 s), while the
-# libraries of the bare import load from the .pyc files pip wrote when it installed them.
-USER_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def timed_process(args: list[str]) -> float:

@@ -114,4 +114,3 @@ def run() -> None:
         except (OSError, ValueError):  # a reader that closed the pipe, or a stream already closed
             pass
     os._exit(code)
-

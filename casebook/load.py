@@ -111,7 +111,10 @@ def _to_node(loader: _LineLoader, node: yaml.Node, path: Path, report: ErrorRepo
                    f"{len(node.value.lstrip('+-'))} digits")
         return Node(REFUSED, line)
     # A string scalar constructs to its text (SafeConstructor.construct_yaml_str); nine in ten values are text
-    value = node.value if node.tag == _STR_TAG and isinstance(node, yaml.ScalarNode) else loader.construct_object(node, deep=True)
+    if node.tag == _STR_TAG and isinstance(node, yaml.ScalarNode):
+        value = node.value
+    else:
+        value = loader.construct_object(node, deep=True)
     if isinstance(value, str):
         problem = invisible_characters(value)  # after construction: "\u202e" escapes count too
         if problem:

@@ -332,20 +332,19 @@ def build_lunr_index(docs: list[SearchDocument]):
     # metadata mapping for it (4 of 18 s at 1,741 regions); our terms are ids already in lower case, so the
     # same Tokens are made directly while the builder adds documents. (lunr.py 0.8 reads Tokenizer from its
     # module; a test checks the index equals the one its own Tokenizer gives.) The lock: one swap at a time.
-    library_tokenizer = lunr_builder.Tokenizer
-    _TOKENIZER_SWAP.acquire()
-    if DIRECT_TOKENS:
-        lunr_builder.Tokenizer = lambda terms, metadata=None, separator=None: [Token(t, {}) for t in terms]
-    try:
-        for i, doc in enumerate(docs):
-            fields = _doc_fields(doc)
-            record = {"id": str(i)}
-            for name in names:
-                record[name] = ids(fields.get(name, ""))
-            builder.add(record)
-    finally:
-        lunr_builder.Tokenizer = library_tokenizer
-        _TOKENIZER_SWAP.release()
+    with _TOKENIZER_SWAP:
+        library_tokenizer = lunr_builder.Tokenizer
+        if DIRECT_TOKENS:
+            lunr_builder.Tokenizer = lambda terms, metadata=None, separator=None: [Token(t, {}) for t in terms]
+        try:
+            for i, doc in enumerate(docs):
+                fields = _doc_fields(doc)
+                record = {"id": str(i)}
+                for name in names:
+                    record[name] = ids(fields.get(name, ""))
+                builder.add(record)
+        finally:
+            lunr_builder.Tokenizer = library_tokenizer
     index = builder.build()
     terms = [""] * len(term_ids)
     for term, key in term_ids.items():

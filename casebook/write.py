@@ -202,8 +202,7 @@ def _holds(path: Path, content: bytes) -> bool:
 
 def _prune(build: Path, files: dict[str, bytes]) -> None:
     """Remove from a reused build everything the new one does not hold, and anything in the way of it."""
-    folders = {str(PurePosixPath(rel).parent) for rel in files}
-    wanted_dirs = {p for rel in folders for p in [rel, *map(str, PurePosixPath(rel).parents)]} - {"."}
+    wanted_dirs = {str(folder) for rel in files for folder in PurePosixPath(rel).parents} - {"."}
     for top, dirs, names in os.walk(build, topdown=True):
         here = Path(top)
         rel_top = here.relative_to(build).as_posix()
