@@ -418,6 +418,16 @@ def build_ratio(runs: int) -> tuple[float, float]:
     return statistics.median(walls), statistics.median(bare)
 
 
+def _browser_missing() -> str | None:
+    """What the Chromium part lacks here, or None."""
+    import importlib.util
+    if importlib.util.find_spec("playwright") is None:
+        return "Playwright (the .venv's test extra)"
+    if not Path(CHROMIUM).exists():
+        return f"Chromium at {CHROMIUM}"
+    return None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--regions", type=int, default=1741)
@@ -428,6 +438,12 @@ def main() -> None:
     parser.add_argument("--typing-runs", type=int, default=TYPING_RUNS,
                         help=f"fresh pages per query and way of typing (default {TYPING_RUNS}; the median counts)")
     args = parser.parse_args()
+    if args.browser_queries:
+        missing = _browser_missing()
+        if missing:
+            # Say so before minutes of Node work, not as a traceback at the end of them.
+            sys.exit(f"search_bench.py: the Chromium part needs {missing}, which `bash tests/run.sh` installs; "
+                     "or run with --browser-queries 0 to skip it")
     real = real_documents()
     goals: list[tuple[str, str, bool]] = []
     print(f"load average at start {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")

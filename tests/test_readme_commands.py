@@ -76,6 +76,17 @@ def test_the_benchmarks_load_without_the_test_suite():
     assert result.returncode == 0, result.stderr
 
 
+def test_the_search_benchmark_says_what_its_browser_part_lacks_before_working():
+    # The README's venv (command 1) has no Playwright: the benchmark once ran minutes of Node work and then
+    # ended in a ModuleNotFoundError traceback.
+    probe = ("import runpy, sys; sys.modules['playwright'] = None; sys.argv = ['bench/search_bench.py']\n"
+             "runpy.run_path('bench/search_bench.py', run_name='__main__')")
+    result = run(["-c", probe], cwd=ROOT)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "needs Playwright" in result.stderr and "--browser-queries 0" in result.stderr
+    assert "load average" not in result.stdout  # nothing measured first
+
+
 def test_the_build_benchmark_stages_exist():
     # bench/run.py --quick patched build._search_assets, which no longer existed: an AttributeError at once.
     import casebook.build as build
