@@ -13,16 +13,32 @@ def esc(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-@lru_cache(maxsize=4096, typed=True)  # typed: 12 and 12.0 would print differently
-def char_width(ch: str, size: float) -> float:
+_WIDE: dict[str, bool] = {}
+
+
+def _is_wide(ch: str) -> bool:
     # East Asian wide characters take a full em; Latin letters and digits about 0.6 em.
-    return size if unicodedata.east_asian_width(ch) in ("W", "F", "A") else size * 0.6
+    wide = _WIDE.get(ch)
+    if wide is None:
+        wide = _WIDE[ch] = unicodedata.east_asian_width(ch) in ("W", "F", "A")
+    return wide
 
 
-# Wrapping measures each growing line again for every unit added: the same strings many times over a build.
-@lru_cache(maxsize=16384, typed=True)
+def _advance(width: float, text: str, size: float) -> float:
+    """*width* plus that of *text*, added one character at a time as sum() does, so that measuring a line
+    piece by piece (wrapping) gives exactly the figure of measuring it whole."""
+    narrow = size * 0.6
+    wide = _WIDE
+    for ch in text:
+        w = wide.get(ch)
+        width += size if (w if w is not None else _is_wide(ch)) else narrow
+    return width
+
+
+# Labels are measured again where they are drawn (a box's width from its widest line).
+@lru_cache(maxsize=16384, typed=True)  # typed: 12 and 12.0 would print differently
 def text_width(text: str, size: float) -> float:
-    return sum(char_width(ch, size) for ch in text)
+    return _advance(0, text, size)
 
 
 # Japanese line breaking (JIS X 4051 / CSS line-break: strict, in the small): these never end a line …
@@ -69,27 +85,32 @@ def break_units(text: str) -> list[str]:
 
 
 def _fill(units: list[str], max_width: float, size: float) -> list[str]:
-    """Greedy filling of lines with unbreakable units; a space at a break is dropped."""
+    """Greedy filling of lines with unbreakable units; a space at a break is dropped. The width of the line so
+    far is carried along: measuring each growing line again was most of the cost of drawing a chart."""
     lines: list[str] = []
     current, gap = "", ""
+    current_w: float = 0
     for unit in units:
         if unit in SPACES:
             gap = unit if current else ""
             continue
-        if current and text_width(current + gap + unit, size) > max_width:
+        longer = _advance(current_w, gap + unit, size) if current else 0
+        if current and longer > max_width:
             lines.append(current)
-            current = ""
-        else:
+            current, current_w = "", 0
+        elif current:
             current += gap
         gap = ""
         if not current and text_width(unit, size) > max_width:
             # One unit wider than the line (a very long Latin word): only here is it cut between characters.
             for ch in unit:
-                if current and text_width(current + ch, size) > max_width:
+                if current and _advance(current_w, ch, size) > max_width:
                     lines.append(current)
-                    current = ""
+                    current, current_w = "", 0
                 current += ch
+                current_w = _advance(current_w, ch, size)
             continue
+        current_w = longer if current else text_width(unit, size)
         current += unit
     if current:
         lines.append(current)

@@ -7,7 +7,10 @@ import math
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from casebook import svg
 from casebook.diagrams import COMPARE_NARROW, NARROW, R, fit_class, render_diagram
 from casebook.model import Actor, Diagram, Link
 from casebook.svg import text_width, wrap
@@ -63,6 +66,45 @@ def test_no_label_of_the_real_data_breaks_after_an_opening_or_before_a_closing_b
                 assert all(text_width(line, 13) <= 13 * chars or len(line) == 1 for line in lines)
                 bad += [f"{name}: {actor.label} at {chars}: {b}" for b in _breaks_ok(actor.label, lines)]
     assert not bad, "\n".join(bad[:20])
+
+
+def _fill_measuring_whole_lines(units, max_width, size):
+    """The line filling as first written: each candidate line measured from its start, by sum()."""
+    def width(text):
+        return sum(size if svg._is_wide(ch) else size * 0.6 for ch in text)
+    lines, current, gap = [], "", ""
+    for unit in units:
+        if unit in svg.SPACES:
+            gap = unit if current else ""
+            continue
+        if current and width(current + gap + unit) > max_width:
+            lines.append(current)
+            current = ""
+        else:
+            current += gap
+        gap = ""
+        if not current and width(unit) > max_width:
+            for ch in unit:
+                if current and width(current + ch) > max_width:
+                    lines.append(current)
+                    current = ""
+                current += ch
+            continue
+        current += unit
+    if current:
+        lines.append(current)
+    return lines
+
+
+# Widths where a sum of 0.6 em steps lands on the limit or a rounding step beside it (13 × 0.6 × 5 = 39).
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet="患者家族（）、ST24aＡ 　ー/", max_size=40),
+       max_width=st.sampled_from([13 * 3, 39, 39.000000000000004, 46.8, 13 * 0.6 * 7, 78, 100.1, 13 * 9]),
+       size=st.sampled_from([13, 12, 11.5, 14]))
+def test_carrying_the_line_width_along_breaks_lines_exactly_where_measuring_each_line_whole_does(text, max_width, size):
+    for units in (svg.break_units(text), [p for p in re.split(f"([{svg.SPACES}])", text) if p]):
+        assert svg._fill(units, max_width, size) == _fill_measuring_whole_lines(units, max_width, size)
+    assert svg.text_width(text, size) == sum(size if svg._is_wide(ch) else size * 0.6 for ch in text)
 
 
 def _svgs(markup: str):
