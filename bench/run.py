@@ -49,8 +49,10 @@ GOALS = {"work_s": 0.5, "big_build_s": 30.0, "big_rss_mb": 2048, "per_region_rat
 
 # ---------------------------------------------------------------- the child: one build, instrumented
 
-def child(root: Path, out: Path, expected: int | None) -> None:
-    """One build in this (fresh) process; prints a JSON line with the import / work split and stage times."""
+def child(root: Path, out: Path, expected: int | None, processes: int | None) -> None:
+    """One build in this (fresh) process; prints a JSON line with the import / work split and stage times.
+    *processes* None: as `build.py` builds (two processes where it can). Stage times are of this process: with
+    two, the page stages leave out what the child rendered, so the stage table comes from builds in one."""
     started = time.perf_counter()
     import jinja2, yaml, pandas, markdown  # noqa: F401,E401  the libraries the build uses
     try:
@@ -59,8 +61,10 @@ def child(root: Path, out: Path, expected: int | None) -> None:
         pass
     import casebook.build as build
     from casebook import exports
-    from casebook.write import SiteOutput, write_site
+    from casebook.write import write_site
     imported = time.perf_counter()
+    if processes is None:
+        processes = build.processes_for_build()
 
     stages: dict[str, float] = {}
 
@@ -95,17 +99,18 @@ def child(root: Path, out: Path, expected: int | None) -> None:
     build.PageRenderer = TimedRenderer
     exports.data_files = timed("data exports", exports.data_files)
     build.cached_search_assets = timed("search index", build.cached_search_assets)
-    SiteOutput.add_static = timed("copy static", SiteOutput.add_static)
-    site, output = build.render_site(root, "", expected)
+    build.static_files = timed("copy static", build.static_files)
+    site, output = build.render_site(root, "", expected, processes=processes)
     rendered = time.perf_counter()
     write_site(output, out)
     done = time.perf_counter()
     stages["write"] = done - rendered
     import resource
-    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # With two processes, the forked child's peak counts too: at most the two peaks added up.
+    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     print(json.dumps({"import_s": imported - started, "work_s": done - imported, "render_s": rendered - imported,
                       "rss_mb": rss_kb / 1024, "files": len(output.files), "bytes": output.total_bytes(),
-                      "regions": len(site.regions), "stages": stages}))
+                      "regions": len(site.regions), "stages": stages, "processes": processes}))
 
 
 # Timed processes run as a user's Python runs them, writing .pyc files. A machine with PYTHONDONTWRITEBYTECODE set
@@ -114,8 +119,8 @@ def child(root: Path, out: Path, expected: int | None) -> None:
 USER_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def run_child(root: Path, out: Path, expected: int | None) -> dict:
-    args = [PY, str(Path(__file__).resolve()), "--child", str(root), str(out), str(expected or 0)]
+def run_child(root: Path, out: Path, expected: int | None, processes: int | None = None) -> dict:
+    args = [PY, str(Path(__file__).resolve()), "--child", str(root), str(out), str(expected or 0), str(processes or 0)]
     t = time.perf_counter()
     proc = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, env=USER_ENV)
     wall = time.perf_counter() - t
@@ -332,15 +337,15 @@ def verdict(ok: bool) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--child", nargs=3, metavar=("ROOT", "OUT", "EXPECTED"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=4, metavar=("ROOT", "OUT", "EXPECTED", "PROCESSES"), help=argparse.SUPPRESS)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="scale at 14 and 174 regions only")
     parser.add_argument("--incremental-regions", type=int, nargs="*", default=[14, 174])
     parser.add_argument("--no-write", action="store_true", help="do not update BENCHMARKS.md")
     args = parser.parse_args()
     if args.child:
-        root, out, expected = args.child
-        child(Path(root), Path(out), int(expected) or None)
+        root, out, expected, processes = args.child
+        child(Path(root), Path(out), int(expected) or None, int(processes) or None)
         return
 
     lines: list[str] = []
@@ -367,20 +372,23 @@ def main() -> None:
         say(f"| — the work itself (load, validate, render, search index, exports, write) | {work:.3f} |")
         say(f"| bare `python -c \"{BARE_IMPORT}\"` | {med(bare):.3f} |")
         say(f"| ratio of the whole build to the bare import | {med(walls) / med(bare):.2f}× |")
-        say(f"\n{s['files']} files, {s['bytes'] / 1024:.0f} KiB, peak memory {s['rss_mb']:.0f} MB. "
+        say(f"\nRendered in {s['processes']} process(es). {s['files']} files, {s['bytes'] / 1024:.0f} KiB, "
+            f"peak memory {s['rss_mb']:.0f} MB. "
             f"Goal: the work ≤ {GOALS['work_s']} s — {verdict(work <= GOALS['work_s'])} ({work:.3f} s).")
 
         # 2 -------------------------------------------------------------- scale
         say("\n## 2. Scale: synthetic sites\n")
         say("Regions 1–14 are copies of the real files; the rest are generated by bench/synthetic.py into a "
-            "temporary folder. One fresh process per build.\n")
+            "temporary folder. One fresh process per build, rendering in two processes as `build.py` does where "
+            "the machine allows (peak memory: the two peaks added up).\n")
         say("| regions | build (wall) | of which work | peak memory | output | files | time per region (work) |")
         say("|---:|---:|---:|---:|---:|---:|---:|")
         from synthetic import make_site
-        scale = {}
+        scale, one_process = {}, {}
         for n in (SCALES[:2] if args.quick else SCALES):
             root = make_site(tmp / f"syn-{n}", n)
             r = run_child(root, tmp / f"syn-{n}-out", None)
+            one_process[n] = run_child(root, tmp / f"syn-{n}-out", None, processes=1) if r["processes"] > 1 else r
             shutil.rmtree(tmp / f"syn-{n}-out", ignore_errors=True)
             scale[n] = r
             say(f"| {n:,} | {r['wall_s']:.2f} s | {r['work_s']:.2f} s | {r['rss_mb']:.0f} MB | "
@@ -392,13 +400,15 @@ def main() -> None:
                 f"({big['wall_s']:.1f} s); peak memory ≤ 2 GB — {verdict(big['rss_mb'] <= GOALS['big_rss_mb'])} "
                 f"({big['rss_mb']:.0f} MB); time per region within 1.5× of the 174 run — "
                 f"{verdict(ratio <= GOALS['per_region_ratio'])} ({ratio:.2f}×).")
-        say("\nStage times (seconds; a page type's time includes computing its context):\n")
-        names = sorted({k for r in scale.values() for k in r["stages"]},
-                       key=lambda k: -max(r["stages"].get(k, 0) for r in scale.values()))
-        say("| stage | " + " | ".join(f"{n:,} regions" for n in scale) + " |")
-        say("|---|" + "---:|" * len(scale))
+        say("\nStage times of a build in one process (seconds; a page type's time includes computing its context). "
+            "The work in one process: " + ", ".join(f"{one_process[n]['work_s']:.2f} s at {n:,}" for n in one_process)
+            + ".\n")
+        names = sorted({k for r in one_process.values() for k in r["stages"]},
+                       key=lambda k: -max(r["stages"].get(k, 0) for r in one_process.values()))
+        say("| stage | " + " | ".join(f"{n:,} regions" for n in one_process) + " |")
+        say("|---|" + "---:|" * len(one_process))
         for name in names:
-            say(f"| {name} | " + " | ".join(f"{r['stages'].get(name, 0):.3f}" for r in scale.values()) + " |")
+            say(f"| {name} | " + " | ".join(f"{r['stages'].get(name, 0):.3f}" for r in one_process.values()) + " |")
 
         # 3 -------------------------------------------------------------- page weight
         say("\n## 3. Page weight of the real site, before search is used\n")

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import re
 import threading
+from functools import cache
 from pathlib import Path
+from typing import Callable, Iterator
 from urllib.parse import urlsplit
-from typing import Iterator
 
 import markdown as md
 import markdown.treeprocessors  # noqa: F401  (md.treeprocessors)
@@ -219,10 +220,26 @@ class PageRenderer:
         self.sections = survey_sections(site)
         self.closest = similar_pages.closest_views(site)  # once: every case page and /similar/ need it
         self.wanted: set[str] | None = None  # serve: render only these paths; pages() yields (path, None) for the rest
+        # Two processes rendering one site between them (casebook/build.py): claim(i) is asked for the i-th page
+        # pages() yields and says whether this process renders it; pages() yields (path, None) for the others.
+        self.claim: Callable[[int], bool] | None = None
+        self._turn = 0
 
-    def _render(self, template: str, path: str, **context) -> tuple[str, str]:
-        if self.wanted is not None and path not in self.wanted:
+    def _mine(self, path: str) -> bool:
+        if self.wanted is not None:
+            return path in self.wanted
+        if self.claim is None:
+            return True
+        turn, self._turn = self._turn, self._turn + 1
+        return self.claim(turn)
+
+    def _render(self, template: str, path: str, lazy: Callable[[], dict] | None = None, **context) -> tuple[str, str]:
+        """*lazy*: what only this page's context needs and costs a drawing or more, computed only when the page
+        is rendered here (see claim and wanted)."""
+        if not self._mine(path):
             return path, None
+        if lazy is not None:
+            context.update(lazy())
         depth = path.count("/")
         page_path = path[: -len("index.html")] if path.endswith("index.html") else path
         base = {"t": self.t, "site": self.site, "depth": depth, "page_path": page_path,
@@ -233,46 +250,58 @@ class PageRenderer:
 
     def pages(self) -> Iterator[tuple[str, str]]:
         site = self.site
+        self._turn = 0
         summaries = {r.slug: region_summary(site, r) for r in site.regions}
         # Only the region index pages list ICT systems and the sorted pages; only survey pages list sections.
         index_context = {"sorted_pages": SORTED_PAGES,
                          "all_ict": sorted({name for r in site.regions for name in r.ict_systems})}
-        # Each model's diagram appears on the models page and on its own page: draw it once.
-        model_diagrams = {m.code: render_diagram(m.diagram, f"model-{m.slug}", f"{m.code} {m.title}のモデル図")
-                          for m in site.models}
+
+        # A diagram appears on more than one page (a model's on the models page and its own, a case's on its page
+        # and in the print document of selected cases): each is drawn once, when a page first needs it.
+        models = {m.code: m for m in site.models}
+
+        @cache
+        def model_diagram(code: str) -> Markup:
+            m = models[code]
+            return render_diagram(m.diagram, f"model-{m.slug}", f"{m.code} {m.title}のモデル図")
+
+        @cache
+        def case_diagram(slug: str) -> Markup:
+            r = site.region(slug)
+            return render_diagram(r.diagram, f"diagram-{r.slug}", f"{r.short_name}の連携の概要図")
+
         yield self._render("index.html", "index.html", summaries=summaries, section="home",
-                           jmap=similar_pages.map_context(site, self.t, ""))
+                           lazy=lambda: {"jmap": similar_pages.map_context(site, self.t, "")})
         yield self._render("regions.html", "regions/index.html", summaries=summaries, order=list(site.regions),
-                           sorted_by=None, section="regions", jmap=similar_pages.map_context(site, self.t, "../"),
-                           **index_context)
+                           sorted_by=None, section="regions", **index_context,
+                           lazy=lambda: {"jmap": similar_pages.map_context(site, self.t, "../")})
         for key in SORTED_PAGES:
             measure = MEASURES[self.t["regions"]["by"][key]["key"]]
             order = sorted(site.regions, key=lambda r: (-measure(r), r.number))
             yield self._render("regions.html", f"regions/{BY_PREFIX}{key}/index.html", summaries=summaries, order=order,
                                sorted_by=key, section="regions", **index_context)
-        # Each case's diagram appears on its page and in the print document of selected cases: draw it once.
-        case_diagrams = {r.slug: render_diagram(r.diagram, f"diagram-{r.slug}", f"{r.short_name}の連携の概要図") for r in site.regions}
-        case_relations = {r.slug: relations(r.diagram) for r in site.regions}
         for i, region in enumerate(site.regions):
             yield self._render("region.html", f"regions/{region.slug}/index.html", s=summaries[region.slug],
                                region=region, prev=site.regions[i - 1] if i > 0 else None,
                                next=site.regions[i + 1] if i + 1 < len(site.regions) else None,
-                               diagram=case_diagrams[region.slug], relations=case_relations[region.slug],
-                               section="regions", closest=self.closest[region.slug])
+                               relations=relations(region.diagram), section="regions", closest=self.closest[region.slug],
+                               lazy=lambda: {"diagram": case_diagram(region.slug)})
         yield self._render("regions_print.html", f"regions/{PRINT_SLUG}/index.html", summaries=summaries, section="regions",
-                           diagrams=case_diagrams, case_relations=case_relations)
-        yield self._render("models.html", "models/index.html", section="models", diagrams=model_diagrams)
+                           lazy=lambda: {"diagrams": {r.slug: case_diagram(r.slug) for r in site.regions},
+                                         "case_relations": {r.slug: relations(r.diagram) for r in site.regions}})
+        yield self._render("models.html", "models/index.html", section="models",
+                           lazy=lambda: {"diagrams": {m.code: model_diagram(m.code) for m in site.models}})
         for model in site.models:
             yield self._render("model.html", f"models/{model.slug}/index.html", model=model, section="models",
-                               diagram=model_diagrams[model.code],
                                relations=relations(model.diagram),
-                               entries=[(r, next(x for x in r.models if x.code == model.code)) for r in model.regions])
+                               entries=[(r, next(x for x in r.models if x.code == model.code)) for r in model.regions],
+                               lazy=lambda: {"diagram": model_diagram(model.code)})
         yield self._render("survey_index.html", "survey/index.html", section="survey", survey_sections=self.sections)
         yield self._render("survey_local.html", "data/survey-template/index.html", section="survey",
                            readme=self.env.get_template("local_survey_readme.txt").render())
         for sec in self.sections:
             yield self._render("survey_section.html", f"survey/{sec['slug']}/index.html", sec=sec, section="survey",
-                               survey_sections=self.sections, views=[table_view(t) for t in sec["tables"]])
+                               survey_sections=self.sections, lazy=lambda: {"views": [table_view(t) for t in sec["tables"]]})
         yield self._render("about.html", "about/index.html", section="about")
         yield self._render("data.html", "data/index.html", section="data")
         yield self._render("search.html", "search/index.html", section="search")

@@ -1,6 +1,7 @@
 """Pages and page parts for 'regions like mine' (/similar/), comparisons (/compare/) and the map of the cases."""
 from __future__ import annotations
 
+from functools import cache
 from typing import Iterator
 
 from .diagrams import COMPARE_NARROW, relations, render_diagram
@@ -43,15 +44,20 @@ def pages(renderer, summaries: dict) -> Iterator[tuple[str, str]]:
     site = renderer.site
     pairs = [{"region": r, "closest": renderer.closest[r.slug]} for r in site.regions]
     yield renderer._render("similar.html", "similar/index.html", section="similar", pairs=pairs,
-                           how=spread_figures(site), cases=[case_data(r) for r in site.regions])
-    # Every column (with its diagram) is drawn once; the per-case comparison pages reuse them.
-    columns = {r.slug: compare_column(site, summaries, r) for r in site.regions}
-    yield renderer._render("compare.html", "compare/index.html", section="compare", columns=list(columns.values()),
-                           pairs=pairs, interactive=True, subject=None)
+                           lazy=lambda: {"how": spread_figures(site), "cases": [case_data(r) for r in site.regions]})
+
+    # Every column (with its diagram) is drawn once, when a page first needs it; the per-case comparison pages
+    # reuse those of the page of all cases.
+    @cache
+    def column(slug: str) -> dict:
+        return compare_column(site, summaries, site.region(slug))
+
+    yield renderer._render("compare.html", "compare/index.html", section="compare", pairs=pairs, interactive=True,
+                           subject=None, lazy=lambda: {"columns": [column(r.slug) for r in site.regions]})
     for pair in pairs:
         if not pair["closest"]:
             continue
         chosen = [pair["region"]] + [c["region"] for c in pair["closest"]]
         yield renderer._render("compare.html", f"compare/{pair['region'].slug}/index.html", section="compare",
-                               columns=[columns[r.slug] for r in chosen], pairs=pairs,
-                               interactive=False, subject=pair["region"])
+                               pairs=pairs, interactive=False, subject=pair["region"],
+                               lazy=lambda: {"columns": [column(r.slug) for r in chosen]})

@@ -4,12 +4,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pandas as pd
 
 from . import schema
 from .errors import DataInvalid, ErrorReport, quote
+from .forked import in_two_processes
 from .load import Node, invisible_characters, read_csv, read_markdown, read_yaml
 from .model import (Actor, CollaborationModel, Diagram, FreeTextGroup, Link, Membership, Page, Population, Quote,
                     Region, RegionSurvey, Site, SourceNote, SurveyTable, round_half_up)
@@ -20,19 +21,40 @@ EXPECTED_REGIONS = 14
 RESPONDENTS_TABLE = "s1"
 
 
-def load_site(root: Path, expected_regions: int | None = EXPECTED_REGIONS) -> Site:
-    """Read and check every source file under *root*; raise DataInvalid listing all problems."""
+def load_site(root: Path, expected_regions: int | None = EXPECTED_REGIONS, processes: int = 1,
+              also: Callable[[ErrorReport], None] | None = None) -> Site:
+    """Read and check every source file under *root*; raise DataInvalid listing all problems.
+    *processes* 2: the survey (35 CSV files, the slowest part) is read and checked in a forked child
+    (casebook/forked.py) while this process reads the rest. *also*: more checks for this process meanwhile,
+    reporting into the same report (the build's templates)."""
     root = Path(root)
     report = ErrorReport(root)
-    models = _load_models(root / "content" / "models.yaml", report, complete=expected_regions is not None)
-    # With a broken taxonomy file, judge region codes against the fixed list rather than report every code.
-    known_codes = {m["code"] for m in models} or set(schema.MODEL_CODES)
-    region_nodes: dict[str, Node] = {}
-    regions = _load_regions(root / "regions", report, expected_regions, known_codes, nodes=region_nodes)
-    n_lines: dict[str, int] = {}
-    survey = _load_survey(root / "survey", report, n_lines=n_lines)
-    free_text = _load_free_text(root / "survey" / "free-text-s6-8.yaml", report)
-    pages = _load_pages(root / "content", report)
+
+    def the_rest():
+        if also is not None:
+            also(report)
+        models = _load_models(root / "content" / "models.yaml", report, complete=expected_regions is not None)
+        # With a broken taxonomy file, judge region codes against the fixed list rather than report every code.
+        known_codes = {m["code"] for m in models} or set(schema.MODEL_CODES)
+        region_nodes: dict[str, Node] = {}
+        regions = _load_regions(root / "regions", report, expected_regions, known_codes, nodes=region_nodes)
+        pages = _load_pages(root / "content", report)
+        return models, regions, region_nodes, pages
+
+    def the_survey():
+        own = ErrorReport(root)  # its errors travel back from the child with the tables
+        n_lines: dict[str, int] = {}  # table id -> line of its n in tables.yaml
+        survey = _load_survey(root / "survey", own, n_lines=n_lines)
+        free_text = _load_free_text(root / "survey" / "free-text-s6-8.yaml", own)
+        return survey, free_text, n_lines, own.errors
+
+    if processes >= 2:
+        (survey, free_text, n_lines, survey_errors), (models, regions, region_nodes, pages) = \
+            in_two_processes(the_survey, the_rest)
+    else:
+        models, regions, region_nodes, pages = the_rest()
+        survey, free_text, n_lines, survey_errors = the_survey()
+    report.errors.extend(survey_errors)  # the order of errors is not shown: lines() sorts them by file and line
     # A region file that could not be read is already reported; cross-checks over the other regions
     # would only add knock-on errors (a respondents total short by its count, a model left without regions).
     all_regions_loaded = len(regions) == len(list((root / "regions").glob("*.yaml")))

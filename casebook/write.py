@@ -51,17 +51,20 @@ class SiteOutput:
             raise DuplicateOutput(f"two pages would be written to {clean}")
         self.files[clean] = content.encode("utf-8") if isinstance(content, str) else content
 
-    def add_static(self, static_dir: Path) -> None:
-        for source in sorted(static_dir.rglob("*")):
-            if source.is_file():
-                rel = source.relative_to(static_dir).as_posix()
-                content = source.read_bytes()
-                self.add(rel, shipped(rel, content))
-                for derived, data in derived_assets(rel, content):
-                    self.add(derived, data)
-
     def total_bytes(self) -> int:
         return sum(len(b) for b in self.files.values())
+
+
+def static_files(static_dir: Path) -> list[tuple[str, bytes]]:
+    """The site's own assets as shipped, each followed by what is derived from it (assets.py)."""
+    files = []
+    for source in sorted(static_dir.rglob("*")):
+        if source.is_file():
+            rel = source.relative_to(static_dir).as_posix()
+            content = source.read_bytes()
+            files.append((rel, shipped(rel, content)))
+            files.extend(derived_assets(rel, content))
+    return files
 
 
 def builds_dir(out: Path) -> Path:
