@@ -256,8 +256,9 @@ class PageRenderer:
         index_context = {"sorted_pages": SORTED_PAGES,
                          "all_ict": sorted({name for r in site.regions for name in r.ict_systems})}
 
-        # A diagram appears on more than one page (a model's on the models page and its own, a case's on its page
-        # and in the print document of selected cases): each is drawn once, when a page first needs it.
+        # A diagram appears on more than one page (a model's on the models page and its own, a case's and its
+        # relations on its page and in the print document of selected cases): each is made once, when a page
+        # first needs it.
         models = {m.code: m for m in site.models}
 
         @cache
@@ -269,6 +270,10 @@ class PageRenderer:
         def case_diagram(slug: str) -> Markup:
             r = site.region(slug)
             return render_diagram(r.diagram, f"diagram-{r.slug}", f"{r.short_name}の連携の概要図")
+
+        @cache
+        def case_relations(slug: str) -> list[dict]:
+            return relations(site.region(slug).diagram)
 
         yield self._render("index.html", "index.html", summaries=summaries, section="home",
                            lazy=lambda: {"jmap": similar_pages.map_context(site, self.t, "")})
@@ -284,11 +289,11 @@ class PageRenderer:
             yield self._render("region.html", f"regions/{region.slug}/index.html", s=summaries[region.slug],
                                region=region, prev=site.regions[i - 1] if i > 0 else None,
                                next=site.regions[i + 1] if i + 1 < len(site.regions) else None,
-                               relations=relations(region.diagram), section="regions", closest=self.closest[region.slug],
-                               lazy=lambda: {"diagram": case_diagram(region.slug)})
+                               section="regions", closest=self.closest[region.slug],
+                               lazy=lambda: {"diagram": case_diagram(region.slug), "relations": case_relations(region.slug)})
         yield self._render("regions_print.html", f"regions/{PRINT_SLUG}/index.html", summaries=summaries, section="regions",
                            lazy=lambda: {"diagrams": {r.slug: case_diagram(r.slug) for r in site.regions},
-                                         "case_relations": {r.slug: relations(r.diagram) for r in site.regions}})
+                                         "case_relations": {r.slug: case_relations(r.slug) for r in site.regions}})
         yield self._render("models.html", "models/index.html", section="models",
                            lazy=lambda: {"diagrams": {m.code: model_diagram(m.code) for m in site.models}})
         for model in site.models:

@@ -42,8 +42,16 @@ def gone(pid: int) -> bool:
     return False
 
 
-def pid_file_of_child(tmp_path: Path) -> Path:
-    return tmp_path / "child.pid"
+def sleeps_in_the_child(pid_file: Path):
+    """A part that, in the child only, writes the child's pid to *pid_file* and then never ends."""
+    here = os.getpid()
+
+    def part():
+        if os.getpid() != here:
+            pid_file.write_text(str(os.getpid()))
+            time.sleep(600)
+        return "done here"
+    return part
 
 
 def test_the_first_part_is_computed_in_another_process_while_the_second_runs_here():
@@ -85,29 +93,15 @@ def test_a_child_that_dies_gives_way_to_doing_its_part_here():
 
 
 def test_a_stuck_child_is_stopped_and_its_part_done_here(tmp_path):
-    here = os.getpid()
-    pid_file = pid_file_of_child(tmp_path)
-
-    def hangs_in_the_child():
-        if os.getpid() != here:
-            pid_file.write_text(str(os.getpid()))
-            time.sleep(600)
-        return "done here"
-
+    pid_file = tmp_path / "child.pid"
     started = time.monotonic()
-    assert forked.in_two_processes(hangs_in_the_child, lambda: 1, at_least_s=1.0) == ("done here", 1)
+    assert forked.in_two_processes(sleeps_in_the_child(pid_file), lambda: 1, at_least_s=1.0) == ("done here", 1)
     assert time.monotonic() - started < 30
     assert gone(int(pid_file.read_text()))
 
 
 def test_an_error_here_stops_the_child_and_is_raised(tmp_path):
-    here = os.getpid()
-    pid_file = pid_file_of_child(tmp_path)
-
-    def slow_in_the_child():
-        if os.getpid() != here:
-            pid_file.write_text(str(os.getpid()))
-            time.sleep(600)
+    pid_file = tmp_path / "child.pid"
 
     def fails_here():
         deadline = time.monotonic() + 30
@@ -117,7 +111,7 @@ def test_an_error_here_stops_the_child_and_is_raised(tmp_path):
         raise KeyboardInterrupt  # Ctrl-C during a build
 
     with pytest.raises(KeyboardInterrupt):
-        forked.in_two_processes(slow_in_the_child, fails_here)
+        forked.in_two_processes(sleeps_in_the_child(pid_file), fails_here)
     assert gone(int(pid_file.read_text()))
 
 
