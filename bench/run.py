@@ -60,6 +60,7 @@ def child(root: Path, out: Path, expected: int | None, processes: int | None) ->
     except ImportError:
         pass
     import casebook.build as build
+    import casebook.render as render
     from casebook import exports
     from casebook.write import write_site
     imported = time.perf_counter()
@@ -77,7 +78,7 @@ def child(root: Path, out: Path, expected: int | None, processes: int | None) ->
                 stages[name] = stages.get(name, 0.0) + time.perf_counter() - t
         return wrapper
 
-    class TimedRenderer(build.PageRenderer):
+    class TimedRenderer(render.PageRenderer):
         def __init__(self, *args, **kwargs):
             t = time.perf_counter()
             super().__init__(*args, **kwargs)
@@ -96,7 +97,7 @@ def child(root: Path, out: Path, expected: int | None, processes: int | None) ->
                 yield path, html
 
     build.load_site = timed("load + validate", build.load_site)
-    build.PageRenderer = TimedRenderer
+    render.PageRenderer = TimedRenderer  # build.py takes it from the module when it renders
     exports.data_files = timed("data exports", exports.data_files)
     build.cached_search_assets = timed("search index", build.cached_search_assets)
     build.static_files = timed("copy static", build.static_files)

@@ -4,25 +4,38 @@ from __future__ import annotations
 import mmap
 import time
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterator, TypeVar
 
 from . import exports
 from .errors import DataInvalid, ErrorReport
 from .forked import in_two_processes, processes_for_build
-from .render import PageRenderer, check_templates, make_environment
+from .model import SurveyNotReadYet
 from .search import cached_search_assets
 from .search_docs import site_documents
 from .validate import EXPECTED_REGIONS, load_site
 from .write import SiteOutput, static_files, write_site
 
+if TYPE_CHECKING:
+    from .render import PageRenderer
+
 T = TypeVar("T")
 
 
-def check_sources(root: Path, expected_regions: int | None = EXPECTED_REGIONS, env=None, processes: int = 1):
+def _render_stage():
+    """casebook.render, imported when first used. It brings jinja2 and markdown (~0.1 s), which a build in two
+    processes imports in this process's part of load_site, after the fork: the child reading the survey, whose
+    part is the longer, starts that much sooner."""
+    from . import render
+    return render
+
+
+def check_sources(root: Path, expected_regions: int | None = EXPECTED_REGIONS, env=None, processes: int = 1,
+                  meanwhile=None):
     """Every source file validated and every template compiled (into *env*, when given); all errors in one
-    DataInvalid. *processes*: see load_site."""
+    DataInvalid. *processes*, *meanwhile*: see load_site."""
     return load_site(root, expected_regions, processes,
-                     also=lambda report: check_templates(root / "templates", report, env))
+                     also=lambda report: _render_stage().check_templates(root / "templates", report, env),
+                     meanwhile=meanwhile)
 
 
 # Pages two processes can share out (more are rendered by both): 1,741 regions make ~6,000.
@@ -53,6 +66,8 @@ def rendered_pages(renderer: PageRenderer, processes: int = 1, also: Callable[[]
 
         renderer.claim = claim
         try:
+            if me == 2:  # what was rendered ahead, this process has: the child need not send it back
+                return [(path, None if path in renderer.ahead else html) for path, html in renderer.pages()]
             return list(renderer.pages())
         finally:
             renderer.claim = None
@@ -76,17 +91,41 @@ def render_site(root: Path, base_url: str = "", expected_regions: int | None = E
     """Everything a build writes, in memory. Raises DataInvalid before anything is written.
     *site*: an already loaded and validated site (serve's rebuilds), instead of loading it here.
     *processes*: see rendered_pages."""
-    # One environment for checking and rendering: each template is compiled once a build.
-    env = make_environment(root / "templates", auto_reload=False)
+    envs = []  # the one environment for checking and rendering: each template is compiled once a build
+
+    def compile_templates(report: ErrorReport) -> None:
+        render = _render_stage()
+        envs.append(render.make_environment(root / "templates", auto_reload=False))
+        render.check_templates(root / "templates", report, envs[0])
+
+    ahead: list[PageRenderer] = []
+    files_ahead: dict[str, list[tuple[str, bytes]]] = {}
+
+    def render_ahead(without_survey) -> Iterator[None]:
+        # While the child reads the survey (mostly: imports pandas), this process makes what needs no survey.
+        ahead.append(_render_stage().PageRenderer(without_survey, root / "templates", base_url, envs[0]))
+        yield
+        yield from ahead[0].render_ahead()
+        for part, make in _FILES_WITHOUT_SURVEY.items():
+            try:
+                files_ahead[part] = make(without_survey, root)
+            except SurveyNotReadYet:  # made with the site once the survey is there
+                pass
+            yield
+
     if site is None:
-        site = check_sources(root, expected_regions, env, processes)
+        site = load_site(root, expected_regions, processes, also=compile_templates, meanwhile=render_ahead)
     else:  # serve validated the data; a template edited since must still fail cleanly
         template_errors = ErrorReport(root)
-        check_templates(root / "templates", template_errors, env)
+        compile_templates(template_errors)
         if template_errors:
             raise DataInvalid(template_errors)
-    renderer = PageRenderer(site, root / "templates", base_url, env)
-    pages, others = rendered_pages(renderer, processes, lambda: _other_files(site, root))
+    if ahead:
+        renderer = ahead[0]
+        renderer.site = site
+    else:
+        renderer = _render_stage().PageRenderer(site, root / "templates", base_url, envs[0])
+    pages, others = rendered_pages(renderer, processes, lambda: _other_files(site, root, files_ahead))
     output = SiteOutput()
     for path, html in pages:
         output.add(path, html)
@@ -97,19 +136,36 @@ def render_site(root: Path, base_url: str = "", expected_regions: int | None = E
     return site, output
 
 
-def _other_files(site, root: Path) -> list[tuple[str, bytes]]:
-    """What a build writes besides the pages, sitemap and robots.txt, in the order it is added."""
-    files = []
+def _data_files(site, root: Path) -> list[tuple[str, bytes]]:
     raw_survey = {p.name: p.read_bytes() for p in sorted((root / "survey").iterdir())
-                  if p.is_file() and p.suffix in (".csv", ".yaml")}
-    for name, content in exports.data_files(site, raw_survey).items():
-        files.append((f"data/{name}", content))
+                  if p.is_file() and p.suffix in (".csv", ".yaml")}  # the survey's own files, as they are
+    return [(f"data/{name}", content) for name, content in exports.data_files(site, raw_survey).items()]
+
+
+def _static_files(site, root: Path) -> list[tuple[str, bytes]]:
+    return list(static_files(root / "static"))
+
+
+# Made ahead, from the site without its survey, while a child reads the survey (render_site).
+_FILES_WITHOUT_SURVEY = {"data": _data_files, "static": _static_files}
+
+
+def _other_files(site, root: Path, made_ahead: dict[str, list[tuple[str, bytes]]] | None = None
+                 ) -> list[tuple[str, bytes]]:
+    """What a build writes besides the pages, sitemap and robots.txt, in the order it is added.
+    *made_ahead*: parts of it already made (render_site), by their key in _FILES_WITHOUT_SURVEY."""
+    made_ahead = made_ahead or {}
+
+    def part(key: str) -> list[tuple[str, bytes]]:
+        return made_ahead[key] if key in made_ahead else _FILES_WITHOUT_SURVEY[key](site, root)
+
+    files = list(part("data"))
     # The local-survey template, for a coordinator to download from /data/survey-template/ (linked from /survey/).
     from .localsurvey.commands import template_files
     for name, content in template_files(site, root / "templates").items():
         files.append((f"data/survey-template/{name}", content))
     files.extend(cached_search_assets(site_documents(site)).items())
-    files.extend(static_files(root / "static"))
+    files.extend(part("static"))
     return files
 
 

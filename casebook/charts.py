@@ -94,7 +94,7 @@ def render_chart(table: SurveyTable, ident: str, layout: Layout = WIDE) -> Marku
 def rows_by_item(table: SurveyTable, column: str) -> list[tuple[str, dict]]:
     """Each item, in printed order, with its value per series (the chart and the figures table both read this)."""
     rows: dict[str, dict[str, float]] = {}
-    for item, series, value in zip(table.data["item"], table.data["series"], table.data[column]):
+    for item, series, value in zip(table.figures["item"], table.figures["series"], table.figures[column]):
         rows.setdefault(item, {})[series] = value
     return list(rows.items())
 

@@ -20,7 +20,7 @@ import signal
 import sys
 import threading
 import time
-from typing import Callable, TypeVar
+from typing import Callable, Iterable, TypeVar
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -41,8 +41,12 @@ def processes_for_build() -> int:
 
 
 def in_two_processes(theirs: Callable[[], T], mine: Callable[[], U], at_least_s: float = AT_LEAST_S,
-                     patience: float = PATIENCE) -> tuple[T, U]:
-    """(theirs(), mine()), theirs() computed in a forked child while mine() runs here. Its result must pickle."""
+                     patience: float = PATIENCE, meanwhile: Callable[[U], Iterable[object]] | None = None
+                     ) -> tuple[T, U]:
+    """(theirs(), mine()), theirs() computed in a forked child while mine() runs here. Its result must pickle.
+    *meanwhile*: work for this process while it would otherwise wait for the child, given mine()'s result and
+    done in steps; after each step, the next is taken only while the child has not yet begun to send its
+    result. Without a child there is nothing to wait for, and none of it is done."""
     if not fork_usable():
         own = mine()
         return theirs(), own
@@ -71,7 +75,16 @@ def in_two_processes(theirs: Callable[[], T], mine: Callable[[], U], at_least_s:
     try:
         started = time.monotonic()
         own = mine()
-        data = _read_all(read_end, time.monotonic() + max(at_least_s, patience * (time.monotonic() - started)))
+        took = time.monotonic() - started
+        if meanwhile is not None:
+            steps = meanwhile(own)
+            try:
+                for _ in steps:
+                    if select.select([read_end], [], [], 0)[0]:
+                        break
+            finally:
+                getattr(steps, "close", lambda: None)()  # a generator's own clean-up runs now, not at some later gc
+        data = _read_all(read_end, time.monotonic() + max(at_least_s, patience * took))
     except BaseException:
         _stop(pid)
         raise

@@ -5,9 +5,10 @@ import bisect
 import functools
 import math
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-import pandas as pd
+if TYPE_CHECKING:  # at run time pandas is imported only where a frame is asked for (SurveyTable.data)
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,44 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class Columns:
+    """A table as plain Python values, column by column, rows in printed order.
+
+    The build reads survey tables only through these, so the process that renders the pages needs no pandas:
+    pandas takes ~0.4 s to import, longer than the rest of a build, and a forked child reads the survey with it
+    meanwhile (casebook/validate.py); the tables come back as plain tuples, which unpickle without pandas."""
+    names: tuple[str, ...]
+    values: tuple[tuple, ...]  # one tuple per column, in the order of names
+
+    @classmethod
+    def of(cls, columns: dict[str, list]) -> Columns:
+        return cls(tuple(columns), tuple(tuple(v) for v in columns.values()))
+
+    @classmethod
+    def of_frame(cls, frame: pd.DataFrame) -> Columns:
+        return cls.of({str(c): frame[c].tolist() for c in frame.columns})
+
+    def __getitem__(self, name: str) -> tuple:
+        try:
+            return self.values[self.names.index(name)]
+        except ValueError:
+            raise KeyError(name) from None
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.names
+
+    def __len__(self) -> int:
+        return len(self.values[0]) if self.values else 0
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.names, row)) for row in zip(*self.values)]
+
+    def frame(self) -> pd.DataFrame:
+        import pandas as pd
+        return pd.DataFrame({n: list(v) for n, v in zip(self.names, self.values)}, columns=list(self.names))
+
+
+@dataclass(frozen=True)
 class SurveyTable:
     id: str
     section: str
@@ -158,14 +197,28 @@ class SurveyTable:
     notes: tuple[str, ...]
     source_lines: str
     prose: Optional[str]
-    data: pd.DataFrame = field(compare=False, hash=False, repr=False)  # typed: numbers as numbers
-    printed: pd.DataFrame = field(compare=False, hash=False, repr=False, default=None)  # every cell as printed
+    figures: Columns = field(compare=False, hash=False, repr=False)  # typed: numbers as numbers, None where blank
+    cells: Columns = field(compare=False, hash=False, repr=False)  # every cell as printed
     source_notes: tuple[SourceNote, ...] = ()
     derivation: Optional[str] = None  # how a local survey derives this table from other questions
 
+    @functools.cached_property
+    def data(self) -> pd.DataFrame:
+        """figures as a DataFrame, for tallying a local survey (imports pandas)."""
+        return self.figures.frame()
+
+    @functools.cached_property
+    def printed(self) -> pd.DataFrame:
+        """cells as a DataFrame (imports pandas)."""
+        return self.cells.frame()
+
+    def __getstate__(self) -> dict:
+        # The two frames are caches of figures and cells; leaving them out keeps pandas out of the unpickling process.
+        return {k: v for k, v in self.__dict__.items() if k not in ("data", "printed")}
+
     @property
     def items(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(self.data["item"]))
+        return tuple(dict.fromkeys(self.figures["item"]))
 
     @property
     def printed_notes(self) -> tuple[str, ...]:
@@ -190,6 +243,27 @@ class Page:
     order: int
     body_markdown: str
     path: str = ""
+
+
+class SurveyNotReadYet(Exception):
+    """A page asked for the survey of a site whose survey is still being read (NOT_READ_YET)."""
+
+
+class _NotReadYet:
+    """The survey, and its free text, of a site whose survey a child process is still reading
+    (validate.load_site's meanwhile): any use of it raises SurveyNotReadYet, so a page rendered ahead from
+    such a site either does not depend on the survey at all or is not rendered ahead."""
+
+    def _refuse(self, *args):
+        raise SurveyNotReadYet()
+
+    __iter__ = __len__ = __bool__ = __getitem__ = __contains__ = __reversed__ = _refuse
+
+    def __repr__(self) -> str:
+        return "NOT_READ_YET"
+
+
+NOT_READ_YET = _NotReadYet()
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 from .charts import PHONE, pct, render_chart, rows_by_item, share
 from . import similar_pages
 from .diagrams import relations, render_diagram
-from .model import MEASURES, Region, Site, SurveyTable
+from .model import MEASURES, Region, Site, SurveyNotReadYet, SurveyTable
 from .schema import BY_PREFIX, HORIZONTAL_CODES, PRINT_SLUG, VERTICAL_CODES
 from .errors import ErrorReport
 from .load import read_yaml
@@ -205,7 +205,7 @@ def table_view(table: SurveyTable) -> dict:
     else:
         # Figures as the report prints them ("1" stays "1", "19.0" stays "19.0").
         rows = [{"item": row["item"], "cells": [row[c] for c in ("n", "mean", "median", "min", "max")]}
-                for _, row in table.printed.iterrows()]
+                for row in table.cells.rows()]
     # Two drawings of one chart, each at the size it is shown (site.css picks one by width): text keeps its size.
     return {"table": table, "ident": ident, "chart": render_chart(table, ident),
             "chart_phone": render_chart(table, ident + "-phone", PHONE), "rows": rows}
@@ -217,13 +217,40 @@ class PageRenderer:
         self.env = env or make_environment(templates)
         self.t = load_strings(templates)
         self.base_url = base_url.rstrip("/") + "/" if base_url else ""
-        self.sections = survey_sections(site)
         self.closest = similar_pages.closest_views(site)  # once: every case page and /similar/ need it
         self.wanted: set[str] | None = None  # serve: render only these paths; pages() yields (path, None) for the rest
         # Two processes rendering one site between them (casebook/build.py): claim(i) is asked for the i-th page
         # pages() yields and says whether this process renders it; pages() yields (path, None) for the others.
         self.claim: Callable[[int], bool] | None = None
         self._turn = 0
+        # Pages rendered ahead (render_ahead) from the site without its survey, by path: pages() gives them as they
+        # are, neither rendering nor claiming them again.
+        self.ahead: dict[str, str] = {}
+        self._rendering_ahead = False
+        self._sections_of: Site | None = None
+        self._sections_value: list[dict] = []
+
+    @property
+    def sections(self) -> list[dict]:
+        """The survey's sections, made once for each site this renderer is given (render_ahead's has no survey)."""
+        if self._sections_of is not self.site:
+            self._sections_value = survey_sections(self.site)
+            self._sections_of = self.site
+        return self._sections_value
+
+    def render_ahead(self) -> Iterator[None]:
+        """Render, a page a step, every page that does not depend on the survey, while the site has none yet
+        (validate.load_site's meanwhile); a page that asks for the survey is left for pages(), once self.site has
+        it. Its HTML is the same either way: only what a page cannot render without the survey differs, and that
+        page is not kept."""
+        self._rendering_ahead = True
+        try:
+            for path, html in self.pages():
+                if html is not None:
+                    self.ahead[path] = html
+                yield
+        finally:
+            self._rendering_ahead = False
 
     def _mine(self, path: str) -> bool:
         if self.wanted is not None:
@@ -236,8 +263,18 @@ class PageRenderer:
     def _render(self, template: str, path: str, lazy: Callable[[], dict] | None = None, **context) -> tuple[str, str]:
         """*lazy*: what only this page's context needs and costs a drawing or more, computed only when the page
         is rendered here (see claim and wanted)."""
+        if path in self.ahead:
+            return path, self.ahead[path]
         if not self._mine(path):
             return path, None
+        if self._rendering_ahead:
+            try:
+                return self._draw(template, path, lazy, context)
+            except SurveyNotReadYet:
+                return path, None
+        return self._draw(template, path, lazy, context)
+
+    def _draw(self, template: str, path: str, lazy: Callable[[], dict] | None, context: dict) -> tuple[str, str]:
         if lazy is not None:
             context.update(lazy())
         depth = path.count("/")
@@ -301,10 +338,11 @@ class PageRenderer:
                                relations=relations(model.diagram),
                                entries=[(r, next(x for x in r.models if x.code == model.code)) for r in model.regions],
                                lazy=lambda: {"diagram": model_diagram(model.code)})
-        yield self._render("survey_index.html", "survey/index.html", section="survey", survey_sections=self.sections)
+        yield self._render("survey_index.html", "survey/index.html", section="survey",
+                           lazy=lambda: {"survey_sections": self.sections})
         yield self._render("survey_local.html", "data/survey-template/index.html", section="survey",
                            readme=self.env.get_template("local_survey_readme.txt").render())
-        for sec in self.sections:
+        for sec in [] if self._rendering_ahead else self.sections:  # each needs the survey: none is rendered ahead
             yield self._render("survey_section.html", f"survey/{sec['slug']}/index.html", sec=sec, section="survey",
                                survey_sections=self.sections, lazy=lambda: {"views": [table_view(t) for t in sec["tables"]]})
         yield self._render("about.html", "about/index.html", section="about")

@@ -95,14 +95,21 @@ def closest(region, regions, count: int = 3) -> list[dict]:
     return rank(query, cases, exclude=region.slug)[:count]
 
 
-def closest_all(regions, count: int = 3) -> dict[str, list[dict]]:
-    """`closest` for every region at once, for the build: the same arithmetic on whole columns.
+# Below this many cases, `closest` for each is quicker than importing numpy (~0.1 s) and whole columns.
+NUMPY_FROM = 50
+
+
+def closest_all(regions, count: int = 3, numpy_from: int = NUMPY_FROM) -> dict[str, list[dict]]:
+    """`closest` for every region at once, for the build: from *numpy_from* cases on, the same arithmetic on
+    whole columns.
 
     Calling `closest` per region costs O(n²) Python-level comparisons, which a site of every municipality
     (1,741) cannot afford. Features are logged with math.log as above, and numpy's +, -, *, / and sqrt are the
     same IEEE operations in the same order, so distances, rounding keys and therefore the ranking are identical
     (tests/test_similar.py checks this against `closest`). Reasons are built by `compare` for the few kept.
     """
+    if len(regions) < numpy_from:
+        return {r.slug: closest(r, regions, count) for r in regions}
     import numpy as np
 
     cases = [case_data(r) for r in regions]

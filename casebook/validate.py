@@ -4,16 +4,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Any, Callable
-
-import pandas as pd
+from typing import Any, Callable, Iterable
 
 from . import schema
 from .errors import DataInvalid, ErrorReport, quote
 from .forked import in_two_processes
 from .load import Node, invisible_characters, read_csv, read_markdown, read_yaml
-from .model import (Actor, CollaborationModel, Diagram, FreeTextGroup, Link, Membership, Page, Population, Quote,
-                    Region, RegionSurvey, Site, SourceNote, SurveyTable, round_half_up)
+from .model import (Actor, CollaborationModel, Columns, Diagram, FreeTextGroup, Link, Membership, Page, Population, Quote,
+                    NOT_READ_YET, Region, RegionSurvey, Site, SourceNote, SurveyTable, round_half_up)
 from .text import artifacts_in, markdown_problems
 
 REGION_FILE = re.compile(r"(\d{2,})-([a-z0-9-]+)\.yaml")  # NN-slug; more digits past case 99
@@ -22,11 +20,14 @@ RESPONDENTS_TABLE = "s1"
 
 
 def load_site(root: Path, expected_regions: int | None = EXPECTED_REGIONS, processes: int = 1,
-              also: Callable[[ErrorReport], None] | None = None) -> Site:
+              also: Callable[[ErrorReport], None] | None = None,
+              meanwhile: Callable[[Site], Iterable[object]] | None = None) -> Site:
     """Read and check every source file under *root*; raise DataInvalid listing all problems.
-    *processes* 2: the survey (35 CSV files, the slowest part) is read and checked in a forked child
-    (casebook/forked.py) while this process reads the rest. *also*: more checks for this process meanwhile,
-    reporting into the same report (the build's templates)."""
+    *processes* 2: the survey (35 CSV files read with pandas, whose import alone takes ~0.4 s) is read and checked
+    in a forked child (casebook/forked.py) while this process reads the rest. *also*: more checks for this
+    process meanwhile, reporting into the same report (the build's templates). *meanwhile*: work on the site
+    without its survey (NOT_READ_YET) while the child still reads it, in steps (forked.in_two_processes), when
+    everything but the survey is valid (the build renders the pages that do not need the survey)."""
     root = Path(root)
     report = ErrorReport(root)
 
@@ -48,9 +49,19 @@ def load_site(root: Path, expected_regions: int | None = EXPECTED_REGIONS, proce
         free_text = _load_free_text(root / "survey" / "free-text-s6-8.yaml", own)
         return survey, free_text, n_lines, own.errors
 
+    def without_survey(rest) -> Iterable[object]:
+        models, regions, _, pages = rest
+        if meanwhile is None or report or len(regions) != len(list((root / "regions").glob("*.yaml"))):
+            return ()
+        scratch = ErrorReport(root)  # the models are attached again, reporting, once the survey is there
+        attached = _attach_regions(models, regions, root / "content" / "models.yaml", scratch)
+        if scratch:
+            return ()
+        return meanwhile(_site(regions, attached, NOT_READ_YET, NOT_READ_YET, pages))
+
     if processes >= 2:
         (survey, free_text, n_lines, survey_errors), (models, regions, region_nodes, pages) = \
-            in_two_processes(the_survey, the_rest)
+            in_two_processes(the_survey, the_rest, meanwhile=without_survey)
     else:
         models, regions, region_nodes, pages = the_rest()
         survey, free_text, n_lines, survey_errors = the_survey()
@@ -63,8 +74,12 @@ def load_site(root: Path, expected_regions: int | None = EXPECTED_REGIONS, proce
     built_models = _attach_regions(models, regions if all_regions_loaded else [], root / "content" / "models.yaml", report)
     if report:
         raise DataInvalid(report)
-    return Site(regions=tuple(sorted(regions, key=lambda r: r.number)), models=built_models,
-                survey=tuple(survey), free_text=tuple(free_text), pages=tuple(sorted(pages, key=lambda p: (p.order, p.slug))))
+    return _site(regions, built_models, tuple(survey), tuple(free_text), pages)
+
+
+def _site(regions, models, survey, free_text, pages) -> Site:
+    return Site(regions=tuple(sorted(regions, key=lambda r: r.number)), models=models, survey=survey,
+                free_text=free_text, pages=tuple(sorted(pages, key=lambda p: (p.order, p.slug))))
 
 
 # ---------------------------------------------------------------- text hygiene
@@ -388,7 +403,7 @@ def _survey_table(t: dict, csv_path: Path, meta_path: Path, meta_line: int, repo
         kind=t["kind"], chart=t["chart"], series=tuple(t["series"]), unit=t["unit"], csv=t["csv"],
         quoted=tuple(Quote(q["text"], q["value"], q["unit"]) for q in t["quoted"] or [] if q),
         notes=tuple(x for x in t["notes"] or [] if x), source_lines=t["source_lines"], prose=t.get("prose"),
-        data=pd.DataFrame(typed, columns=frame.columns), printed=frame, source_notes=_source_notes(t.get("source_notes")),
+        figures=Columns.of(typed), cells=Columns.of(printed), source_notes=_source_notes(t.get("source_notes")),
         derivation=t.get("derivation"))
     if table.kind == "counts" and table.n is not None and not table.source_notes:
         if table.answer == "single":
@@ -423,7 +438,7 @@ def _check_survey_against_regions(regions: list[Region], tables: list[SurveyTabl
     table = next((t for t in tables if t.id == RESPONDENTS_TABLE), None)
     if table is None or not regions:
         return
-    counts = dict(zip(table.data["item"], table.data["count"]))
+    counts = dict(zip(table.figures["item"], table.figures["count"]))
     total = sum(r.survey.respondents for r in regions) + counts.get("無回答", 0)
     if total != table.n:
         report.add(meta_path, n_lines.get(RESPONDENTS_TABLE), f"{RESPONDENTS_TABLE}.n",

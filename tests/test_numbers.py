@@ -223,11 +223,11 @@ def test_region_figures_on_case_pages_table_and_csv_are_the_counts_and_their_rat
 def _counts_table(rows: list[tuple[str, str, int]], series: tuple[str, ...], n: int):
     import pandas as pd
 
-    from casebook.model import SurveyTable
+    from casebook.model import Columns, SurveyTable
     data = pd.DataFrame(rows, columns=["item", "series", "count"])
     return SurveyTable(id="t", section="（１）", number=None, title="表", n=n, answer="single", kind="counts",
                        chart="stacked-bar", series=series, unit="件", csv="t.csv", quoted=(), notes=(), source_lines="1",
-                       prose=None, data=data, printed=data.astype(str))
+                       prose=None, figures=Columns.of_frame(data), cells=Columns.of_frame(data.astype(str)))
 
 
 def test_every_series_of_a_stacked_chart_has_its_own_fill_and_pattern():
@@ -260,7 +260,7 @@ def test_a_grouped_chart_draws_a_missing_cell_as_zero_and_cuts_a_long_label_at_t
     import pandas as pd
 
     from casebook.charts import PHONE, render_chart
-    from casebook.model import SurveyTable
+    from casebook.model import Columns, SurveyTable
     # The source often prints no zero: 問二 has no 病院 row.  On a phone the label stands above its bars and
     # may take three lines at most.
     long_item = "在宅医療に取り組む診療所の医師が患者の急変時に往診や入院の受け入れで連携する病院との関係" * 2
@@ -268,7 +268,7 @@ def test_a_grouped_chart_draws_a_missing_cell_as_zero_and_cuts_a_long_label_at_t
                          (long_item, "診療所", 10.0), (long_item, "病院", 5.0)], columns=["item", "series", "percent"])
     table = SurveyTable(id="t", section="（１）", number=None, title="表", n=100, answer="single", kind="percents",
                         chart="grouped-bar", series=("診療所", "病院"), unit="%", csv="t.csv", quoted=(), notes=(),
-                        source_lines="1", prose=None, data=data, printed=data.astype(str))
+                        source_lines="1", prose=None, figures=Columns.of_frame(data), cells=Columns.of_frame(data.astype(str)))
     doc = parse(str(render_chart(table, "c")))
     assert "問二：診療所 25.5%、病院 0.0%" in doc.find("desc").text
     assert [t.text for t in doc.find_all("text") if t.text.endswith("%")][:4] == ["40.0%", "60.0%", "25.5%", "0.0%"]

@@ -10,9 +10,6 @@ import yaml
 from ..model import Site
 from ..render import load_strings, make_environment
 from .questionnaire import build_questionnaire
-from .render import render_pages
-from .responses import read_responses
-from .tally import tally
 
 
 # libyaml's emitter writes the same text as the pure-Python one for these plain lists of strings, 4× faster
@@ -37,6 +34,11 @@ def template_files(site: Site, templates: Path) -> dict[str, bytes]:
 
 
 def tally_files(site: Site, templates: Path, responses_path: Path, region_label: str) -> dict[str, bytes]:
+    # Imported here: tallying needs pandas, which the build (template_files) goes without (casebook/model.py, Columns).
+    from .render import render_pages
+    from .responses import read_responses
+    from .tally import tally
+
     questions = build_questionnaire(site.survey)
     responses = read_responses(responses_path, questions)
     tallies = tally(list(site.survey), questions, responses)

@@ -62,7 +62,7 @@ def questions_for(table: SurveyTable) -> list[Question]:
     if table.kind == "stats":
         # Printed rows, not distinct items: s2-8 prints 「―うち悪性新生物を原因とする死亡者数」 twice.
         return [Question(_qid(table.id, i), table.id, f"{table.title}：{item}", "numeric", (), item)
-                for i, item in enumerate(table.printed["item"], 1)]
+                for i, item in enumerate(table.cells["item"], 1)]
     if table.kind != "counts":
         return []
     if len(table.series) > 1 and table.id not in DOCTOR_GROUP_TABLES:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..charts import one_decimal, render_comparison, rows_by_item
-from ..model import Site, SurveyTable
+from ..model import Columns, Site, SurveyTable
 from ..render import load_strings, make_environment
 from .tally import N_IN_LABEL, Tally, to_csv
 
@@ -78,7 +78,7 @@ def comparison_views(tally: Tally, region_label: str, t: dict) -> list[dict]:
         labels = (f"{region_label}（n={own_n}）", theirs)
         data = pd.DataFrame({"item": items, "series": [labels[0], labels[1]] * len(rows),
                              "percent": [v for pair in zip(series_a, series_b) for v in pair]})
-        chart_table = dataclasses.replace(table, title=title, kind="percents", series=labels, data=data, printed=data)
+        chart_table = dataclasses.replace(table, title=title, kind="percents", series=labels, figures=Columns.of_frame(data), cells=Columns.of_frame(data))
         ident = f"cmp-{table.id}" + (f"-{k}" if k else "")
         views.append({"ident": ident, "title": title, "chart": render_comparison(chart_table, ident), "rows": rows,
                       "own": labels[0], "theirs": theirs, "stats": None})
@@ -104,7 +104,7 @@ def _grouped_views(tally: Tally, region_label: str, t: dict) -> list[dict]:
             values += [a, b]
         data = pd.DataFrame({"item": items, "series": [own, theirs] * len(rows), "percent": values})
         title = f"{table.title}：{group}"
-        chart_table = dataclasses.replace(table, title=title, kind="percents", series=(own, theirs), data=data, printed=data)
+        chart_table = dataclasses.replace(table, title=title, kind="percents", series=(own, theirs), figures=Columns.of_frame(data), cells=Columns.of_frame(data))
         ident = f"cmp-{table.id}-{k}"
         views.append({"ident": ident, "title": title, "chart": render_comparison(chart_table, ident), "rows": rows,
                       "own": own, "theirs": theirs, "stats": None})
