@@ -29,13 +29,11 @@ def _render_stage():
     return render
 
 
-def check_sources(root: Path, expected_regions: int | None = EXPECTED_REGIONS, env=None, processes: int = 1,
-                  meanwhile=None):
+def check_sources(root: Path, expected_regions: int | None = EXPECTED_REGIONS, env=None, processes: int = 1):
     """Every source file validated and every template compiled (into *env*, when given); all errors in one
-    DataInvalid. *processes*, *meanwhile*: see load_site."""
+    DataInvalid. *processes*: see load_site."""
     return load_site(root, expected_regions, processes,
-                     also=lambda report: _render_stage().check_templates(root / "templates", report, env),
-                     meanwhile=meanwhile)
+                     also=lambda report: _render_stage().check_templates(root / "templates", report, env))
 
 
 # Pages two processes can share out (more are rendered by both): 1,741 regions make ~6,000.

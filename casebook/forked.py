@@ -1,8 +1,10 @@
 """Part of a build's work done in a forked child process while this one does the rest.
 
-A build renders ~350 pages from data already validated; on a machine of two cores, two processes render them in
-about two thirds of the time. fork() gives the child everything the parent has loaded and checked, with nothing
-to re-import or send over. The child's result comes back pickled through a pipe.
+A build forks twice. First a child reads the survey, importing pandas to do it (~0.4 s, more than the rest of the
+build's work), while this process reads everything else and, waiting, renders the pages that need no survey
+(`meanwhile`). Then a child renders some of the remaining pages while this process renders others and makes the
+other files. fork() gives the child everything the parent has loaded and checked, with nothing to re-import or
+send over. The child's result comes back pickled through a pipe.
 
 Fork is used only where it is known to be sound: on Linux, in a process with no other Python thread (a thread
 holding a lock at the fork would leave that lock held forever in the child). `build.py serve` renders from its
@@ -29,6 +31,7 @@ U = TypeVar("U")
 # as that part took: its part is about as big, so only a stuck child (or a machine stalled for minutes) waits it out.
 AT_LEAST_S = 30.0
 PATIENCE = 4.0
+_DONE = object()
 
 
 def fork_usable() -> bool:
@@ -45,8 +48,8 @@ def in_two_processes(theirs: Callable[[], T], mine: Callable[[], U], at_least_s:
                      ) -> tuple[T, U]:
     """(theirs(), mine()), theirs() computed in a forked child while mine() runs here. Its result must pickle.
     *meanwhile*: work for this process while it would otherwise wait for the child, given mine()'s result and
-    done in steps; after each step, the next is taken only while the child has not yet begun to send its
-    result. Without a child there is nothing to wait for, and none of it is done."""
+    done in steps; each step is taken only while the child has not yet begun to send its result (a step begun
+    is finished first). Without a child there is nothing to wait for, and none of it is done."""
     if not fork_usable():
         own = mine()
         return theirs(), own
@@ -77,11 +80,10 @@ def in_two_processes(theirs: Callable[[], T], mine: Callable[[], U], at_least_s:
         own = mine()
         took = time.monotonic() - started
         if meanwhile is not None:
-            steps = meanwhile(own)
+            steps = iter(meanwhile(own))
             try:
-                for _ in steps:
-                    if select.select([read_end], [], [], 0)[0]:
-                        break
+                while not select.select([read_end], [], [], 0)[0] and next(steps, _DONE) is not _DONE:
+                    pass
             finally:
                 getattr(steps, "close", lambda: None)()  # a generator's own clean-up runs now, not at some later gc
         data = _read_all(read_end, time.monotonic() + max(at_least_s, patience * took))
