@@ -166,12 +166,6 @@ class Columns:
         except ValueError:
             raise KeyError(name) from None
 
-    def __contains__(self, name: object) -> bool:
-        return name in self.names
-
-    def __len__(self) -> int:
-        return len(self.values[0]) if self.values else 0
-
     def rows(self) -> list[dict[str, Any]]:
         return [dict(zip(self.names, row)) for row in zip(*self.values)]
 

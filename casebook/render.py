@@ -267,23 +267,20 @@ class PageRenderer:
             return path, self.ahead[path]
         if not self._mine(path):
             return path, None
-        if self._rendering_ahead:
-            try:
-                return self._draw(template, path, lazy, context)
-            except SurveyNotReadYet:
-                return path, None
-        return self._draw(template, path, lazy, context)
-
-    def _draw(self, template: str, path: str, lazy: Callable[[], dict] | None, context: dict) -> tuple[str, str]:
-        if lazy is not None:
-            context.update(lazy())
-        depth = path.count("/")
-        page_path = path[: -len("index.html")] if path.endswith("index.html") else path
-        base = {"t": self.t, "site": self.site, "depth": depth, "page_path": page_path,
-                "page_url": (self.base_url or "/") + page_path, "site_url": self.base_url or "/", "absolute_links": False, "base_path": "/",
-                "section": context.pop("section", "")}
-        base.update(context)
-        return path, self.env.get_template(template).render(**base)
+        try:
+            if lazy is not None:
+                context.update(lazy())
+            depth = path.count("/")
+            page_path = path[: -len("index.html")] if path.endswith("index.html") else path
+            base = {"t": self.t, "site": self.site, "depth": depth, "page_path": page_path,
+                    "page_url": (self.base_url or "/") + page_path, "site_url": self.base_url or "/", "absolute_links": False, "base_path": "/",
+                    "section": context.pop("section", "")}
+            base.update(context)
+            return path, self.env.get_template(template).render(**base)
+        except SurveyNotReadYet:
+            if not self._rendering_ahead:
+                raise
+            return path, None  # rendered by pages() once the site has its survey
 
     def pages(self) -> Iterator[tuple[str, str]]:
         site = self.site

@@ -49,15 +49,17 @@ def load_site(root: Path, expected_regions: int | None = EXPECTED_REGIONS, proce
         free_text = _load_free_text(root / "survey" / "free-text-s6-8.yaml", own)
         return survey, free_text, n_lines, own.errors
 
+    attached_ahead: list[tuple[CollaborationModel, ...]] = []
+
     def without_survey(rest) -> Iterable[object]:
         models, regions, _, pages = rest
-        if meanwhile is None or report or len(regions) != len(list((root / "regions").glob("*.yaml"))):
+        if meanwhile is None or report or not _all_loaded(regions, root):
             return ()
-        scratch = ErrorReport(root)  # the models are attached again, reporting, once the survey is there
-        attached = _attach_regions(models, regions, root / "content" / "models.yaml", scratch)
-        if scratch:
+        # Nothing of the survey goes into the models: attached (and reported on) once, here, they are the site's.
+        attached_ahead.append(_attach_regions(models, regions, root / "content" / "models.yaml", report))
+        if report:
             return ()
-        return meanwhile(_site(regions, attached, NOT_READ_YET, NOT_READ_YET, pages))
+        return meanwhile(_site(regions, attached_ahead[0], NOT_READ_YET, NOT_READ_YET, pages))
 
     if processes >= 2:
         (survey, free_text, n_lines, survey_errors), (models, regions, region_nodes, pages) = \
@@ -68,13 +70,18 @@ def load_site(root: Path, expected_regions: int | None = EXPECTED_REGIONS, proce
     report.errors.extend(survey_errors)  # the order of errors is not shown: lines() sorts them by file and line
     # A region file that could not be read is already reported; cross-checks over the other regions
     # would only add knock-on errors (a respondents total short by its count, a model left without regions).
-    all_regions_loaded = len(regions) == len(list((root / "regions").glob("*.yaml")))
+    all_regions_loaded = _all_loaded(regions, root)
     if all_regions_loaded:
         _check_survey_against_regions(regions, survey, root / "survey" / "tables.yaml", report, region_nodes, n_lines)
-    built_models = _attach_regions(models, regions if all_regions_loaded else [], root / "content" / "models.yaml", report)
+    built_models = attached_ahead[0] if attached_ahead else \
+        _attach_regions(models, regions if all_regions_loaded else [], root / "content" / "models.yaml", report)
     if report:
         raise DataInvalid(report)
     return _site(regions, built_models, tuple(survey), tuple(free_text), pages)
+
+
+def _all_loaded(regions: list[Region], root: Path) -> bool:
+    return len(regions) == len(list((root / "regions").glob("*.yaml")))
 
 
 def _site(regions, models, survey, free_text, pages) -> Site:

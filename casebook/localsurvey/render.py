@@ -78,7 +78,8 @@ def comparison_views(tally: Tally, region_label: str, t: dict) -> list[dict]:
         labels = (f"{region_label}（n={own_n}）", theirs)
         data = pd.DataFrame({"item": items, "series": [labels[0], labels[1]] * len(rows),
                              "percent": [v for pair in zip(series_a, series_b) for v in pair]})
-        chart_table = dataclasses.replace(table, title=title, kind="percents", series=labels, figures=Columns.of_frame(data), cells=Columns.of_frame(data))
+        chart_table = dataclasses.replace(table, title=title, kind="percents", series=labels,
+                                          figures=Columns.of_frame(data), cells=Columns.of_frame(data))
         ident = f"cmp-{table.id}" + (f"-{k}" if k else "")
         views.append({"ident": ident, "title": title, "chart": render_comparison(chart_table, ident), "rows": rows,
                       "own": labels[0], "theirs": theirs, "stats": None})
@@ -104,7 +105,8 @@ def _grouped_views(tally: Tally, region_label: str, t: dict) -> list[dict]:
             values += [a, b]
         data = pd.DataFrame({"item": items, "series": [own, theirs] * len(rows), "percent": values})
         title = f"{table.title}：{group}"
-        chart_table = dataclasses.replace(table, title=title, kind="percents", series=(own, theirs), figures=Columns.of_frame(data), cells=Columns.of_frame(data))
+        chart_table = dataclasses.replace(table, title=title, kind="percents", series=(own, theirs),
+                                          figures=Columns.of_frame(data), cells=Columns.of_frame(data))
         ident = f"cmp-{table.id}-{k}"
         views.append({"ident": ident, "title": title, "chart": render_comparison(chart_table, ident), "rows": rows,
                       "own": own, "theirs": theirs, "stats": None})
