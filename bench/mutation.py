@@ -63,7 +63,10 @@ MODULES = {
                    "test_a_stacked_segment_prints_its_figure_from_22_px_and_a_missing_cell_counts_as_zero",
                    "test_a_grouped_chart_draws_a_missing_cell_as_zero_and_cuts_a_long_label_at_three_lines",
                    "test_a_comparison_chart_refuses_anything_but_two_series_of_percents"))],
-    "search": ["tests/test_search.py", "tests/test_readings.py"],  # readings: the reading shards search.py writes
+    "search.text": ["tests/test_search.py"],
+    "search.index": ["tests/test_search.py"],
+    "search.shards": ["tests/test_search.py", "tests/test_readings.py"],  # readings: the reading shards it writes
+    "search.readings": ["tests/test_readings.py"],
     "search_docs": ["tests/test_search.py"],
     "exports": ["tests/test_exports_and_escaping.py", "tests/test_site.py::test_downloads_are_complete", *GOLDEN],
     "write": ["tests/test_safe_output.py", "tests/test_site.py::test_building_twice_gives_byte_identical_files",
@@ -188,7 +191,7 @@ def run_module(module: str, jobs: int, patterns: list[str]) -> dict:
     work = copy_project(OUT / "python" / (module + ("" if not patterns else "-tenth" if patterns == [TENTH] else "-selected")))
     deselect = " and ".join(f"not {name}" for name in SUBPROCESS_ELSEWHERE)
     # mutmut reads [tool.mutmut] from the copy's pyproject.toml; the copy's tests and data come along (also_copy).
-    config = (f"\n[tool.mutmut]\nsource_paths = [\"casebook/\"]\nonly_mutate = {toml_list(['*casebook/' + module + '.py'])}\n"
+    config = (f"\n[tool.mutmut]\nsource_paths = [\"casebook/\"]\nonly_mutate = {toml_list(['*casebook/' + module.replace('.', '/') + '.py'])}\n"
               f"also_copy = {toml_list(n for n in COPY if n not in ('casebook', 'tests', 'pyproject.toml'))}\n"
               f"pytest_add_cli_args = {toml_list(['-p', 'no:cacheprovider', '-x', '-q', '-m', 'not browser', '-k', deselect])}\n"
               f"pytest_add_cli_args_test_selection = {toml_list(MODULES[module])}\n"
@@ -202,7 +205,7 @@ def run_module(module: str, jobs: int, patterns: list[str]) -> dict:
     env.pop("CI", None)
     started = time.monotonic()
     log = work / "mutmut-run.log"
-    print(f"mutmut over casebook/{module}.py (log: {log.relative_to(ROOT)})", flush=True)
+    print(f"mutmut over casebook/{module.replace('.', '/')}.py (log: {log.relative_to(ROOT)})", flush=True)
     with open(log, "w", encoding="utf-8") as out:
         run = subprocess.run(NICE + [str(bin_dir / "mutmut"), "run", "--max-children", str(jobs), *patterns], cwd=work,
                              env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -272,7 +275,7 @@ def main(argv=None) -> int:
     totals = [0, 0]
     if args.dry_run:
         for module in modules:
-            print(f"{module:<13} (dry run) mutmut over casebook/{module}.py with {' '.join(MODULES[module])}")
+            print(f"{module:<13} (dry run) mutmut over casebook/{module.replace('.', '/')}.py with {' '.join(MODULES[module])}")
     elif modules:
         patterns = args.mutant or ([TENTH] if args.tenth else [])
         seconds = 0.0

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from casebook.assets import shipped as shipped_asset  # noqa: E402
-from casebook.search import SearchDocument, _doc_fields, build_search_assets  # noqa: E402
+from casebook.search import SearchDocument, build_search_assets, doc_fields  # noqa: E402
 from casebook.search_docs import site_documents  # noqa: E402
 from casebook.validate import load_site  # noqa: E402
 
@@ -48,7 +48,7 @@ def real_documents() -> list[SearchDocument]:
 
 NODE = "node"
 CLI = ROOT / "tests" / "js" / "search_cli.js"
-CODE = [ROOT / "static/js/search.js", ROOT / "static/js/search-worker.js", ROOT / "static/js/tokenize.js",
+CODE = [ROOT / "static/js/search.js", ROOT / "static/js/search-engine.js", ROOT / "static/js/search-worker.js", ROOT / "static/js/tokenize.js",
         ROOT / "static/vendor/lunr/lunr.min.js"]
 READINGS_CODE = ROOT / "static/js/search-readings.js"  # loaded with search/readings.js
 QUERIES = ["主治医", "カナミック", "後方支援", "ＩＣＴ", "医", "在宅医療連携", "訪問看護 連携", "ict化",
@@ -64,7 +64,7 @@ def synthetic(real: list[SearchDocument], n: int, seed: int = 1741) -> list[Sear
     rng = random.Random(seed)
     sentences = []
     for doc in real:
-        for text in _doc_fields(doc).values():
+        for text in doc_fields(doc).values():
             sentences += [s + "。" for s in text.replace("\n", "。").split("。") if len(s) > 4]
     regions = [d for d in real if d.kind == "region"] or real
     kanji = "北南東西中上下大小山川田島野原浜松橋本岡崎宮沢井村森林谷口石"
@@ -72,7 +72,7 @@ def synthetic(real: list[SearchDocument], n: int, seed: int = 1741) -> list[Sear
     for i in range(n):
         base = rng.choice(regions)
         name = "".join(rng.choice(kanji) for _ in range(rng.randint(2, 3))) + rng.choice("市町村") + f"{i}"
-        size = max(len(t) for t in _doc_fields(base).values())
+        size = max(len(t) for t in doc_fields(base).values())
         body, length = [], 0
         while length < size:
             s = rng.choice(sentences)
@@ -112,7 +112,7 @@ def report(label: str, docs: list[SearchDocument], rounds: int, tmp: Path) -> in
     code_gz = sum(g for _, g in code.values())
     manifest = json.loads(assets["search/index.js"].split(b"d.manifest=", 1)[1].rsplit(b";})", 1)[0])
 
-    print(f"\n== {label}: {len(docs)} documents, {sum(len(t) for d in docs for t in _doc_fields(d).values()):,} "
+    print(f"\n== {label}: {len(docs)} documents, {sum(len(t) for d in docs for t in doc_fields(d).values()):,} "
           f"characters indexed; {len(manifest['shards'])} term shard(s), {len(manifest['blocks'])} "
           f"document block(s)")
     for group, pattern in (("manifest", r"index\.js"), ("term shards", r"t\d+\.js"), ("list blocks", r"l\d+\.js"),
@@ -130,7 +130,7 @@ def report(label: str, docs: list[SearchDocument], rounds: int, tmp: Path) -> in
           f"with code {sum(g for _, g in sizes.values()) + code_gz:,} B")
 
     rng = random.Random(5)
-    texts = [t for d in docs for t in _doc_fields(d).values() if len(t) > 10]
+    texts = [t for d in docs for t in doc_fields(d).values() if len(t) > 10]
     queries = list(QUERIES)
     for _ in range(36):
         t = rng.choice(texts)
@@ -382,7 +382,7 @@ def quality(docs: list[SearchDocument], tmp: Path) -> tuple[float, float]:
         path = out / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-    texts = {d.id: [normalize(t) for t in _doc_fields(d).values()] for d in docs}
+    texts = {d.id: [normalize(t) for t in doc_fields(d).values()] for d in docs}
     got = node("query", out / "search", {"queries": [q for _, q, _ in QUALITY], "limit": 10**9})
     print(f"\n== quality on the real site: {len(QUALITY)} queries (readings, variant spellings, width variants, "
           "multi-word)")

@@ -1,5 +1,5 @@
 """Search by reading and variant spelling (issue 13): the reading map built from the site's own
-words (casebook/readings.py) and the shipped engine (static/js/search.js) using it in node.
+words (casebook/search/readings.py) and the shipped engine (static/js/search-engine.js) using it in node.
 
 Which pages hold a written form is computed here by a substring scan, never listed by hand.
 """
@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from casebook import readings, search
+from casebook import search
+from casebook.search import readings
 from casebook.search import SearchDocument, build_search_assets, normalize
 from test_search import _node, _norm, _write, real_documents
 
@@ -43,7 +44,7 @@ def _lexicon(assets) -> list[list[str]]:
 
 
 def _holding(docs, form: str) -> set[str]:
-    return {d.id for d in docs if any(form in _norm(t) for t in search._doc_fields(d).values())}
+    return {d.id for d in docs if any(form in _norm(t) for t in search.doc_fields(d).values())}
 
 
 def _query(search_dir, queries, **options):
@@ -67,7 +68,7 @@ def test_the_analyser_gives_readings_and_normalized_spellings():
 
 def test_reading_map_is_built_from_the_site_words_only(real_docs, real_assets):
     """Every entry of the shipped map is a word of the site (nothing else of the dictionary)."""
-    corpus = "\n".join(_norm(t) for d in real_docs for t in search._doc_fields(d).values())
+    corpus = "\n".join(_norm(t) for d in real_docs for t in search.doc_fields(d).values())
     lexicon = _lexicon(real_assets)
     assert len(lexicon) > 500
     for fields in lexicon:
@@ -86,7 +87,7 @@ def test_reading_map_is_built_from_the_site_words_only(real_docs, real_assets):
 
 
 def test_reading_map_is_deterministic_and_optional(real_docs):
-    texts = [t for d in real_docs for t in search._doc_fields(d).values()]
+    texts = [t for d in real_docs for t in search.doc_fields(d).values()]
     readings.analyse.cache_clear()
     first = readings.readings_assets(texts, 4000)
     assert readings.readings_assets(list(reversed(texts)), 4000) == first

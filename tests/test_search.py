@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from casebook import search
+from casebook.search import cache as search_cache, shards as search_shards, text as search_text
 from casebook.search import (
     SearchDocument, build_lunr_index, build_search_assets, normalize, query_words, tokenize,
 )
@@ -147,7 +148,7 @@ def _expected(docs: list[SearchDocument], query: str) -> set[str]:
         return set()
     hits = set()
     for doc in docs:
-        texts = [_norm(t) for t in search._doc_fields(doc).values()]
+        texts = [_norm(t) for t in search.doc_fields(doc).values()]
         if all(any(w in t for t in texts) for w in words):
             hits.add(doc.id)
     return hits
@@ -158,7 +159,7 @@ def _queries(docs: list[SearchDocument], n: int, seed: int) -> list[str]:
              "OKはまゆり", "ＯＫはまゆり", "24時間", "ｶﾅﾐｯｸ", "訪問看護ステーション", "。", "（", "⻑", "長",
              "ネット", "支援 病院", "ない語句ではない", "x", "𠮷", "😀", "主治医 カナミック", "ct", "4時"]
     rng = random.Random(seed)
-    texts = [t for d in docs for t in search._doc_fields(d).values() if t.strip()]
+    texts = [t for d in docs for t in search.doc_fields(d).values() if t.strip()]
     out = list(fixed)
     for _ in range(n):
         text = rng.choice(texts)
@@ -235,7 +236,7 @@ def _hostile_texts() -> list[str]:
 
 
 def test_python_and_js_tokenizers_agree(real_docs):
-    texts = [t for d in real_docs for t in search._doc_fields(d).values()] + _hostile_texts()
+    texts = [t for d in real_docs for t in search.doc_fields(d).values()] + _hostile_texts()
     texts += [d.title for d in hostile_documents()] + [t for d in hostile_documents() for t in d.fields.values()]
     got = _node("tokenize_cli.js", payload=texts)
     assert len(got) == len(texts)
@@ -274,7 +275,7 @@ def test_js_index_equals_lunr_py(tmp_path, monkeypatch, small_shards):
     element (lunr.py's score, not recomputed) are the ones lunr.py built, shard by shard."""
     docs = real_documents()[:8] + hostile_documents()
     if small_shards:
-        monkeypatch.setattr(search, "SHARD_TARGET", 500)
+        monkeypatch.setattr(search_shards, "SHARD_TARGET", 500)
     assets = build_search_assets(docs)
     got = _node("search_cli.js", str(_write(assets, tmp_path)), "vectors", payload={})
     assert len(got) > (20 if small_shards else 1), "expected several shards"
@@ -306,8 +307,8 @@ def test_js_index_equals_lunr_py(tmp_path, monkeypatch, small_shards):
 
 
 def test_the_browser_never_builds_an_index():
-    """search.js loads lunr.py's index with lunr.Index.load; it creates no lunr.Index, Builder or TokenSet itself."""
-    code = (ROOT / "static/js/search.js").read_text(encoding="utf-8")
+    """search-engine.js loads lunr.py's index with lunr.Index.load; it creates no lunr.Index, Builder or TokenSet itself."""
+    code = (ROOT / "static/js/search-engine.js").read_text(encoding="utf-8")
     assert "lunr.Index.load(" in code
     for banned in ("new lunr.Index", "lunr.Builder", "lunr.TokenSet", "new lunr.Vector", "lunr(function"):
         assert banned not in code, banned
@@ -332,7 +333,7 @@ def _check_queries(docs, queries, search_dir, limit=10**9):
         via = {r["id"] for r in res["results"] if r["via"]}
         for r in res["results"]:
             if r["via"]:
-                texts = [_norm(t) for t in search._doc_fields(by_id[r["id"]]).values()]
+                texts = [_norm(t) for t in search.doc_fields(by_id[r["id"]]).values()]
                 words = {w["text"]: w["text"] for w in query_words(q)}
                 words.update({v["from"]: v["to"] for v in r["via"]})
                 assert all(any(w in t for t in texts) for w in words.values()), (q, r["id"], r["via"])
@@ -359,8 +360,8 @@ def test_hostile_documents_queries(tmp_path):
 
 
 def test_sharded_lazy_site_keeps_recall(tmp_path, monkeypatch, real_docs):
-    monkeypatch.setattr(search, "SHARD_TARGET", 8000)
-    monkeypatch.setattr(search, "BLOCK_TARGET", 3000)
+    monkeypatch.setattr(search_shards, "SHARD_TARGET", 8000)
+    monkeypatch.setattr(search_shards, "BLOCK_TARGET", 3000)
     docs = real_docs + hostile_documents()
     assets = build_search_assets(docs)
     assert sum(n.startswith("search/t") for n in assets) > 2
@@ -421,7 +422,7 @@ def test_shipped_files():
     lunr_js = (ROOT / "static/vendor/lunr/lunr.min.js").read_text(encoding="utf-8")
     assert "2.3.9" in lunr_js[:300]
     assert "Oliver Nightingale" in (ROOT / "static/vendor/lunr/LICENSE").read_text(encoding="utf-8")
-    for name in ("search.js", "search-worker.js", "search-readings.js"):
+    for name in ("search.js", "search-engine.js", "search-worker.js", "search-readings.js"):
         text = (ROOT / "static/js" / name).read_text(encoding="utf-8")
         for banned in ("innerHTML", "eval(", "new Function", "fetch(", "insertAdjacentHTML", "document.write",
                        "Blob(", "createObjectURL"):  # a blob: worker would need worker-src blob: in the CSP
@@ -447,7 +448,7 @@ def _shown_words(element, skip_classes) -> list[str]:
     words = []
     for child in element.children:
         if isinstance(child, str):
-            words.extend(run for kind, run in search._runs(normalize(child))
+            words.extend(run for kind, run in search_text.runs(normalize(child))
                          if (kind == "J" and len(run) > 1) or (kind == "W" and not run.isdigit()))
         elif not (any(child.has_class(c) for c in skip_classes) or child.tag in ("nav", "code", "h2", "h3", "title", "desc")
                   or "visually-hidden" in (child.attrs.get("class") or "")):
@@ -460,7 +461,7 @@ def test_every_word_a_case_page_shows_is_in_its_search_document(real_site, built
     from tests.html_tree import parse
 
     ui = {w for s in _ui_strings(yaml.safe_load((root / "templates/strings.ja.yaml").read_text(encoding="utf-8")))
-          for kind, w in search._runs(normalize(s.split("{")[0]))}
+          for kind, w in search_text.runs(normalize(s.split("{")[0]))}
     docs = {d.id: d for d in site_documents(real_site)}
     missing = {}
     for region in real_site.regions:
@@ -517,7 +518,7 @@ def test_every_result_has_one_snippet_of_matching_sentences(tmp_path, real_docs)
             assert sn and sn["text"].strip(), (res["query"], r["id"])
             parts = [p.strip("…") for p in sn["text"].split(" / ")]
             assert len(parts) == len(set(normalize(p) for p in parts)), (r["id"], sn["text"])  # no phrase twice
-            body = [normalize(t) for f, t in search._doc_fields(by_id[r["id"]]).items() if f != "title"]
+            body = [normalize(t) for f, t in search.doc_fields(by_id[r["id"]]).items() if f != "title"]
             if any(w in t for t in body for w in words):
                 # a match outside the title: every part shows a query word (no unrelated labels)
                 for p in parts:
@@ -538,7 +539,7 @@ def test_search_assets_are_cached_by_content(tmp_path, monkeypatch, real_docs):
     assert search.cached_search_assets(real_docs) == fresh
     assert len(list((tmp_path / "cache").glob("search-*.json"))) == 1
     built = []
-    monkeypatch.setattr(search, "build_search_assets", lambda docs, readings=True: built.append(1) or {})
+    monkeypatch.setattr(search_cache, "build_search_assets", lambda docs, readings=True: built.append(1) or {})
     assert search.cached_search_assets(real_docs) == fresh and not built  # a hit: the same bytes, nothing built
     changed = [replace(real_docs[0], fields={**real_docs[0].fields, "body": real_docs[0].fields.get("body", "") + "。"})]
     search.cached_search_assets(changed + real_docs[1:])
@@ -548,7 +549,7 @@ def test_search_assets_are_cached_by_content(tmp_path, monkeypatch, real_docs):
     monkeypatch.setenv("CASEBOOK_CACHE", str(tmp_path / "file" / "cache"))  # a folder that cannot be made
     assert search.cached_search_assets(real_docs) == fresh
     monkeypatch.setenv("CASEBOOK_CACHE", "off")
-    assert search.cache_dir() is None and search.cached_search_assets(real_docs) == fresh
+    assert search_cache.cache_dir() is None and search.cached_search_assets(real_docs) == fresh
 
 
 def test_assets_without_readings_are_cached_apart_from_assets_with_them(tmp_path, monkeypatch, real_docs):
@@ -560,21 +561,14 @@ def test_assets_without_readings_are_cached_apart_from_assets_with_them(tmp_path
     assert len(list((tmp_path / "cache").glob("search-*.json"))) == 2
 
 
-def test_the_cache_key_names_the_installed_versions_of_the_indexing_libraries(tmp_path, monkeypatch):
+def test_the_cache_key_changes_with_the_installed_versions_of_the_indexing_libraries(monkeypatch, real_docs):
     from importlib import metadata
 
-    # Read from the wheels' folder names (fast), they are the versions importlib.metadata reports.
-    assert search._versions() == {dist: metadata.version(dist) for dist in search.VERSIONED}
-    # A package with two dist-info folders beside it (a stale install) gives no version from the names: the
-    # cache key then asks importlib.metadata, never picks one of the two.
-    (tmp_path / "fakepkg").mkdir()
-    (tmp_path / "fakepkg" / "__init__.py").write_text("", encoding="utf-8")
-    for version in ("1.0", "2.0"):
-        (tmp_path / f"fake_pkg-{version}.dist-info").mkdir()
-    monkeypatch.syspath_prepend(str(tmp_path))
-    assert search._wheel_version("fake-pkg", "fakepkg") is None
-    (tmp_path / "fake_pkg-1.0.dist-info").rmdir()
-    assert search._wheel_version("Fake.Pkg", "fakepkg") == "2.0"
+    versions = search_cache.library_versions()
+    assert versions == {dist: metadata.version(dist) for dist in search_cache.VERSIONED}
+    key = search_cache.cache_key(real_docs)
+    monkeypatch.setattr(search_cache, "library_versions", lambda: {**versions, "lunr": versions["lunr"] + ".post1"})
+    assert search_cache.cache_key(real_docs) != key
 
 
 def test_the_light_terms_fill_as_few_shards_as_hold_them(real_docs):
@@ -589,7 +583,7 @@ def test_the_light_terms_fill_as_few_shards_as_hold_them(real_docs):
         shard = json.loads(re.search(rb"d\.shards\[\d+\]=(\{.*\});\}", assets[f"search/t{i}.js"]).group(1))
         terms, postings = shard["t"].split(" "), shard["p"].split(" ")
         light += sum(len(t.encode("utf-8")) + len(p) + 2 for t, p in zip(terms, postings))
-    assert manifest["hashed"] == math.ceil(light / search.SHARD_TARGET)
+    assert manifest["hashed"] == math.ceil(light / search_shards.SHARD_TARGET)
 
 
 def test_an_index_whose_postings_outgrow_the_limit_ships_no_pair_positions(monkeypatch):
@@ -597,7 +591,7 @@ def test_an_index_whose_postings_outgrow_the_limit_ships_no_pair_positions(monke
     docs = [SearchDocument(id=f"p{i:03d}", url=f"p/{i}/", kind="page", title="看取り") for i in range(100)]
     manifest = lambda assets: json.loads(re.search(rb"d\.manifest=(\{.*\});\}", assets["search/index.js"]).group(1))
     assert manifest(build_search_assets(docs, False))["pairs"] is True
-    monkeypatch.setattr(search, "POSITIONS_LIMIT", 500)  # under the 6 × 100 bytes of one term's postings
+    monkeypatch.setattr(search_shards, "POSITIONS_LIMIT", 500)  # under the 6 × 100 bytes of one term's postings
     assert manifest(build_search_assets(docs, False))["pairs"] is False
 
 
@@ -629,15 +623,14 @@ def test_normalize_gives_the_cluster_by_cluster_result_with_or_without_combining
     every_char = "".join(chr(cp) for cp in range(0x20, 0x10000) if not 0xD800 <= cp <= 0xDFFF)
     texts = HOSTILE + [every_char, "".join(rng.choice(every_char) for _ in range(5000))]
     for text in texts:
-        slow = "".join(search._norm_cluster(text[a:b]) for a, b in search._clusters(text))
+        slow = "".join(search_text._norm_cluster(text[a:b]) for a, b in search_text._clusters(text))
         assert normalize(text) == slow, repr(text[:40])
 
 
-def test_the_index_equals_the_one_lunrs_own_tokenizer_builds(real_docs, monkeypatch):
+def test_the_index_equals_the_one_lunrs_own_builder_makes(real_docs):
     import lunr.builder
     library_tokenizer = lunr.builder.Tokenizer
     _, fast, fast_terms, _ = build_lunr_index(real_docs)
-    assert lunr.builder.Tokenizer is library_tokenizer  # put back after the build
-    monkeypatch.setattr(search, "DIRECT_TOKENS", False)
-    _, reference, terms, _ = build_lunr_index(real_docs)
+    assert lunr.builder.Tokenizer is library_tokenizer  # the library is never patched
+    _, reference, terms, _ = build_lunr_index(real_docs, library_builder=True)
     assert fast_terms == terms and fast.serialize() == reference.serialize()

@@ -1,10 +1,10 @@
 /*
  * Site search off the main thread (issue 13): search.js starts this worker and posts
- *   {type: 'init', lunrSrc, tokenizeSrc, searchSrc, readingsSrc, indexSrc}  same-origin URLs
+ *   {type: 'init', lunrSrc, tokenizeSrc, engineSrc, readingsSrc, indexSrc}  same-origin URLs
  *   {id, query, limit, kind, snippets}                           one search
  *   {id, type: 'snippets', query, docs}                          snippets of more of its results
  * and gets back {type: 'ready'} (or {type: 'failed', error}) and {id, result} / {id, error}.
- * The engine is search.js's createEngine, the same code the page runs where workers are
+ * The engine is search-engine.js's createEngine, the same code the page runs where workers are
  * unavailable (file://): lunr.Index.load of the index shards, literal checks, snippets.  Data
  * files load with importScripts, as they load with <script src> on the page.
  */
@@ -13,8 +13,8 @@
   var engine = null, failed = null;
 
   function start(m) {
-    importScripts(m.lunrSrc, m.tokenizeSrc, m.searchSrc);
-    engine = self.CasebookSearch.createEngine({
+    importScripts(m.lunrSrc, m.tokenizeSrc, m.engineSrc);
+    engine = self.CasebookSearchEngine.createEngine({
       lunr: self.lunr,
       tokenizer: self.CasebookTokenize,
       manifestName: m.indexSrc,

@@ -1,4 +1,4 @@
-// Runs the shipped search engine (static/js/search.js) on built search assets in node.
+// Runs the shipped search engine (static/js/search-engine.js) on built search assets in node.
 // Usage: node search_cli.js SEARCH_DIR MODE < request.json
 //   MODE=query:   request {queries: [...], limit}   → [{query, total, exact, results: [...]}, …]
 //   MODE=vectors: request {}  → {shard: {vectors: {fieldRef: {term: score}}, inverted: {term: {field: [doc]}}}}
@@ -19,7 +19,7 @@ function makeEngine() {
   const t0 = performance.now();
   const lunr = require(path.join(root, 'vendor', 'lunr', 'lunr.min.js'));
   const tokenizer = require(path.join(root, 'js', 'tokenize.js'));
-  const { createEngine } = require(path.join(root, 'js', 'search.js'));
+  const { createEngine } = require(path.join(root, 'js', 'search-engine.js'));
   const engine = createEngine({
     lunr,
     tokenizer,

@@ -21,18 +21,18 @@ consuming each short unit by its surface, its reading or its normalized spelling
 form shown to the reader (「みとり → 看取り」) is the matched units extended to the end of their
 long unit, and that form is then searched literally, so precision stays 1.0.
 
-Texts are analysed in the normalized space of casebook.search (the forms are substrings of the
+Texts are analysed in the normalized space of casebook.search.text (the forms are substrings of the
 normalized text the browser checks), line by line, each distinct line once; the analyser is
 loaded once per process.
 """
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
 from typing import Iterable
 
-from .search import _b36, normalize
+from .script import data_script
+from .text import base36, normalize, shard_of
 
 __all__ = ["analyse", "reading_data", "reading_shards", "readings_assets", "to_katakana"]
 
@@ -149,7 +149,7 @@ def _encode(terms: set[tuple], entries: set[tuple[str, str, str, bool]]) -> dict
             continue  # a one-unit term is its lexicon entry: search.js reads every entry as a term too
         out = []
         for s, r, n, st, first in term:
-            out.append((" " if first and out else "." if out else "") + _b36(position[(s, r, n, st)]))
+            out.append((" " if first and out else "." if out else "") + base36(position[(s, r, n, st)]))
         encoded.append("".join(out))
     return {"lexicon": "\n".join(lexicon), "terms": ",".join(sorted(encoded))}
 
@@ -191,8 +191,6 @@ def reading_shards(texts: Iterable[str], target: int) -> list[dict[str, str]]:
     at (a long unit's first unit, or a noun: search-readings.js's canStart), with the lexicon
     entries its units use; every entry also goes to its own keys' shards.  Suggestions read them all.
     """
-    from .search import shard_of
-
     terms = _site_terms(texts)
     entries = {(s, r, n, st) for term in terms for s, r, n, st, _ in term}
     whole = _encode(terms, entries)
@@ -218,11 +216,7 @@ def reading_shards(texts: Iterable[str], target: int) -> list[dict[str, str]]:
 
 
 def _script(key: str, data: dict[str, str]) -> bytes:
-    body = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    body = body.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    text = ("(function(g){var d=g.CasebookSearchData=g.CasebookSearchData||{shards:{},blocks:{},lists:{}};"
-            f"(d.readings=d.readings||{{}})[{key}]={body};}})(typeof globalThis!=='undefined'?globalThis:this);\n")
-    return text.encode("utf-8", "backslashreplace")
+    return data_script(f"(d.readings=d.readings||{{}})[{key}]", data)
 
 
 def readings_assets(texts: Iterable[str], target: int) -> dict[str, bytes]:
