@@ -64,8 +64,6 @@ def child(root: Path, out: Path, expected: int | None, processes: int | None) ->
     from casebook import exports
     from casebook.write import write_site
     imported = time.perf_counter()
-    if processes is None:
-        processes = build.processes_for_build()
 
     stages: dict[str, float] = {}
 
@@ -96,22 +94,21 @@ def child(root: Path, out: Path, expected: int | None, processes: int | None) ->
                 stages[kind] = stages.get(kind, 0.0) + time.perf_counter() - t
                 yield path, html
 
-    build.load_site = timed("load + validate", build.load_site)
+    build.read_site = timed("load + validate", build.read_site)
     render.PageRenderer = TimedRenderer  # build.py takes it from the module when it renders
     exports.data_files = timed("data exports", exports.data_files)
     build.cached_search_assets = timed("search index", build.cached_search_assets)
     build.static_files = timed("copy static", build.static_files)
-    site, output = build.render_site(root, "", expected, processes=processes)
+    site, output = build.render_site(root, "", expected)
     rendered = time.perf_counter()
     write_site(output, out)
     done = time.perf_counter()
     stages["write"] = done - rendered
     import resource
-    # With two processes, the forked child's peak counts too: at most the two peaks added up.
-    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"import_s": imported - started, "work_s": done - imported, "render_s": rendered - imported,
                       "rss_mb": rss_kb / 1024, "files": len(output.files), "bytes": output.total_bytes(),
-                      "regions": len(site.regions), "stages": stages, "processes": processes}))
+                      "regions": len(site.regions), "stages": stages, "processes": 1}))
 
 
 # Timed processes run as a user's Python runs them, writing .pyc files. A machine with PYTHONDONTWRITEBYTECODE set

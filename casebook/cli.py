@@ -72,8 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             started = time.perf_counter()
             from .build import check_sources
-            from .forked import processes_for_build
-            site = check_sources(root, processes=processes_for_build())
+            site = check_sources(root)
             print(f"ok: {len(site.regions)} regions, {len(site.models)} models, {len(site.survey)} survey tables, "
                   f"{len(site.pages)} pages checked in {time.perf_counter() - started:.2f} s")
             return 0

@@ -4,17 +4,16 @@ Readers only parse. They do not interpret values; that is validate.py's job.
 """
 from __future__ import annotations
 
+import csv
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
 from .errors import ErrorReport
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 
 @dataclass
@@ -278,41 +277,61 @@ def read_markdown(path: Path, report: ErrorReport) -> MarkdownSource | None:
 @dataclass
 class CsvSource:
     path: Path
-    frame: pd.DataFrame  # every cell as printed text; line numbers are index + 2
+    columns: dict[str, list[str]]  # every cell as printed text, by column in the header's order
+    lines: list[int]  # the file line each row starts on
 
     def line_of(self, row_index: int) -> int:
-        return int(row_index) + 2
+        return self.lines[row_index]
 
 
 def read_csv(path: Path, report: ErrorReport) -> CsvSource | None:
-    """Read a CSV keeping every cell as text, so printed precision (19.0) survives."""
-    # Imported here: only the survey is read with pandas, and a build reads it in a child process of its own
-    # (casebook/validate.py), so the process that renders the pages never waits ~0.4 s for this import.
-    import pandas as pd
+    """Read a CSV keeping every cell as text, so printed precision (19.0) survives. Blank lines are skipped, a
+    short row is padded with empty cells, a row with more cells than the header is an error on its line."""
     if path.is_file() and path.stat().st_size > MAX_FILE_BYTES:
         report.add(path, None, "", f"expected a file of at most {MAX_FILE_BYTES // 1024 // 1024} MB, found "
                    f"{path.stat().st_size / 1024 / 1024:.1f} MB; nothing in it was read")
         return None
     try:
-        # header=None: the header row sets the width, so a row with an extra field is a parse error with its
-        # line number (with header=0 pandas would silently turn the first column into the index).
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", header=None)
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         report.add(path, None, "", "file not found")
         return None
     except UnicodeDecodeError:
         report.add(path, None, "", "expected UTF-8 text, found undecodable bytes")
         return None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        message = str(exc).strip()
-        where = re.search(r"in line (\d+),", message)
-        report.add(path, int(where.group(1)) if where else None, "", f"cannot parse CSV: {message}")
+    # The messages are those editors have seen since the survey was read with pandas' C parser.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    header: list[str] | None = None
+    start = 1
+    try:
+        for row in reader:
+            if not row or (len(row) == 1 and not row[0].strip()):  # a blank line
+                start = reader.line_num + 1
+                continue
+            if header is None:
+                header = [cell.strip() for cell in row]
+            elif len(row) > len(header):
+                report.add(path, reader.line_num, "", "cannot parse CSV: Error tokenizing data. C error: "
+                           f"Expected {len(header)} fields in line {reader.line_num}, saw {len(row)}")
+                return None
+            else:
+                rows.append(row + [""] * (len(header) - len(row)))
+                lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:  # strict: a quote never closed, or text right after a closing quote
+        if "unexpected end of data" in str(exc):
+            report.add(path, None, "", "cannot parse CSV: Error tokenizing data. C error: EOF inside string "
+                       f"starting at row {len(rows) + 1}")
+        else:
+            report.add(path, reader.line_num, "", f"cannot parse CSV: {exc}")
         return None
-    header = [str(c).strip() for c in frame.iloc[0]]
+    if header is None:
+        report.add(path, None, "", "cannot parse CSV: No columns to parse from file")
+        return None
     twice = sorted({c for c in header if header.count(c) > 1})
     if twice:
         report.add(path, 1, "header", f"expected each column once, found {', '.join(twice)} more than once")
         return None
-    frame = frame.iloc[1:].reset_index(drop=True)
-    frame.columns = header
-    return CsvSource(path, frame)
+    return CsvSource(path, {name: [row[i] for row in rows] for i, name in enumerate(header)}, lines)

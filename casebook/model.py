@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Optional
 
-if TYPE_CHECKING:  # at run time pandas is imported only where a frame is asked for (SurveyTable.data)
+if TYPE_CHECKING:  # pandas is imported only where a frame is asked for (the local-survey tally)
     import pandas as pd
 
 
@@ -144,11 +144,8 @@ class Quote:
 
 @dataclass(frozen=True)
 class Columns:
-    """A table as plain Python values, column by column, rows in printed order.
-
-    The build reads survey tables only through these, so the process that renders the pages needs no pandas:
-    pandas takes ~0.4 s to import, longer than the rest of a build, and a forked child reads the survey with it
-    meanwhile (casebook/validate.py); the tables come back as plain tuples, which unpickle without pandas."""
+    """A table as plain Python values, column by column, rows in printed order. The site build reads survey
+    tables only through these and never imports pandas; the local-survey tally asks for frames (frame())."""
     names: tuple[str, ...]
     values: tuple[tuple, ...]  # one tuple per column, in the order of names
 
@@ -206,10 +203,6 @@ class SurveyTable:
         """cells as a DataFrame (imports pandas)."""
         return self.cells.frame()
 
-    def __getstate__(self) -> dict:
-        # The two frames are caches of figures and cells; leaving them out keeps pandas out of the unpickling process.
-        return {k: v for k, v in self.__dict__.items() if k not in ("data", "printed")}
-
     @property
     def items(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(self.figures["item"]))
@@ -237,27 +230,6 @@ class Page:
     order: int
     body_markdown: str
     path: str = ""
-
-
-class SurveyNotReadYet(Exception):
-    """A page asked for the survey of a site whose survey is still being read (NOT_READ_YET)."""
-
-
-class _NotReadYet:
-    """The survey, and its free text, of a site whose survey a child process is still reading
-    (validate.load_site's meanwhile): any use of it raises SurveyNotReadYet, so a page rendered ahead from
-    such a site either does not depend on the survey at all or is not rendered ahead."""
-
-    def _refuse(self, *args):
-        raise SurveyNotReadYet()
-
-    __iter__ = __len__ = __bool__ = __getitem__ = __contains__ = __reversed__ = _refuse
-
-    def __repr__(self) -> str:
-        return "NOT_READ_YET"
-
-
-NOT_READ_YET = _NotReadYet()
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 from .charts import PHONE, pct, render_chart, rows_by_item, share
 from . import similar_pages
 from .diagrams import relations, render_diagram
-from .model import MEASURES, Region, Site, SurveyNotReadYet, SurveyTable
+from .model import MEASURES, Region, Site, SurveyTable
 from .schema import BY_PREFIX, HORIZONTAL_CODES, PRINT_SLUG, VERTICAL_CODES
 from .errors import ErrorReport
 from .load import read_yaml
@@ -219,72 +219,25 @@ class PageRenderer:
         self.base_url = base_url.rstrip("/") + "/" if base_url else ""
         self.closest = similar_pages.closest_views(site)  # once: every case page and /similar/ need it
         self.wanted: set[str] | None = None  # serve: render only these paths; pages() yields (path, None) for the rest
-        # Two processes rendering one site between them (casebook/build.py): claim(i) is asked for the i-th page
-        # pages() yields and says whether this process renders it; pages() yields (path, None) for the others.
-        self.claim: Callable[[int], bool] | None = None
-        self._turn = 0
-        # Pages rendered ahead (render_ahead) from the site without its survey, by path: pages() gives them as they
-        # are, neither rendering nor claiming them again.
-        self.ahead: dict[str, str] = {}
-        self._rendering_ahead = False
-        self._sections_of: Site | None = None
-        self._sections_value: list[dict] = []
-
-    @property
-    def sections(self) -> list[dict]:
-        """The survey's sections, made once for each site this renderer is given (render_ahead's has no survey)."""
-        if self._sections_of is not self.site:
-            self._sections_value = survey_sections(self.site)
-            self._sections_of = self.site
-        return self._sections_value
-
-    def render_ahead(self) -> Iterator[None]:
-        """Render, a page a step, every page that does not depend on the survey, while the site has none yet
-        (validate.load_site's meanwhile); a page that asks for the survey is left for pages(), once self.site has
-        it. Its HTML is the same either way: only what a page cannot render without the survey differs, and that
-        page is not kept."""
-        self._rendering_ahead = True
-        try:
-            for path, html in self.pages():
-                if html is not None:
-                    self.ahead[path] = html
-                yield
-        finally:
-            self._rendering_ahead = False
-
-    def _mine(self, path: str) -> bool:
-        if self.wanted is not None:
-            return path in self.wanted
-        if self.claim is None:
-            return True
-        turn, self._turn = self._turn, self._turn + 1
-        return self.claim(turn)
+        self.sections = survey_sections(site)
 
     def _render(self, template: str, path: str, lazy: Callable[[], dict] | None = None, **context) -> tuple[str, str]:
         """*lazy*: what only this page's context needs and costs a drawing or more, computed only when the page
-        is rendered here (see claim and wanted)."""
-        if path in self.ahead:
-            return path, self.ahead[path]
-        if not self._mine(path):
+        is rendered (see wanted)."""
+        if self.wanted is not None and path not in self.wanted:
             return path, None
-        try:
-            if lazy is not None:
-                context.update(lazy())
-            depth = path.count("/")
-            page_path = path[: -len("index.html")] if path.endswith("index.html") else path
-            base = {"t": self.t, "site": self.site, "depth": depth, "page_path": page_path,
-                    "page_url": (self.base_url or "/") + page_path, "site_url": self.base_url or "/", "absolute_links": False, "base_path": "/",
-                    "section": context.pop("section", "")}
-            base.update(context)
-            return path, self.env.get_template(template).render(**base)
-        except SurveyNotReadYet:
-            if not self._rendering_ahead:
-                raise
-            return path, None  # rendered by pages() once the site has its survey
+        if lazy is not None:
+            context.update(lazy())
+        depth = path.count("/")
+        page_path = path[: -len("index.html")] if path.endswith("index.html") else path
+        base = {"t": self.t, "site": self.site, "depth": depth, "page_path": page_path,
+                "page_url": (self.base_url or "/") + page_path, "site_url": self.base_url or "/", "absolute_links": False, "base_path": "/",
+                "section": context.pop("section", "")}
+        base.update(context)
+        return path, self.env.get_template(template).render(**base)
 
     def pages(self) -> Iterator[tuple[str, str]]:
         site = self.site
-        self._turn = 0
         summaries = {r.slug: region_summary(site, r) for r in site.regions}
         # Only the region index pages list ICT systems and the sorted pages; only survey pages list sections.
         index_context = {"sorted_pages": SORTED_PAGES,
@@ -339,7 +292,7 @@ class PageRenderer:
                            lazy=lambda: {"survey_sections": self.sections})
         yield self._render("survey_local.html", "data/survey-template/index.html", section="survey",
                            readme=self.env.get_template("local_survey_readme.txt").render())
-        for sec in [] if self._rendering_ahead else self.sections:  # each needs the survey: none is rendered ahead
+        for sec in self.sections:
             yield self._render("survey_section.html", f"survey/{sec['slug']}/index.html", sec=sec, section="survey",
                                survey_sections=self.sections, lazy=lambda: {"views": [table_view(t) for t in sec["tables"]]})
         yield self._render("about.html", "about/index.html", section="about")

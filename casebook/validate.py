@@ -4,14 +4,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from . import schema
 from .errors import DataInvalid, ErrorReport, quote
-from .forked import in_two_processes
 from .load import Node, invisible_characters, read_csv, read_markdown, read_yaml
 from .model import (Actor, CollaborationModel, Columns, Diagram, FreeTextGroup, Link, Membership, Page, Population, Quote,
-                    NOT_READ_YET, Region, RegionSurvey, Site, SourceNote, SurveyTable, round_half_up)
+                    Region, RegionSurvey, Site, SourceNote, SurveyTable, round_half_up)
 from .text import artifacts_in, markdown_problems
 
 REGION_FILE = re.compile(r"(\d{2,})-([a-z0-9-]+)\.yaml")  # NN-slug; more digits past case 99
@@ -19,74 +18,40 @@ EXPECTED_REGIONS = 14
 RESPONDENTS_TABLE = "s1"
 
 
-def load_site(root: Path, expected_regions: int | None = EXPECTED_REGIONS, processes: int = 1,
-              also: Callable[[ErrorReport], None] | None = None,
-              meanwhile: Callable[[Site], Iterable[object]] | None = None) -> Site:
-    """Read and check every source file under *root*; raise DataInvalid listing all problems.
-    *processes* 2: the survey (35 CSV files read with pandas, whose import alone takes ~0.4 s) is read and checked
-    in a forked child (casebook/forked.py) while this process reads the rest. *also*: more checks for this
-    process meanwhile, reporting into the same report (the build's templates). *meanwhile*: work on the site
-    without its survey (NOT_READ_YET) while the child still reads it, in steps (forked.in_two_processes), when
-    everything but the survey is valid (the build renders the pages that do not need the survey)."""
-    root = Path(root)
-    report = ErrorReport(root)
+def load_site(root: Path, expected_regions: int | None = EXPECTED_REGIONS) -> Site:
+    """Read and check every source file under *root*; raise DataInvalid listing all problems."""
+    report = ErrorReport(Path(root))
+    site = read_site(Path(root), report, expected_regions)
+    if report:
+        raise DataInvalid(report)
+    return site
 
-    def the_rest():
-        if also is not None:
-            also(report)
-        models = _load_models(root / "content" / "models.yaml", report, complete=expected_regions is not None)
-        # With a broken taxonomy file, judge region codes against the fixed list rather than report every code.
-        known_codes = {m["code"] for m in models} or set(schema.MODEL_CODES)
-        region_nodes: dict[str, Node] = {}
-        regions = _load_regions(root / "regions", report, expected_regions, known_codes, nodes=region_nodes)
-        pages = _load_pages(root / "content", report)
-        return models, regions, region_nodes, pages
 
-    def the_survey():
-        own = ErrorReport(root)  # its errors travel back from the child with the tables
-        n_lines: dict[str, int] = {}  # table id -> line of its n in tables.yaml
-        survey = _load_survey(root / "survey", own, n_lines=n_lines)
-        free_text = _load_free_text(root / "survey" / "free-text-s6-8.yaml", own)
-        return survey, free_text, n_lines, own.errors
-
-    attached_ahead: list[tuple[CollaborationModel, ...]] = []
-
-    def without_survey(rest) -> Iterable[object]:
-        models, regions, _, pages = rest
-        if meanwhile is None or report or not _all_loaded(regions, root):
-            return ()
-        # Nothing of the survey goes into the models: attached (and reported on) once, here, they are the site's.
-        attached_ahead.append(_attach_regions(models, regions, root / "content" / "models.yaml", report))
-        if report:
-            return ()
-        return meanwhile(_site(regions, attached_ahead[0], NOT_READ_YET, NOT_READ_YET, pages))
-
-    if processes >= 2:
-        (survey, free_text, n_lines, survey_errors), (models, regions, region_nodes, pages) = \
-            in_two_processes(the_survey, the_rest, meanwhile=without_survey)
-    else:
-        models, regions, region_nodes, pages = the_rest()
-        survey, free_text, n_lines, survey_errors = the_survey()
-    report.errors.extend(survey_errors)  # the order of errors is not shown: lines() sorts them by file and line
+def read_site(root: Path, report: ErrorReport, expected_regions: int | None = EXPECTED_REGIONS) -> Site:
+    """Every source file under *root* read and checked, its problems added to *report*; the site is meaningful
+    only when the report stays empty (the caller may add checks of its own, e.g. the templates, before raising)."""
+    models = _load_models(root / "content" / "models.yaml", report, complete=expected_regions is not None)
+    # With a broken taxonomy file, judge region codes against the fixed list rather than report every code.
+    known_codes = {m["code"] for m in models} or set(schema.MODEL_CODES)
+    region_nodes: dict[str, Node] = {}
+    regions = _load_regions(root / "regions", report, expected_regions, known_codes, nodes=region_nodes)
+    pages = _load_pages(root / "content", report)
+    n_lines: dict[str, int] = {}  # table id -> line of its n in tables.yaml
+    survey = _load_survey(root / "survey", report, n_lines=n_lines)
+    free_text = _load_free_text(root / "survey" / "free-text-s6-8.yaml", report)
     # A region file that could not be read is already reported; cross-checks over the other regions
     # would only add knock-on errors (a respondents total short by its count, a model left without regions).
     all_regions_loaded = _all_loaded(regions, root)
     if all_regions_loaded:
         _check_survey_against_regions(regions, survey, root / "survey" / "tables.yaml", report, region_nodes, n_lines)
-    built_models = attached_ahead[0] if attached_ahead else \
-        _attach_regions(models, regions if all_regions_loaded else [], root / "content" / "models.yaml", report)
-    if report:
-        raise DataInvalid(report)
-    return _site(regions, built_models, tuple(survey), tuple(free_text), pages)
+    built_models = _attach_regions(models, regions if all_regions_loaded else [], root / "content" / "models.yaml",
+                                   report)
+    return Site(regions=tuple(sorted(regions, key=lambda r: r.number)), models=built_models, survey=tuple(survey),
+                free_text=tuple(free_text), pages=tuple(sorted(pages, key=lambda p: (p.order, p.slug))))
 
 
 def _all_loaded(regions: list[Region], root: Path) -> bool:
     return len(regions) == len(list((root / "regions").glob("*.yaml")))
-
-
-def _site(regions, models, survey, free_text, pages) -> Site:
-    return Site(regions=tuple(sorted(regions, key=lambda r: r.number)), models=models, survey=survey,
-                free_text=free_text, pages=tuple(sorted(pages, key=lambda p: (p.order, p.slug))))
 
 
 # ---------------------------------------------------------------- text hygiene
@@ -353,18 +318,15 @@ def _survey_table(t: dict, csv_path: Path, meta_path: Path, meta_line: int, repo
     source = read_csv(csv_path, report)
     if source is None:
         return None
-    frame = source.frame
+    printed = source.columns
     columns = schema.CSV_COLUMNS[t["kind"]]
-    missing = [c for c in columns if c not in frame.columns]
-    extra = [c for c in frame.columns if c not in columns]
+    missing = [c for c in columns if c not in printed]
+    extra = [c for c in printed if c not in columns]
     if missing or extra:
         report.add(csv_path, 1, "header", f"expected columns {','.join(columns)} for kind {t['kind']}, "
                    + (f"missing {','.join(missing)}" if missing else "") + ("; " if missing and extra else "")
                    + (f"unexpected {','.join(extra)}" if extra else ""))
         return None
-    # Checked as lists: pandas costs ~0.1 ms an operation, and a table took ~30 of them, one per cell check.
-    # Row i of the frame is line i + 2 (the index is 0, 1, 2 …).
-    printed = {c: frame[c].tolist() for c in frame.columns}
     typed = dict(printed)
     ok = True
     numeric = {"counts": {"count": True}, "percents": {"percent": False},

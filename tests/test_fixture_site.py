@@ -64,3 +64,15 @@ def test_markup_in_every_text_field_of_the_fixture_is_shown_as_text(mini_site):
         assert all(s.attrs.get("src") for s in doc.find_all("script")), page  # only the site's own scripts, no inline ones
         shown += doc.text.count(MARKUP)
     assert shown > 100
+
+
+def test_a_site_build_never_imports_pandas(tmp_path):
+    """pandas (≈ 0.4 s to import) serves only the local-survey tally; the site's survey CSVs are read with csv."""
+    project = fixture_project(tmp_path)
+    script = ("import sys; from pathlib import Path; from casebook.build import build_site; "
+              "build_site(Path(sys.argv[1]), Path(sys.argv[2]), log=lambda _: None, expected_regions=None); "
+              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pandas', 'numpy')))")
+    done = subprocess.run([sys.executable, "-c", script, str(project), str(tmp_path / "out")],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.strip() == "[]"

@@ -155,3 +155,30 @@ def test_a_region_slug_taken_by_a_page_of_the_site(project, slug, message):
 def test_a_link_with_an_empty_end_is_reported_once_by_the_schema_not_again_as_an_unknown_actor(project):
     edit(project, "regions/03-mibu.yaml", "    - from: zaishishin\n      to: mibu\n", "    - from: ''\n      to: mibu\n")
     assert errors(project) == ["regions/03-mibu.yaml:81: diagram.links[0].from: expected text, got ''"]
+
+
+def test_csv_reader_counts_lines_across_blank_lines_and_quoted_line_breaks(tmp_path):
+    (tmp_path / "t.csv").write_text('item,series,count\n\n"two\nlines",a,1\n\nlast,b\n', encoding="utf-8")
+    report = ErrorReport(tmp_path)
+    source = read_csv(tmp_path / "t.csv", report)
+    assert report.lines() == []
+    assert source.columns == {"item": ["two\nlines", "last"], "series": ["a", "b"], "count": ["1", ""]}
+    assert [source.line_of(0), source.line_of(1)] == [3, 6]  # a short row is padded with empty cells
+
+
+def test_csv_reader_names_the_line_of_a_row_with_too_many_fields(tmp_path):
+    (tmp_path / "t.csv").write_text('item,series,count\n\n"two\nlines",a,1,9\n', encoding="utf-8")
+    report = ErrorReport(tmp_path)
+    assert read_csv(tmp_path / "t.csv", report) is None
+    assert report.lines() == [
+        "t.csv:4: cannot parse CSV: Error tokenizing data. C error: Expected 3 fields in line 4, saw 4"]
+
+
+def test_csv_reader_messages_for_an_empty_file_and_text_after_a_closing_quote(tmp_path):
+    (tmp_path / "empty.csv").write_text("\n\n", encoding="utf-8")
+    (tmp_path / "quote.csv").write_text('item,series,count\n"a"b,c,1\n', encoding="utf-8")
+    report = ErrorReport(tmp_path)
+    assert read_csv(tmp_path / "empty.csv", report) is None
+    assert read_csv(tmp_path / "quote.csv", report) is None
+    assert report.lines() == ["empty.csv: cannot parse CSV: No columns to parse from file",
+                              "quote.csv:2: cannot parse CSV: ',' expected after '\"'"]
