@@ -70,7 +70,7 @@ def build_site(root: Path, out: Path, base_url: str = "", log: Callable[[str], N
     """render_site then write_site."""
     started = time.perf_counter()
     site, output = render_site(root, base_url, expected_regions)
-    write_site(output, out, root)
+    write_site(output, out, root, log=log)
     elapsed = time.perf_counter() - started
     log(f"built {len(output.files)} files ({output.total_bytes() / 1024:.0f} KiB) for {len(site.regions)} regions, "
         f"{len(site.models)} models, {len(site.survey)} survey tables into {out} in {elapsed:.2f} s")

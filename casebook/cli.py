@@ -2,30 +2,129 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import sys
 import time
+import unicodedata
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .errors import DataInvalid
 from .validate import load_site
-from .write import DuplicateOutput, UnsafeOutput
+from .write import DuplicateOutput, UnsafeOutput, WriteFailed
 
 ROOT = Path(__file__).resolve().parent.parent
 
+COMMANDS = {
+    "build": "validate every source file, then build the site into _site/ (or --out DIR); the default command",
+    "check": "validate every source file and template only; print every error as path:line: field: message",
+    "serve": "build, serve the site on http://127.0.0.1:PORT/ and rebuild when a source file changes",
+    "schema": "write regions.schema.json, the JSON Schema editors use for region files",
+    "survey-template": "write the report's questionnaire for a local survey (questionnaire.yaml, responses.csv, "
+                       "README.txt) into a new or empty folder",
+    "survey-tally": "check a filled-in responses.csv and write its tables and comparison pages into a new or empty "
+                    "folder",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        sys.exit(2)
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number from 1 to 65535, got {text!r}")
+    if not 0 <= port <= 65535:  # 0: any free port (the tests use it)
+        raise argparse.ArgumentTypeError(f"expected a port number from 1 to 65535, got {port}")
+    return port
+
+
+def _invisible(text: str) -> list[str]:
+    """Control, format (bidi, zero-width) and line-separator characters: invisible or reordering text."""
+    return sorted({f"U+{ord(c):04X}" for c in text if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn")})
+
+
+def _base_url(text: str) -> str:
+    bad = _invisible(text) + (["a space"] if " " in text else [])
+    if bad:
+        raise argparse.ArgumentTypeError(f"expected a URL without spaces or control characters, found {', '.join(bad)}")
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise argparse.ArgumentTypeError(f"expected an http:// or https:// URL such as https://example.org/casebook/, "
+                                         f"got {text!r}")
+    return text
+
+
+def _region(text: str) -> str:
+    bad = _invisible(text)
+    if bad:
+        raise argparse.ArgumentTypeError(f"expected a region name in plain text, found the invisible or control "
+                                         f"character(s) {', '.join(bad)}")
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a region name such as 板橋区, got an empty one")
+    if len(text) > 60:
+        raise argparse.ArgumentTypeError(f"expected a region name of at most 60 characters, got {len(text)}")
+    return text.strip()
+
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="build.py", description="在宅医療連携モデル 事例集 — static site builder")
-    parser.add_argument("command", nargs="?", default="build", choices=("build", "check", "serve", "schema",
-                                                                         "survey-template", "survey-tally"))
-    parser.add_argument("responses", nargs="?", type=Path, help="survey-tally: the filled-in responses.csv")
-    parser.add_argument("--region", default="この地域", help="survey-tally: the region's name on the comparison pages")
-    parser.add_argument("--root", type=Path, default=ROOT, help="project folder holding regions/, survey/, content/ (default: here)")
-    parser.add_argument("--out", type=Path, default=None, help="output folder (default: _site/ in the project)")
-    parser.add_argument("--port", type=int, default=8000, help="port for serve (default 8000)")
-    parser.add_argument("--base-url", default="", help="absolute site URL for sitemap.xml and printed page URLs")
+    parser = _Parser(prog="build.py", allow_abbrev=False, formatter_class=argparse.RawDescriptionHelpFormatter,
+                     description="在宅医療連携モデル 事例集 — static site builder.\n\ncommands:\n"
+                     + "\n".join(f"  {name:16} {text}" for name, text in COMMANDS.items())
+                     + "\n\n`build.py COMMAND --help` shows the options of one command; without a command, "
+                       "build.py builds.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=COMMANDS[name], description=COMMANDS[name], allow_abbrev=False)
+        sub.add_argument("--root", type=Path, default=ROOT,
+                         help="project folder holding regions/, survey/, content/ (default: this one)")
+        return sub
+
+    for name in ("build", "serve"):
+        sub = command(name)
+        sub.add_argument("--out", type=Path, default=None, help="output folder (default: _site/ in the project)")
+        sub.add_argument("--base-url", type=_base_url, default=None,
+                         help="the site's absolute http(s) URL, for sitemap.xml, robots.txt and printed page URLs")
+        if name == "serve":
+            sub.add_argument("--port", type=_port, default=8000, help="port on 127.0.0.1 (1–65535, default 8000; 0 picks a free one)")
+    command("check")
+    command("schema")
+    sub = command("survey-template")
+    sub.add_argument("--out", type=Path, required=True, help="a new or empty folder for the three files")
+    sub = command("survey-tally")
+    sub.add_argument("responses", type=Path, metavar="RESPONSES.csv", help="the filled-in responses.csv")
+    sub.add_argument("--out", type=Path, required=True, help="a new or empty folder for the tables and pages")
+    sub.add_argument("--region", type=_region, default="この地域",
+                     help="the region's name on the comparison pages (default: この地域)")
     return parser
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    # No command means build: `build.py --out DIR` as before.
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+        argv = ["build", *argv]
+    parser = _parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        # An unknown option is named as such, with the nearest known one, not taken for a command or a value.
+        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[args.command]
+        known = [o for action in sub._actions for o in action.option_strings]
+        arg = unknown[0]
+        if arg.startswith("-"):
+            name = arg.split("=", 1)[0]
+            near = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+            hint = f"; did you mean {near[0]}?" if near else f"; {sub.prog} --help lists its options"
+            sub.error(f"unknown option {name}{hint}")
+        sub.error(f"unexpected argument {arg!r}; {sub.prog} --help says what it takes")
+    return args
 
 
 def report_errors(exc: DataInvalid) -> None:
@@ -38,36 +137,39 @@ def _local_survey(args, root: Path) -> int:
     from .localsurvey.commands import tally_files, template_files
     from .localsurvey.output import OutputRefused, check_folder, write_files
     from .localsurvey.responses import ResponsesInvalid
-    if args.out is None or (args.command == "survey-tally" and args.responses is None):
-        usage = "build.py survey-template --out DIR" if args.command == "survey-template" else "build.py survey-tally RESPONSES.csv --out DIR"
-        print(f"usage: {usage}", file=sys.stderr)
-        return 2
-    out = args.out.resolve()
+    from .write import check_destination
+    out = Path(os.path.abspath(args.out))
+    read = ""
     try:
+        check_destination(out, root)
         check_folder(out)
         site = load_site(root)
         templates = root / "templates"
         if args.command == "survey-template":
             files = template_files(site, templates)
         else:
-            files = tally_files(site, templates, args.responses, args.region)
+            files, summary = tally_files(site, templates, args.responses, args.region)
+            read = f"read {summary}; "
         write_files(files, out)
     except ResponsesInvalid as exc:
         for line in exc.lines:
             print(line, file=sys.stderr)
         print(f"{len(exc.lines)} error(s); nothing was written.", file=sys.stderr)
         return 1
-    except OutputRefused as exc:
+    except (OutputRefused, UnsafeOutput) as exc:
         print(f"error: {exc}; nothing was written.", file=sys.stderr)
         return 1
-    print(f"wrote {len(files)} files to {out}")
+    except OSError as exc:
+        from .write import failure
+        print(f"error: {failure(exc, out, 'Nothing was written.')}", file=sys.stderr)
+        return 1
+    print(f"{read}wrote {len(files)} files to {out}")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = parse(sys.argv[1:] if argv is None else argv)
     root = args.root.resolve()
-    out = Path(os.path.abspath(args.out or root / "_site"))  # not resolve(): out is a link to the current build
     try:
         if args.command == "check":
             started = time.perf_counter()
@@ -84,12 +186,13 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command in ("survey-template", "survey-tally"):
             return _local_survey(args, root)
+        out = Path(os.path.abspath(args.out or root / "_site"))
         from .build import build_site
         if args.command == "build":
-            build_site(root, out, base_url=args.base_url, log=print)
+            build_site(root, out, base_url=args.base_url or "", log=print)
             return 0
         from .serve import serve
-        return serve(root, out, args.port, base_url=args.base_url)
+        return serve(root, out, args.port, base_url=args.base_url or "")
     except DataInvalid as exc:
         report_errors(exc)
         return 1
@@ -98,6 +201,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except UnsafeOutput as exc:
         print(f"{exc}; nothing was written.", file=sys.stderr)
+        return 1
+    except WriteFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -7,8 +7,8 @@ swap, as `build.py` does. After that, a change is handled in place:
    change are reused (``load.remember_parsed_files``), so this costs little more than the changed file.
    Invalid data writes nothing and leaves the previous site served.
 2. When region files changed, their own pages are rendered first, so a template error there shows at once.
-3. Then the whole site is rendered in memory, as a full build does, into a new build folder where files
-   whose bytes did not change are hard links to the current build's; one switch (write.py) makes it the
+3. Then the whole site is rendered in memory, as a full build does, into a new folder where files
+   whose bytes did not change are hard links to the current site's; two renames (write.py) make it the
    site. A crash at any point leaves the old site or the new one, never a mix; the benchmark
    (bench/run.py) checks the result byte for byte against a full build.
 """
@@ -30,7 +30,7 @@ class Rebuilder:
     def __init__(self, root: Path, out: Path, base_url: str = "", expected_regions: int | None = EXPECTED_REGIONS,
                  log: Callable[[str], None] = print):
         self.root = Path(root).resolve()
-        self.out = Path(os.path.abspath(out))  # not resolve(): out is a link to the current build
+        self.out = Path(os.path.abspath(out))
         self.base_url = base_url
         self.expected_regions = expected_regions
         self.log = log
@@ -43,7 +43,7 @@ class Rebuilder:
     def full(self) -> None:
         started = time.perf_counter()
         site, output = render_site(self.root, self.base_url, self.expected_regions)
-        write_site(output, self.out, self.root)
+        write_site(output, self.out, self.root, log=self.log)
         self.files = dict(output.files)
         elapsed = time.perf_counter() - started
         self.last = {"total": elapsed, "first_page": elapsed}
@@ -74,7 +74,7 @@ class Rebuilder:
         first_page = time.perf_counter()
         _, output = render_site(self.root, self.base_url, self.expected_regions, site=site)
         rewritten = {p for p, c in output.files.items() if self.files.get(p) != c} | (set(self.files) - set(output.files))
-        write_site(output, self.out, self.root, previous=self.files)
+        write_site(output, self.out, self.root, log=self.log)  # unchanged files: hard links
         self.files = dict(output.files)
         done = time.perf_counter()
         self.last = {"validate": validated - started, "first_page": first_page - started, "total": done - started,

@@ -1,31 +1,39 @@
-"""Write (path, bytes) pairs into a new build folder, copy static/, then switch the output to it atomically.
+"""Write (path, bytes) pairs into a new folder beside the site, then swap it into place by rename.
 
-Layout on disk, for ``--out site``::
+Layout on disk, for ``--out site``: ``site`` is a plain folder (``cp -r``, ``tar`` and any upload get the files).
+It holds, besides the site, ``.casebook-files.sha256``: the name and SHA-256 of every file the build wrote, in
+``sha256sum`` format (``sha256sum -c`` checks a copy). A build:
 
-    site -> .site.builds/<id>      a symlink, replaced by one rename: a reader sees the old site or the new one
-    .site.builds/STAMP             marks the folder as this builder's; only folders under it are ever deleted
+1. checks that every file in ``site`` is one the manifest lists with exactly those bytes; anything else (a file
+   someone added or edited, a folder without a manifest) and the build refuses, naming the files;
+2. writes the manifest, then every file, into ``.site.new-<pid>-<n>`` (unchanged files are hard links to the
+   current site's, which were just checked);
+3. renames ``site`` to ``.site.old-<pid>-<n>`` and the new folder to ``site``;
+4. deletes from the old folder the files the manifest lists whose bytes still match, then the folder once empty.
 
-Where the file system has no symlinks, ``site`` is a real folder holding a stamp file and the switch falls
-back to two renames. The builder never deletes a folder it did not make: see ``check_out``.
-
-The build a switch replaces is kept as ``.site.builds/spare``, and the next build writes into it: files whose
-bytes are already right stay, the rest are replaced or removed. Creating a file costs this disk ~0.3 ms and
-comparing one ~0.03 ms, so a rebuild that changes little writes little (the price: one more copy of the site on
-disk). A file is never rewritten in place: it is removed and created anew, so a hard link that serve made
-between two builds never carries a change into the site being read.
+A build killed in 2 leaves a ``.new`` folder, in 3 (between the renames) no ``site`` but a whole ``.old`` one,
+in 4 an ``.old`` folder partly emptied. The next build puts a whole ``.old`` folder back where ``site`` is
+missing, then clears every leftover of a process that has ended by its manifest, the same way; a file it does
+not list, or whose bytes differ, stays where it is and is named. A marker alone is never a reason to delete.
 """
 from __future__ import annotations
 
+import errno
+import hashlib
 import os
-import shutil
-import stat
+import re
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Callable
 
 from .assets import derived_assets, shipped
 
-STAMP = ".casebook-build"
-SPARE = "spare"  # the build before the current one, to be written over by the next build
+MANIFEST = ".casebook-files.sha256"
 SOURCES = ("regions", "content", "survey", "templates", "static", "casebook")
+# Folders of version control metadata: writing there breaks a repository (.git/refs/tags replaced by a site).
+REPOSITORY_METADATA = (".git", ".hg", ".svn", ".bzr", "_darcs", ".jj", ".pijul", ".fslckout")
+_LEFTOVER = re.compile(r"\.(?P<site>.+)\.(?P<kind>new|old)-(?P<pid>\d+)-(?P<n>\d+)")
+_SAFE_NAME = re.compile(r"[^\x00-\x1f\x7f\\]+")
 
 
 class DuplicateOutput(Exception):
@@ -33,7 +41,11 @@ class DuplicateOutput(Exception):
 
 
 class UnsafeOutput(Exception):
-    """--out names a folder the builder must not replace."""
+    """--out names a folder the builder must not write or replace."""
+
+
+class WriteFailed(Exception):
+    """The file system refused a write (disk full, read-only, a file where a folder must be): said as one line."""
 
 
 class SiteOutput:
@@ -44,8 +56,10 @@ class SiteOutput:
 
     def add(self, path: str, content: bytes | str) -> None:
         clean = PurePosixPath(path).as_posix()
-        if clean.startswith(("/", "..")) or "/../" in clean:
-            raise ValueError(f"output path escapes the site: {path}")
+        if clean.startswith(("/", "..")) or "/../" in clean or not _SAFE_NAME.fullmatch(clean):
+            raise ValueError(f"output path escapes the site: {path!r}")
+        if clean == MANIFEST:
+            raise ValueError(f"output path is the builder's own manifest: {path}")
         if clean in self.files:
             # Two regions with one slug would otherwise silently overwrite each other.
             raise DuplicateOutput(f"two pages would be written to {clean}")
@@ -67,24 +81,30 @@ def static_files(static_dir: Path) -> list[tuple[str, bytes]]:
     return files
 
 
-def builds_dir(out: Path) -> Path:
-    return out.parent / f".{out.name}.builds"
-
-
-def _is_ours(out: Path) -> bool:
-    """A symlink into our stamped builds folder, or (no-symlink fallback) a real folder holding our stamp."""
-    if out.is_symlink():
-        target = Path(os.path.normpath(out.parent / os.readlink(out)))
-        return target.parent == builds_dir(out) and (builds_dir(out) / STAMP).is_file()
-    return (out / STAMP).is_file()
+# ---------------------------------------------------------------- where the builder may write
 
 
 def _within(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def check_out(out: Path, root: Path | None = None) -> None:
-    """Refuse an output folder whose replacement could lose a file the builder did not write."""
+def _repository_metadata(real: Path) -> Path | None:
+    """The version-control folder *real* is or lies inside: one of REPOSITORY_METADATA by name, or a folder laid
+    out as git's own (HEAD, objects/, refs/: a bare repository or a .git folder under another name)."""
+    for folder in (real, *real.parents):
+        if folder.name in REPOSITORY_METADATA:
+            return folder
+        try:
+            if (folder / "HEAD").is_file() and (folder / "objects").is_dir() and (folder / "refs").is_dir():
+                return folder
+        except OSError:
+            continue
+    return None
+
+
+def check_destination(out: Path, root: Path | None = None) -> None:
+    """Refuse a folder no command may write into: the home folder, /, the project or its sources, a repository's
+    metadata, or below a file. Shared by build and the survey commands."""
     out = Path(os.path.abspath(out))
     real = out.resolve()
     home = Path.home().resolve()
@@ -92,25 +112,116 @@ def check_out(out: Path, root: Path | None = None) -> None:
         raise UnsafeOutput(f"{out} is the home directory; choose a new folder such as _site")
     if real == Path(real.anchor):
         raise UnsafeOutput(f"{out} is the root of the file system; choose a new folder such as _site")
+    metadata = _repository_metadata(real)
+    if metadata is not None:
+        raise UnsafeOutput(f"{out} is inside {metadata}, a version-control repository's own files; choose a folder "
+                           "outside it")
     if root is not None:
         root = root.resolve()
         if _within(root, real):
-            raise UnsafeOutput(f"{out} is or contains the project folder {root}; choose a new folder such as {root / '_site'}")
+            raise UnsafeOutput(f"{out} is or contains the project folder {root}; choose a new folder such as "
+                               f"{root / '_site'}")
         for name in SOURCES:
             if _within(real, root / name):
                 raise UnsafeOutput(f"{out} is inside the sources ({root / name}); choose a folder outside them")
+    for folder in reversed(real.parents):
+        if folder.exists() and not folder.is_dir():
+            raise UnsafeOutput(f"{folder} is a file, so {out} cannot be a folder inside it; choose another --out")
+
+
+@dataclass
+class _Held:
+    """What a folder holds, checked against its manifest."""
+    listed: dict[str, str]          # path → sha256, as the manifest says
+    matching: dict[str, str]        # path → sha256 of the files whose bytes are as listed
+    foreign: list[str]              # files and links not listed, or listed with other bytes
+    has_manifest: bool
+
+
+def _sha(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def _read_manifest(folder: Path) -> dict[str, str] | None:
+    try:
+        text = (folder / MANIFEST).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    listed = {}
+    for line in text.splitlines():
+        digest, sep, rel = line.partition("  ")
+        clean = PurePosixPath(rel).as_posix()
+        if (sep and re.fullmatch(r"[0-9a-f]{64}", digest) and _SAFE_NAME.fullmatch(rel) and clean == rel
+                and not rel.startswith(("/", "..")) and "/../" not in rel):
+            listed[rel] = digest
+    return listed
+
+
+def _inspect(folder: Path, cut_short: bool = False) -> _Held:
+    """Every entry of *folder* checked against its manifest. *cut_short*: a build was killed while writing this
+    folder, so a listed file may be shorter than it was to be; it still counts as the builder's (unreadable
+    bytes of a file the builder had begun) only when it is a prefix-sized plain file of a listed name."""
+    listed = _read_manifest(folder)
+    held = _Held(listed or {}, {}, [], listed is not None)
+    for top, dirs, names in os.walk(folder):
+        here = Path(top)
+        rel_top = here.relative_to(folder).as_posix()
+        for name in names + [d for d in dirs if (here / d).is_symlink()]:
+            rel = name if rel_top == "." else f"{rel_top}/{name}"
+            if rel == MANIFEST and listed is not None:
+                continue
+            digest = held.listed.get(rel)
+            path = here / name
+            if digest is not None and not path.is_symlink() and path.is_file():
+                try:
+                    actual = _sha(path.read_bytes())
+                except OSError:
+                    actual = None
+                if actual == digest or (cut_short and actual is not None):
+                    held.matching[rel] = digest
+                    continue
+            held.foreign.append(rel)
+    held.foreign.sort()
+    return held
+
+
+def _named(files: list[str], limit: int = 5) -> str:
+    shown = ", ".join(files[:limit])
+    return shown + (f" and {len(files) - limit} more" if len(files) > limit else "")
+
+
+def check_out(out: Path, root: Path | None = None) -> _Held | None:
+    """Refuse an output folder whose replacement could lose a file the builder did not write. Returns what the
+    current site holds (None when there is none yet)."""
+    out = Path(os.path.abspath(out))
+    check_destination(out, root)
     if out.is_symlink():
-        if not _is_ours(out):
-            raise UnsafeOutput(f"{out} is a link this builder did not make; remove it or choose another folder")
-        return
+        if _old_layout_link(out):
+            return None  # the earlier builder's link into .site.builds/: replaced, no file lost
+        raise UnsafeOutput(f"{out} is a link this builder did not make; remove it or choose another folder")
     if not out.exists():
-        return
+        return None
     if not out.is_dir():
         raise UnsafeOutput(f"{out} is a file, not a folder; remove it or choose another folder")
-    if _is_ours(out) or not any(out.iterdir()):
-        return
-    raise UnsafeOutput(f"{out} holds files this builder did not write; it replaces only an empty folder or one it "
-                       f"built itself. Remove the folder or choose another --out")
+    held = _inspect(out)
+    if not held.has_manifest and not held.foreign:
+        return held  # an empty folder
+    if not held.has_manifest:
+        raise UnsafeOutput(f"{out} holds files this builder did not write ({_named(held.foreign)}); it replaces only "
+                           "an empty folder or one it built itself. Move them out, or choose another --out")
+    if held.foreign:
+        raise UnsafeOutput(f"{out} holds files this builder did not write or that were changed since "
+                           f"({_named(held.foreign)}); move them out of it, or choose another --out")
+    return held
+
+
+def _old_layout_link(out: Path) -> bool:
+    """The link an earlier version of the builder made: site -> .site.builds/<id>. Replacing a link loses no file."""
+    target = Path(os.path.normpath(out.parent / os.readlink(out)))
+    return target.parent == out.parent / f".{out.name}.builds"
+
+
+# ---------------------------------------------------------------- leftovers of builds that were killed
 
 
 def _pid_alive(pid: int) -> bool:
@@ -123,196 +234,172 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def clean_leftovers(out: Path) -> None:
-    """Remove builds of earlier (finished or interrupted) runs; never the current one, never a running one's."""
-    builds = builds_dir(out)
-    if not (builds / STAMP).is_file():
-        return
-    current = Path(os.path.normpath(out.parent / os.readlink(out))).name if out.is_symlink() else None
-    for entry in builds.iterdir():
-        if entry.name in (STAMP, SPARE, current):
+def _leftovers(out: Path) -> list[tuple[Path, str]]:
+    """(folder, "new" | "old") for every leftover of *out* whose builder has ended."""
+    found = []
+    for entry in sorted(out.parent.iterdir()):
+        match = _LEFTOVER.fullmatch(entry.name)
+        if not match or match["site"] != out.name or entry.is_symlink() or not entry.is_dir():
             continue
-        pid = entry.name.split("-", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and _pid_alive(int(pid)):
+        pid = int(match["pid"])
+        if pid != os.getpid() and _pid_alive(pid):
             continue  # another build running right now
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry, ignore_errors=True)
-        else:
-            entry.unlink(missing_ok=True)
+        found.append((entry, match["kind"]))
+    return found
 
 
-def _new_build(out: Path) -> Path:
-    builds = builds_dir(out)
-    builds.mkdir(parents=True, exist_ok=True)
-    (builds / STAMP).write_text("folders made by build.py; each is one build of the site\n", encoding="utf-8")
-    n = 0
-    while True:
-        folder = builds / f"{os.getpid()}-{n}"
+def _clear(folder: Path, held: _Held) -> list[str]:
+    """Delete the files of *folder* its manifest lists with their bytes, then the folders left empty, the manifest
+    and *folder* itself when nothing else is in it. What stays is returned."""
+    for rel in held.matching:
         try:
-            folder.mkdir()
-            return folder
-        except FileExistsError:
-            n += 1
+            (folder / rel).unlink()
+        except FileNotFoundError:
+            pass
+        except OSError:
+            held.foreign.append(rel)
+    if held.foreign:
+        return held.foreign
+    dirs = sorted({str(p) for rel in held.listed for p in PurePosixPath(rel).parents} - {"."}, key=len, reverse=True)
+    for rel in dirs:
+        try:
+            (folder / rel).rmdir()
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return [rel + "/"]
+    try:
+        (folder / MANIFEST).unlink(missing_ok=True)
+        folder.rmdir()
+    except OSError:
+        return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+    return []
 
 
-def _claim_spare(out: Path) -> Path | None:
-    """The spare build, renamed to a name of this process (one rename: two builds never both get it)."""
-    spare = builds_dir(out) / SPARE
-    if not spare.is_dir() or spare.is_symlink():
-        return None
+def recover(out: Path, log: Callable[[str], None]) -> None:
+    """Put back a whole site a killed build left aside (no *out*, a whole .old folder), then clear the rest."""
+    leftovers = _leftovers(out)
+    if not os.path.lexists(out):
+        for folder, kind in reversed(leftovers):
+            held = _inspect(folder)
+            if kind == "old" and held.has_manifest and not held.foreign and set(held.matching) == set(held.listed):
+                os.rename(folder, out)
+                log(f"{out}: put back the site an interrupted build had moved aside")
+                leftovers.remove((folder, kind))
+                break
+    for folder, kind in leftovers:
+        kept = _clear(folder, _inspect(folder, cut_short=kind == "new"))
+        if kept:
+            log(f"kept {folder}: it holds files this builder did not write ({_named(kept)}); delete it yourself "
+                "when they are not needed")
+
+
+# ---------------------------------------------------------------- the build
+
+
+def _claim(out: Path, kind: str) -> Path:
     n = 0
     while True:
-        folder = builds_dir(out) / f"{os.getpid()}-{n}"
+        folder = out.parent / f".{out.name}.{kind}-{os.getpid()}-{n}"
         if not os.path.lexists(folder):
-            try:
-                os.rename(spare, folder)
-                return folder
-            except FileNotFoundError:
-                return None  # another build claimed it first
-            except OSError:
-                pass  # a folder of that name appeared meanwhile: try the next name
+            return folder
         n += 1
 
 
-def _retire(out: Path, old: Path | None) -> None:
-    """Keep the build just replaced as the spare, unless there is one already (then clean_leftovers removes it)."""
-    if old is None or old.parent != builds_dir(out) or not old.is_dir():
-        return
-    try:
-        os.rename(old, builds_dir(out) / SPARE)
-    except OSError:
-        pass
+def _between_renames() -> None:
+    """Nothing; a test replaces it to kill the build where the site is neither old nor new."""
 
 
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)
-    else:
-        path.unlink()
-
-
-def _holds(path: Path, content: bytes) -> bool:
-    """Whether *path* is a plain file with exactly these bytes."""
-    try:
-        info = path.lstat()
-        if not stat.S_ISREG(info.st_mode) or info.st_size != len(content):
-            return False
-        with open(path, "rb") as f:
-            return f.read() == content
-    except OSError:
-        return False
-
-
-def _prune(build: Path, files: dict[str, bytes]) -> None:
-    """Remove from a reused build everything the new one does not hold, and anything in the way of it."""
-    wanted_dirs = {str(folder) for rel in files for folder in PurePosixPath(rel).parents} - {"."}
-    for top, dirs, names in os.walk(build, topdown=True):
-        here = Path(top)
-        rel_top = here.relative_to(build).as_posix()
-        for name in names:
-            rel = name if rel_top == "." else f"{rel_top}/{name}"
-            if rel not in files:
-                _remove(here / name)
-        for name in list(dirs):
-            rel = name if rel_top == "." else f"{rel_top}/{name}"
-            if rel not in wanted_dirs or (here / name).is_symlink():  # a link would lead the writes elsewhere
-                _remove(here / name)
-                dirs.remove(name)
-
-
-def _write_files(build: Path, output: SiteOutput, reused: bool, old: Path | None,
-                 previous: dict[str, bytes] | None) -> None:
-    if reused:
-        _prune(build, output.files)
+def _write_new(new: Path, output: SiteOutput, current: Path | None, held: _Held | None) -> None:
+    new.mkdir()
+    digests = {rel: _sha(content) for rel, content in output.files.items()}
+    # The manifest first: a build killed part-way leaves a folder the next build can clear by it.
+    with open(new / MANIFEST, "xb") as handle:
+        handle.write("".join(f"{digests[rel]}  {rel}\n" for rel in sorted(digests)).encode("utf-8"))
+    same = held.matching if held is not None else {}
+    made = {new}
     for rel, content in sorted(output.files.items()):
-        target = build / rel
-        if reused:
-            if _holds(target, content):
-                continue
-            if os.path.lexists(target):
-                _remove(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if old is not None and previous.get(rel) == content:
+        target = new / rel
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.update(target.parents)
+        if current is not None and same.get(rel) == digests[rel]:
             try:
-                os.link(old / rel, target)
+                os.link(current / rel, target)  # checked above: exactly these bytes; never rewritten in place
                 continue
             except OSError:
                 pass
-        target.write_bytes(content)
+        with open(target, "xb") as handle:
+            handle.write(content)
 
 
-def _switch(out: Path, build: Path) -> None:
-    """Point *out* at *build* with one rename; fall back to two renames where symlinks are not available."""
-    link = out.parent / f".{out.name}.link-{os.getpid()}"
-    link.unlink(missing_ok=True)
-    try:
-        os.symlink(os.path.join(builds_dir(out).name, build.name), link, target_is_directory=True)
-    except OSError:
-        _switch_by_renames(out, build)
-        return
-    if out.is_dir() and not out.is_symlink():
-        # A real folder (empty, or a fallback build): move it aside into the builds folder first, once.
-        if any(out.iterdir()):
-            out.rename(_new_build(out))
-        else:
-            out.rmdir()
-    os.replace(link, out)
+ADVICE = {
+    errno.ENOSPC: "the disk is full; free some space and build again",
+    errno.EDQUOT: "the disk quota is used up; free some space and build again",
+    errno.EROFS: "the folder is on a read-only file system; choose another --out",
+    errno.EACCES: "no permission to write there; choose another --out",
+    errno.EPERM: "no permission to write there; choose another --out",
+    errno.ENOTDIR: "a file stands where a folder must be; choose another --out",
+    errno.EEXIST: "a file stands where a folder must be; choose another --out",
+}
 
 
-def _switch_by_renames(out: Path, build: Path) -> None:
-    (build / STAMP).write_text("built by build.py\n", encoding="utf-8")
-    old = None
-    if out.exists():
-        old = _new_build(out)
-        old.rmdir()
-        out.rename(old)
-    build.rename(out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def current_build(out: Path) -> Path | None:
-    """The folder *out* points at, when it is a link into our builds folder."""
-    if out.is_symlink() and _is_ours(out):
-        return Path(os.path.normpath(out.parent / os.readlink(out)))
-    return None
+def failure(exc: OSError, out: Path, kept: str) -> WriteFailed:
+    where = exc.filename or out
+    advice = ADVICE.get(exc.errno, "check the folder and build again")
+    return WriteFailed(f"cannot write {where}: {exc.strerror or exc}; {advice}. {kept}")
 
 
 def write_site(output: SiteOutput, out: Path, root: Path | None = None,
-               previous: dict[str, bytes] | None = None) -> None:
-    """Write everything into a build folder (the spare, or a new one), then switch *out* to it: a failed build
-    leaves the old site. *previous*: what the current build holds (serve); files of it that are unchanged are
-    hard-linked from it, not rewritten."""
+               log: Callable[[str], None] = lambda line: None) -> None:
+    """Write every file into a new folder beside *out*, then swap it in: a failed or killed build leaves the old
+    site (see the module's docstring). Raises UnsafeOutput before anything is written, WriteFailed on an error of
+    the file system."""
     out = Path(os.path.abspath(out))
-    check_out(out, root)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    clean_leftovers(out)
-    current = current_build(out)
-    old = current if previous is not None else None
-    build = _claim_spare(out)
-    if build is not None:
-        try:
-            _write_files(build, output, True, old, previous)
-        except OSError:
-            # A file of the old build that cannot be replaced (permissions, a network drive): leave that folder
-            # to a later clean-up and write a fresh one.
-            build = None
-        except BaseException:
-            shutil.rmtree(build, ignore_errors=True)
-            raise
-    if build is None:
-        build = _new_build(out)
-        try:
-            _write_files(build, output, False, old, previous)
-        except BaseException:
-            shutil.rmtree(build, ignore_errors=True)
-            raise
+    check_destination(out, root)
+    kept = "The previous site is untouched." if out.is_dir() else "Nothing was written."
     try:
-        os.chmod(build, 0o755)
-        _switch(out, build)
-    except BaseException:
-        shutil.rmtree(build, ignore_errors=True)
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise failure(exc, out, "Nothing was written.") from None
+    try:
+        recover(out, log)
+    except OSError:
+        pass  # a leftover that cannot be cleared now is cleared by a later build
+    held = check_out(out, root)
+    new = _claim(out, "new")
+    current = out if held is not None and held.has_manifest else None
+    try:
+        _write_new(new, output, current, held)
+    except BaseException as exc:
+        # Made by this process moments ago: its files are exactly the manifest's or cut short by the error.
+        _clear(new, _inspect(new, cut_short=True)) if new.is_dir() else None
+        if isinstance(exc, OSError):
+            raise failure(exc, out, kept) from None
         raise
-    if current_build(out) == build:
-        _retire(out, current)
-    clean_leftovers(out)
+    old = None
+    try:
+        if out.is_symlink():
+            out.unlink()  # the earlier builder's link; its folder .site.builds/ stays, see check_out
+            log(f"{out} was a link into .{out.name}.builds/, which this builder no longer uses: it is a folder now; "
+                f"delete .{out.name}.builds/ yourself")
+        elif out.is_dir() and held is not None and not held.has_manifest:
+            out.rmdir()  # empty, checked in check_out
+        elif out.is_dir():
+            old = _claim(out, "old")
+            os.rename(out, old)
+        _between_renames()
+        os.rename(new, out)
+    except OSError as exc:
+        if old is not None and not os.path.lexists(out):
+            os.rename(old, out)
+        _clear(new, _inspect(new)) if new.is_dir() else None
+        raise failure(exc, out, kept) from None
+    if old is not None:
+        try:
+            left = _clear(old, _inspect(old))
+        except OSError:
+            left = [old.name]
+        if left:
+            log(f"kept {old}: it holds files this builder did not write ({_named(left)}); delete it yourself when "
+                "they are not needed")

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Set up everything the tests need on a fresh Debian machine, then run them.
+# Set up everything the tests need on a fresh Debian machine, then run them: the Debian packages chromium,
+# poppler-utils, nodejs, npm, default-jre-headless and fonts-noto-cjk (only those missing, with sudo when not
+# root), Python 3.11+ in .venv with the test extras (scripts/setup.sh), the npm packages axe-core and vnu-jar.
 # Usage: bash tests/run.sh [pytest arguments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+echo "tests/run.sh: setting up (Debian packages when missing, .venv, npm packages), then running pytest"
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -19,17 +22,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-PY=${PYTHON:-python3.11}
-command -v "$PY" >/dev/null || PY=python3
-# A .venv left without pip by an interrupted first run is recreated, not reused.
-if ! .venv/bin/python -m pip --version >/dev/null 2>&1; then
-  echo "creating .venv"
-  rm -rf .venv
-  # Debian's python3 ships venv separately.
-  "$PY" -m venv .venv 2>/dev/null || { rm -rf .venv; as_root apt-get update -qq; as_root apt-get install -y -qq python3-venv >/dev/null; "$PY" -m venv .venv; }
-fi
-echo "installing Python packages into .venv"
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+bash scripts/setup.sh test
 if [ -f package-lock.json ]; then
   echo "installing npm packages (axe-core, vnu-jar)"
   # axe-core and vnu-jar (tests/browser); no install scripts: vnu-jar's would fetch a JRE, the system Java serves

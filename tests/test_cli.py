@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from casebook.build import build_site
 
 from conftest import ROOT
@@ -61,3 +63,55 @@ def test_unknown_command_is_refused_with_usage(project):
     result = run("deploy", "--root", str(project), cwd=project)
     assert result.returncode == 2
     assert "usage: build.py" in result.stderr and "Traceback" not in result.stderr
+
+
+# Each mistake at the command line: exit 2, one line naming what is wrong, nothing run.
+BAD_ARGUMENTS = [
+    (["--outdir", "public"], "build.py build: error: unknown option --outdir; did you mean --out?"),
+    (["check", "--port", "9000"], "build.py check: error: unknown option --port"),
+    (["check", "--out", "x"], "build.py check: error: unknown option --out"),
+    (["serve", "--port", "-1"], "argument --port: expected a port number from 1 to 65535, got -1"),
+    (["serve", "--port", "99999"], "argument --port: expected a port number from 1 to 65535, got 99999"),
+    (["serve", "--port", "http"], "argument --port: expected a port number from 1 to 65535, got 'http'"),
+    (["--base-url", "javascript:alert(1)"], "argument --base-url: expected an http:// or https:// URL such as "
+                                           "https://example.org/casebook/, got 'javascript:alert(1)'"),
+    (["--base-url", "https://example.org/\nDisallow: /"], "argument --base-url: expected a URL without spaces or "
+                                                          "control characters, found U+000A, a space"),
+    (["--base-url", "data:text/html,x"], "expected an http:// or https:// URL"),
+    (["--base-url", "//example.org/"], "expected an http:// or https:// URL"),
+    (["--base-url", "https://"], "expected an http:// or https:// URL"),
+    (["survey-tally", "r.csv", "--out", "o", "--region", "板橋\u202e区"],
+     "argument --region: expected a region name in plain text, found the invisible or control character(s) U+202E"),
+    (["survey-tally", "r.csv", "--out", "o", "--region", "a\x1b[31mb\x07"],
+     "found the invisible or control character(s) U+0007, U+001B"),
+    (["survey-tally", "r.csv", "--out", "o", "--region", "板橋\n区"], "character(s) U+000A"),
+    (["survey-tally", "r.csv", "--out", "o", "--region", "  "], "expected a region name such as 板橋区, got an empty one"),
+    (["survey-tally", "r.csv", "--out", "o", "--region", "区" * 61], "at most 60 characters, got 61"),
+    (["survey-tally", "--out", "o"], "the following arguments are required: RESPONSES.csv"),
+    (["deploy"], "argument COMMAND: invalid choice: 'deploy'"),
+]
+
+
+@pytest.mark.parametrize("args, message", BAD_ARGUMENTS, ids=[" ".join(a)[:40] for a, _ in BAD_ARGUMENTS])
+def test_a_mistyped_command_line_names_the_mistake(tmp_path, args, message):
+    result = run(*args, cwd=tmp_path)
+    assert result.returncode == 2 and result.stdout == ""
+    assert message in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_help_describes_every_command_and_each_commands_own_options():
+    result = run("--help", cwd=ROOT)
+    for command in ("build", "check", "serve", "schema", "survey-template", "survey-tally"):
+        assert re.search(rf"^  {command} +\S", result.stdout, re.MULTILINE), command
+    options = {command: run(command, "--help", cwd=ROOT).stdout for command in ("check", "serve", "survey-tally")}
+    assert "--port" in options["serve"] and "--port" not in options["check"] and "--out" not in options["check"]
+    assert "--region" in options["survey-tally"] and "--region" not in options["serve"]
+
+
+def test_build_outside_the_projects_environment_says_which_command_sets_it_up(tmp_path):
+    # -I -S: no site-packages, as `python3 build.py` on a machine without the project's packages
+    result = subprocess.run([sys.executable, "-I", "-S", str(ROOT / "build.py"), "check"], capture_output=True,
+                            text=True, cwd=tmp_path)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "bash scripts/setup.sh" in result.stderr, result.stderr

@@ -1,6 +1,7 @@
 """The builder never loses a file it did not write, and a reader never sees half a site."""
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -94,179 +95,192 @@ def test_an_empty_folder_or_an_earlier_build_is_replaced(tmp_path):
     assert digest(out) == first and "index.html" in first
 
 
-def test_the_switch_is_one_rename_of_a_link_and_leftovers_are_cleaned(tmp_path):
+def test_the_site_is_a_plain_folder_that_cp_and_tar_copy_whole(tmp_path):
     out = tmp_path / "site"
     build_site(ROOT, out, log=lambda _: None)
-    assert out.is_symlink()
-    builds = tmp_path / ".site.builds"
-    crashed = builds / "999999999-0"  # a build killed before its switch (no such process)
-    crashed.mkdir()
-    (crashed / "index.html").write_text("half")
-    foreign = tmp_path / ".site.old-123"  # not provably ours: kept
-    foreign.mkdir()
     build_site(ROOT, out, log=lambda _: None)
-    # The stamp, the site, and the build it replaced (kept for the next build to write over)
-    assert sorted(p.name for p in builds.iterdir()) == sorted([write.STAMP, write.SPARE, os.readlink(out).split("/")[-1]])
-    assert foreign.is_dir()
+    assert out.is_dir() and not out.is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # nothing left beside it
+    subprocess.run(["cp", "-r", str(out), str(tmp_path / "copy")], check=True)
+    assert digest(tmp_path / "copy") == digest(out) and "index.html" in digest(out)
+    subprocess.run(["tar", "czf", str(tmp_path / "site.tgz"), "-C", str(tmp_path), "site"], check=True)
+    listed = subprocess.run(["tar", "tzf", str(tmp_path / "site.tgz")], capture_output=True, text=True).stdout.split()
+    assert "site/index.html" in listed and len([n for n in listed if not n.endswith("/")]) == len(digest(out))
+    # The manifest lists every other file with its bytes, in sha256sum's format
+    assert subprocess.run(["sha256sum", "-c", "--quiet", write.MANIFEST], cwd=out).returncode == 0
+    assert len((out / write.MANIFEST).read_text().splitlines()) == len(digest(out)) - 1
+
+
+def _built(out: Path, files: dict[str, str] | None = None) -> None:
+    write.write_site(_output(files or {"index.html": "one", "a/b.html": "b"}), out)
+
+
+def _stamp_folder(out: Path) -> None:
+    out.mkdir()
+    (out / "mydoc.txt").write_text("mine")
+    (out / ".casebook-build").write_text("")
+
+
+def _added(out: Path) -> None:
+    _built(out)
+    (out / "a/notes.txt").write_text("mine")
+
+
+def _edited(out: Path) -> None:
+    _built(out)
+    (out / "index.html").write_text("edited by hand")
+
+
+def _manifest_claims_it(out: Path) -> None:
+    _built(out)
+    (out / "mydoc.txt").write_text("mine")
+    with open(out / write.MANIFEST, "a") as manifest:
+        manifest.write(f"{hashlib.sha256(b'other bytes').hexdigest()}  mydoc.txt\n")
+
+
+def _a_link_inside(out: Path) -> None:
+    _built(out)
+    (out / "a/elsewhere").symlink_to(out.parent / "keep", target_is_directory=True)
+
+
+def _a_foreign_link(out: Path) -> None:
+    out.symlink_to(out.parent / "keep", target_is_directory=True)
+
+
+# (what is in the way, the message, what the folder holds and must keep)
+DATA_LOSS = [
+    (_stamp_folder, "holds files this builder did not write (.casebook-build, mydoc.txt); it replaces only an empty "
+                    "folder or one it built itself", {"mydoc.txt": "mine"}),
+    (_added, "holds files this builder did not write or that were changed since (a/notes.txt)",
+     {"a/notes.txt": "mine", "index.html": "one"}),
+    (_edited, "holds files this builder did not write or that were changed since (index.html)",
+     {"index.html": "edited by hand"}),
+    (_manifest_claims_it, "holds files this builder did not write or that were changed since (mydoc.txt)",
+     {"mydoc.txt": "mine"}),
+    (_a_link_inside, "holds files this builder did not write or that were changed since (a/elsewhere)",
+     {"a/elsewhere/keep.txt": "theirs"}),
+    (_a_foreign_link, "is a link this builder did not make", {"keep.txt": "theirs"}),
+]
+
+
+@pytest.mark.parametrize("setup, message, kept", DATA_LOSS, ids=[row[0].__name__ for row in DATA_LOSS])
+def test_a_build_deletes_only_files_it_recorded_writing_and_refuses_otherwise(tmp_path, setup, message, kept):
+    (tmp_path / "keep").mkdir()
+    (tmp_path / "keep/keep.txt").write_text("theirs")
+    out = tmp_path / "site"
+    setup(out)
+    before = everything(tmp_path)
+    with pytest.raises(UnsafeOutput, match=re.escape(message)):
+        write.write_site(_output({"index.html": "two"}), out)
+    assert everything(tmp_path) == before
+    for rel, text in kept.items():
+        assert (out / rel).read_text() == text
+
+
+def test_a_build_killed_between_the_renames_is_recovered_by_the_next(tmp_path):
+    out = tmp_path / "site"
+    _built(out)
+    killed = subprocess.run([sys.executable, "-c", f"""
+import os, signal, sys
+sys.path.insert(0, {str(ROOT)!r})
+from casebook import write
+write._between_renames = lambda: os.kill(os.getpid(), signal.SIGKILL)
+output = write.SiteOutput()
+output.add("index.html", "two")
+write.write_site(output, write.Path({str(out)!r}))
+"""], capture_output=True, text=True)
+    assert killed.returncode == -9, killed.stderr
+    assert not out.exists()  # the old site aside, the new one written: the moment between the two renames
+    assert sorted(p.name.split("-")[0] for p in tmp_path.iterdir()) == [".site.new", ".site.old"]
+    logged = []
+    write.write_site(_output({"index.html": "three"}), out, log=logged.append)
+    assert logged == [f"{out}: put back the site an interrupted build had moved aside"]
+    assert digest(out) == {write.MANIFEST: digest(out)[write.MANIFEST], "index.html": hashlib.sha256(b"three").hexdigest()}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_build_killed_while_writing_leaves_the_site_and_a_folder_the_next_clears(tmp_path):
+    out = tmp_path / "site"
+    _built(out)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    half = tmp_path / f".site.new-{int(dead.stdout)}-0"
+    half.mkdir()
+    (half / write.MANIFEST).write_text(f"{hashlib.sha256(b'whole page').hexdigest()}  index.html\n")
+    (half / "index.html").write_text("whole p")  # cut short by the kill
+    (half / "mine.txt").write_text("someone's")  # never the builder's: stays
+    logged = []
+    write.write_site(_output({"index.html": "two"}), out, log=logged.append)
+    assert (out / "index.html").read_text() == "two"
+    assert sorted(p.name for p in half.iterdir()) == [write.MANIFEST, "mine.txt"]
+    assert logged == [f"kept {half}: it holds files this builder did not write (mine.txt); delete it yourself when "
+                      "they are not needed"]
 
 
 def test_a_build_running_in_another_process_keeps_its_folder(tmp_path):
     out = tmp_path / "site"
     build_site(ROOT, out, log=lambda _: None)
-    running = tmp_path / ".site.builds" / f"{os.getppid()}-0"  # named by a live process: a build still writing
+    running = tmp_path / f".site.new-{os.getppid()}-0"  # named by a live process: a build still writing
     running.mkdir()
+    (running / write.MANIFEST).write_text(f"{hashlib.sha256(b'half').hexdigest()}  index.html\n")
     (running / "index.html").write_text("half")
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    dead = tmp_path / ".site.builds" / f"{int(gone.stdout)}-0"  # named by a process that has ended
-    dead.mkdir()
+    dead = tmp_path / f".site.new-{int(gone.stdout)}-0"  # named by a process that has ended
+    shutil.copytree(running, dead)
     build_site(ROOT, out, log=lambda _: None)
     assert (running / "index.html").read_text() == "half"
     assert not dead.exists()
 
 
-def test_a_build_by_another_user_keeps_its_folder(tmp_path, monkeypatch):
-    # The suite runs as root, who may signal any process; a user may not signal another user's build, and
-    # that PermissionError means the process is alive, so its folder must stay.
+def test_a_rebuild_links_the_files_that_did_not_change_and_never_rewrites_one(tmp_path):
     out = tmp_path / "site"
-    write.write_site(_output({"index.html": "one"}), out)
-    theirs = tmp_path / ".site.builds" / "4242-0"
-    theirs.mkdir()
-    (theirs / "index.html").write_text("half")
-    real_kill = os.kill
-
-    def kill(pid, sig):
-        if pid == 4242:
-            raise PermissionError(1, "Operation not permitted")
-        return real_kill(pid, sig)
-
-    monkeypatch.setattr(write.os, "kill", kill)
-    write.write_site(_output({"index.html": "two"}), out)
-    assert (theirs / "index.html").read_text() == "half"
-    assert (out / "index.html").read_text() == "two"
-
-
-@pytest.mark.parametrize("leftover_is_folder", [True, False])
-def test_a_leftover_another_build_removes_first_is_no_error(tmp_path, monkeypatch, leftover_is_folder):
-    # Two builds cleaning the same builds folder at once: one lists a dead build's leftover, the other
-    # removes it before the first gets to it.  The first build must still finish.
-    out = tmp_path / "site"
-    write.write_site(_output({"index.html": "one"}), out)
-    leftover = tmp_path / ".site.builds" / "999999991-0"
-    if leftover_is_folder:
-        leftover.mkdir()
-        (leftover / "index.html").write_text("half")
-    else:
-        leftover.symlink_to("nowhere")
-    real_kill = os.kill
-
-    def kill(pid, sig):
-        if pid == 999999991:  # asked whether the leftover's builder is alive: meanwhile the other build removes it
-            if leftover.is_dir() and not leftover.is_symlink():
-                shutil.rmtree(leftover)
-            elif leftover.is_symlink():
-                leftover.unlink()
-            raise ProcessLookupError
-        return real_kill(pid, sig)
-
-    monkeypatch.setattr(write.os, "kill", kill)
-    write.write_site(_output({"index.html": "two"}), out)
-    assert (out / "index.html").read_text() == "two"
-    assert not leftover.exists() and not leftover.is_symlink()
-
-
-@pytest.mark.parametrize("symlinks", [True, False])
-def test_an_old_build_that_cannot_be_removed_does_not_fail_the_new_one(tmp_path, monkeypatch, symlinks):
-    # A file that cannot be deleted (open on Windows, a network drive's permissions) in a finished build must
-    # not fail the next build: that build is whole, and the stamped leftover goes in a later clean-up.
-    out = tmp_path / "site"
-    real_unlink = os.unlink
-
-    def unlink(path, *args, **kwargs):
-        if os.fspath(path).endswith("locked.txt"):
-            raise PermissionError(13, "Permission denied", os.fspath(path))
-        return real_unlink(path, *args, **kwargs)
-
-    def no_symlinks(*args, **kwargs):
-        raise OSError("symlinks not supported here")
-
-    if not symlinks:
-        monkeypatch.setattr(write.os, "symlink", no_symlinks)
-    write.write_site(_output({"index.html": "one", "locked.txt": "x"}), out)
-    dead = tmp_path / ".site.builds" / "999999991-0"  # an interrupted build holding such a file
-    dead.mkdir()
-    (dead / "locked.txt").write_text("x")
-    monkeypatch.setattr(write.os, "unlink", unlink)
-    write.write_site(_output({"index.html": "two"}), out)
-    assert (out / "index.html").read_text() == "two" and not (out / "locked.txt").exists()
-    monkeypatch.setattr(write.os, "unlink", real_unlink)
-    write.write_site(_output({"index.html": "three"}), out)  # unlocked: every leftover is removed
-    assert not dead.exists()
-    kept = {write.STAMP} | ({os.readlink(out).split("/")[-1], write.SPARE} if symlinks else set())
-    assert {p.name for p in (tmp_path / ".site.builds").iterdir()} == kept
-
-
-def test_a_rebuild_writes_over_the_build_before_and_keeps_the_files_that_did_not_change(tmp_path):
-    out = tmp_path / "site"
-    write.write_site(_output({"index.html": "one", "a/same.html": "same", "a/gone.html": "x", "b": "file"}), out)
-    write.write_site(_output({"index.html": "two", "a/same.html": "same", "a/gone.html": "x", "b": "file"}), out)
-    spare = tmp_path / ".site.builds" / write.SPARE
-    assert (spare / "index.html").read_text() == "one"
-    os.utime(spare / "a/same.html", ns=(10**18, 10**18))  # a mark that writing the file would lose
+    _built(out, {"index.html": "one", "a/same.html": "same", "b": "file"})
     held = tmp_path / "held"
-    os.link(spare / "index.html", held)  # the old file itself, whatever becomes of its name
-    write.write_site(_output({"index.html": "three", "a/same.html": "same", "b/index.html": "now a folder"}), out)
-    assert digest(out) == {"index.html": hashlib.sha256(b"three").hexdigest(),
-                           "a/same.html": hashlib.sha256(b"same").hexdigest(),
-                           "b/index.html": hashlib.sha256(b"now a folder").hexdigest()}
-    assert (out / "a/same.html").stat().st_mtime_ns == 10**18  # the same bytes: not written again
+    os.link(out / "index.html", held)  # the old file itself, whatever becomes of its name
+    same = (out / "a/same.html").stat().st_ino
+    _built(out, {"index.html": "two", "a/same.html": "same", "b/index.html": "now a folder"})
+    assert {k: v for k, v in digest(out).items() if k != write.MANIFEST} == {
+        "index.html": hashlib.sha256(b"two").hexdigest(), "a/same.html": hashlib.sha256(b"same").hexdigest(),
+        "b/index.html": hashlib.sha256(b"now a folder").hexdigest()}
+    assert (out / "a/same.html").stat().st_ino == same  # the same bytes: linked, not written again
     assert held.read_text() == "one"  # changed: a new file, not the old one rewritten
-    # The build it replaced is the spare now, whole and untouched
-    assert (spare / "index.html").read_text() == "two" and (spare / "a/gone.html").read_text() == "x"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["held", "site"]
 
 
-def test_a_file_the_spare_shares_with_the_site_is_never_changed_through_it(tmp_path):
-    # serve hard-links unchanged files between builds: writing into such a file would change the live site.
+@pytest.mark.parametrize("err, advice", [(errno.ENOSPC, "the disk is full; free some space and build again"),
+                                         (errno.EROFS, "the folder is on a read-only file system; choose another --out"),
+                                         (errno.EACCES, "no permission to write there; choose another --out")])
+def test_a_file_system_error_is_one_line_and_leaves_the_previous_site(tmp_path, monkeypatch, err, advice):
     out = tmp_path / "site"
-    write.write_site(_output({"index.html": "one"}), out)
-    write.write_site(_output({"index.html": "two"}), out)
-    spare = tmp_path / ".site.builds" / write.SPARE
-    (spare / "index.html").unlink()
-    os.link(out / "index.html", spare / "index.html")
-    write.write_site(_output({"index.html": "three"}), out)
-    assert (out / "index.html").read_text() == "three"
-    assert (spare / "index.html").read_text() == "two"  # the site before, unchanged by the build after it
+    _built(out)
+    before = digest(out)
+    real_open = open
+
+    def failing_open(path, mode="r", *args, **kwargs):
+        if os.fspath(path).endswith("b.html") and "x" in mode:
+            raise OSError(err, os.strerror(err), os.fspath(path))
+        return real_open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", failing_open)
+    with pytest.raises(write.WriteFailed) as failed:
+        _built(out, {"index.html": "two", "a/b.html": "new b"})
+    monkeypatch.undo()
+    assert str(failed.value).endswith(f": {os.strerror(err)}; {advice}. The previous site is untouched.")
+    assert digest(out) == before and sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
-def test_a_link_left_in_the_spare_is_not_followed(tmp_path):
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    (elsewhere / "index.html").write_text("keep")
+def test_the_link_an_earlier_builder_made_becomes_a_folder_and_its_builds_stay(tmp_path):
+    builds = tmp_path / ".site.builds"
+    (builds / "123-0").mkdir(parents=True)
+    (builds / "123-0/index.html").write_text("old layout")
+    (builds / ".casebook-build").write_text("")
     out = tmp_path / "site"
-    write.write_site(_output({"index.html": "one"}), out)
-    write.write_site(_output({"index.html": "two"}), out)
-    spare = tmp_path / ".site.builds" / write.SPARE
-    (spare / "a").symlink_to(elsewhere, target_is_directory=True)
-    (spare / "index.html").unlink()
-    (spare / "index.html").symlink_to(elsewhere / "index.html")
-    write.write_site(_output({"index.html": "three", "a/index.html": "mine"}), out)
-    assert (elsewhere / "index.html").read_text() == "keep" and sorted(p.name for p in elsewhere.iterdir()) == ["index.html"]
-    assert (out / "a/index.html").read_text() == "mine" and not (out / "a").is_symlink()
-
-
-def test_a_spare_that_cannot_be_written_over_gives_way_to_a_new_folder(tmp_path, monkeypatch):
-    out = tmp_path / "site"
-    write.write_site(_output({"index.html": "one", "locked.txt": "x"}), out)
-    write.write_site(_output({"index.html": "two", "locked.txt": "x"}), out)
-    real_unlink = os.unlink
-
-    def unlink(path, *args, **kwargs):
-        if os.fspath(path).endswith("locked.txt"):
-            raise PermissionError(13, "Permission denied", os.fspath(path))
-        return real_unlink(path, *args, **kwargs)
-
-    monkeypatch.setattr(write.os, "unlink", unlink)
-    write.write_site(_output({"index.html": "three"}), out)
-    assert digest(out) == {"index.html": hashlib.sha256(b"three").hexdigest()}
+    out.symlink_to(".site.builds/123-0", target_is_directory=True)
+    logged = []
+    write.write_site(_output({"index.html": "two"}), out, log=logged.append)
+    assert out.is_dir() and not out.is_symlink() and (out / "index.html").read_text() == "two"
+    assert (builds / "123-0/index.html").read_text() == "old layout"
+    assert logged == [f"{out} was a link into .site.builds/, which this builder no longer uses: it is a folder now; "
+                      "delete .site.builds/ yourself"]
 
 
 def test_the_writer_itself_refuses_to_write_into_the_sources(clone):
@@ -278,9 +292,9 @@ def test_the_writer_itself_refuses_to_write_into_the_sources(clone):
     assert everything(clone) == before
 
 
-def test_the_builds_are_ignored_by_git():
+def test_the_site_and_the_folders_beside_it_are_ignored_by_git():
     ignored = (ROOT / ".gitignore").read_text().split()
-    assert "_site" in ignored and ".*.builds/" in ignored  # "_site/" would not match the link
+    assert "_site" in ignored and "._site.*/" in ignored
 
 
 def test_a_crash_in_a_serve_rebuild_leaves_the_old_site_whole(project, tmp_path, monkeypatch):
@@ -291,19 +305,21 @@ def test_a_crash_in_a_serve_rebuild_leaves_the_old_site_whole(project, tmp_path,
     path = project / "templates/base.html"
     path.write_text(path.read_text(encoding="utf-8").replace("</body>", "<!-- edited --></body>"), encoding="utf-8")
     calls = {"n": 0}
-    real_write = Path.write_bytes
+    real_open = open
 
-    def crash_after_a_few(self, data):
-        calls["n"] += 1
-        if calls["n"] > 3:
-            raise KeyboardInterrupt  # stands in for kill -9 mid-write
-        return real_write(self, data)
+    def crash_after_a_few(path, mode="r", *args, **kwargs):
+        if mode == "xb":  # how the writer creates each file
+            calls["n"] += 1
+            if calls["n"] > 3:
+                raise KeyboardInterrupt  # stands in for kill -9 mid-write
+        return real_open(path, mode, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "write_bytes", crash_after_a_few)
+    monkeypatch.setattr("builtins.open", crash_after_a_few)
     with pytest.raises(KeyboardInterrupt):
         rebuilder.changed([str(path)])
     monkeypatch.undo()
     assert digest(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "site"]  # its own half-written folder cleared
     rebuilder.changed([str(path)])
     assert all("<!-- edited -->" in p.read_text(encoding="utf-8") for p in out.rglob("*.html"))
 
@@ -313,28 +329,6 @@ def _output(files: dict[str, str]) -> write.SiteOutput:
     for rel, text in files.items():
         output.add(rel, text)
     return output
-
-
-def test_without_symlinks_the_switch_falls_back_to_renames_and_back(tmp_path, monkeypatch):
-    # Where the file system has no symlinks (some Windows and network drives) the site is a real, stamped folder.
-    out = tmp_path / "site"
-
-    def no_symlinks(*args, **kwargs):
-        raise OSError("symlinks not supported here")
-
-    monkeypatch.setattr(write.os, "symlink", no_symlinks)
-    write.write_site(_output({"index.html": "one", "a/b.html": "b"}), out)
-    assert out.is_dir() and not out.is_symlink()
-    assert digest(out) == {write.STAMP: digest(out)[write.STAMP], "a/b.html": hashlib.sha256(b"b").hexdigest(),
-                           "index.html": hashlib.sha256(b"one").hexdigest()}
-    write.write_site(_output({"index.html": "two"}), out)  # our own fallback folder: replaced, the old one gone
-    assert (out / "index.html").read_text() == "two" and not (out / "a").exists() and (out / write.STAMP).is_file()
-    assert sorted(p.name for p in (tmp_path / ".site.builds").iterdir()) == [write.STAMP]
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.builds", "site"]
-    monkeypatch.undo()
-    write.write_site(_output({"index.html": "three"}), out)  # symlinks again: the real folder is moved aside
-    assert out.is_symlink() and (out / "index.html").read_text() == "three"
-    assert sorted(p.name for p in (tmp_path / ".site.builds").iterdir()) == sorted([write.STAMP, os.readlink(out).split("/")[-1]])
 
 
 def test_an_output_path_outside_the_site_or_twice_is_refused():

@@ -33,7 +33,8 @@ def template_files(site: Site, templates: Path) -> dict[str, bytes]:
     }
 
 
-def tally_files(site: Site, templates: Path, responses_path: Path, region_label: str) -> dict[str, bytes]:
+def tally_files(site: Site, templates: Path, responses_path: Path, region_label: str) -> tuple[dict[str, bytes], str]:
+    """The files to write, and what was read (for the command's last line)."""
     # Imported here: tallying needs pandas, which the build (template_files) goes without (casebook/model.py, Columns).
     from .render import render_pages
     from .responses import read_responses
@@ -42,4 +43,5 @@ def tally_files(site: Site, templates: Path, responses_path: Path, region_label:
     questions = build_questionnaire(site.survey)
     responses = read_responses(responses_path, questions)
     tallies = tally(list(site.survey), questions, responses)
-    return render_pages(site, templates, tallies, region_label)
+    read = f"{len(responses.rows):,} clinics ({responses.skipped:,} empty forms skipped) from {responses_path.name}"
+    return render_pages(site, templates, tallies, region_label), read

@@ -26,6 +26,7 @@ class Responses:
     """One dict per clinic: question id → str (single), tuple of str (multiple), float (numeric) or None (empty)."""
     path: Path
     rows: tuple[dict, ...]
+    skipped: int = 0  # rows with every cell empty (a blank form, or the empty rows Excel leaves at the end)
 
 
 def decode(raw: bytes) -> tuple[str, str]:
