@@ -1,4 +1,4 @@
-// Region index: a checkbox in each row and, where the selection is, a bar 「N件選択中 — 比べる / 印刷する」 acting on
+// Region index: a checkbox in each row and, where the selection is, a bar 「N件選択中 比べる 印刷する」 acting on
 // the chosen cases: /compare/?r=… (2–4 cases) and the print document /regions/print/?r=… (any number).
 // The bar carries the strings and real links (crawlable, usable with a middle click); it is hidden until this runs.
 (function () {
@@ -26,7 +26,6 @@
     compare.href = bases.compare + (n ? "?r=" + chosen.slice(0, COMPARE_MAX).join(",") : "");
     print.href = bases.print + (n ? "?r=" + chosen.join(",") : "");
     var why = n === 1 ? "data-one" : n > COMPARE_MAX ? "data-max" : "";
-    note.hidden = !why;
     note.textContent = why ? bar.getAttribute(why) : "";
   }
 

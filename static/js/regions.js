@@ -149,10 +149,22 @@
     return result || number(a.dataset.number) - number(b.dataset.number);
   }
 
+  // What the table shows, as one string: a render for the state already shown is skipped, because moving the rows
+  // again (the number field's change event on blur repeats its last input event) cancels the click that caused it.
+  function key() {
+    return JSON.stringify([state.sort, state.order].concat(FIELDS.map(function (name) { return state[name]; })));
+  }
+  var shownFor = null;
+
   function render() {
+    if (key() === shownFor) return;
+    shownFor = key();
     var shown = 0;
-    rows.slice().sort(compare).forEach(function (row) {
-      tbody.appendChild(row);
+    var sorted = rows.slice().sort(compare);
+    // Rows are moved only when the order changes (a filter alone leaves them where they are).
+    var inOrder = sorted.every(function (row, i) { return tbody.rows[i] === row; });
+    sorted.forEach(function (row) {
+      if (!inOrder) tbody.appendChild(row);
       row.hidden = !matches(row);
       if (!row.hidden) shown += 1;
     });

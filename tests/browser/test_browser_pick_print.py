@@ -73,6 +73,7 @@ def test_the_selection_bar_counts_and_links_to_compare_and_print(ctx, site_url, 
     assert chosen(page) == want
     assert page.locator("[data-pick-compare]").get_attribute("href").endswith("?r=" + ",".join(want[:4]))
     assert page.locator("[data-pick-note]").inner_text() == strings["pick"]["compare_max"]
+    assert page.locator(".pick-bar__status").inner_text() == strings["pick"]["count"].format(n=5) + strings["pick"]["compare_max"]
     boxes.nth(0).uncheck()
     want.remove(slugs[0])
     assert chosen(page) == want
