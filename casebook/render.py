@@ -24,7 +24,7 @@ from .model import MEASURES, Region, Site, SurveyTable
 from .schema import BY_PREFIX, HORIZONTAL_CODES, PRINT_SLUG, VERTICAL_CODES
 from .errors import ErrorReport
 from .load import read_yaml
-from .text import safe_url
+from .text import URL_ATTRIBUTES, safe_url
 
 SORTED_PAGES = ("population", "aged-65", "aged-75", "rate-65", "rate-75")
 
@@ -88,7 +88,7 @@ class _ActiveContentStripper(md.treeprocessors.Treeprocessor):
             for name in list(element.attrib):
                 if name.lower().startswith("on") or name.lower() in ("style", "srcdoc", "formaction"):
                     del element.attrib[name]
-                elif name.lower() in ("href", "src", "action", "xlink:href") and not safe_url(element.attrib[name]):
+                elif name.lower() in URL_ATTRIBUTES and not safe_url(element.attrib[name]):
                     del element.attrib[name]
 
 

@@ -8,6 +8,7 @@ report prints them, which is why NFKC is applied per artifact, not to the text.
 """
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -45,33 +46,58 @@ def artifacts_in(text: str) -> list[str]:
 # ---------------------------------------------------------------- links in Markdown
 
 SAFE_URL_SCHEMES = ("http", "https", "mailto")
-_URL_NOISE = re.compile("[\u0000-\u0020\u007f]")  # browsers drop these inside a scheme: "java\tscript:"
+# Browsers drop ASCII tab and newline anywhere in a URL and C0 controls and spaces around it: "java\tscript:".
+_URL_NOISE = re.compile("[\u0000-\u0020\u007f]")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 
 
+def url_as_read(url: str) -> str:
+    """The URL as a browser acts on it: character references decoded once (an attribute value is decoded
+    before it is used: &#106;avascript: is javascript:), then the characters browsers ignore in it removed."""
+    return _URL_NOISE.sub("", html.unescape(url))
+
+
 def safe_url(url: str) -> bool:
-    """True for a relative URL or one whose scheme is http, https or mailto (never javascript:, data:, vbscript:)."""
-    scheme = _SCHEME.match(_URL_NOISE.sub("", url))
+    """True for a relative URL or one whose scheme is http, https or mailto (never javascript:, data:, vbscript:),
+    judged on the URL as the browser reads it."""
+    scheme = _SCHEME.match(url_as_read(url))
     return scheme is None or scheme.group(1).lower() in SAFE_URL_SCHEMES
 
 
+# Link destinations as Markdown finds them; a destination may start on the next line ("[x](\njavascript:…)").
 _LINK_TARGETS = (
-    re.compile(r"\]\(\s*<?([^\s)>]+)"),                 # [text](url) and ![alt](url)
-    re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]+)"),   # [ref]: url
-    re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]*:[^\s>]*)>"),  # <scheme:…>
+    re.compile(r"\]\(\s*<?([^\s)>]+)"),                              # [text](url) and ![alt](url)
+    re.compile(r"^[ \t]{0,3}\[[^\]]+\]:\s*<?([^\s>]+)", re.MULTILINE),  # [ref]: url
+    re.compile(r"<([^\s<>]*:[^\s>]*)>"),                               # <scheme:…> (also &#106;avascript:)
 )
-_EVENT_ATTRIBUTE = re.compile(r"\{:?[^}]*?\b(on[a-z]+)\s*=", re.IGNORECASE)
+_ATTR_LIST = re.compile(r"\{:?([^}]*)\}")
+_ATTRIBUTE = re.compile(r"([^\s=\"']+)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s}]+)")
+URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "poster", "background", "cite")
+
+
+def _shown(url: str) -> str:
+    return url if len(url) <= 40 else url[:37] + "…"
 
 
 def markdown_problems(body: str) -> list[tuple[int, str]]:
-    """(line within *body*, message) for active content: unsafe link schemes and attr_list event attributes."""
-    problems = []
-    for number, line in enumerate(body.split("\n")):
-        unsafe = [url for pattern in _LINK_TARGETS for url in pattern.findall(line) if not safe_url(url)]
-        if unsafe:  # one message a line: <url> inside (…) matches two patterns
-            shown = unsafe[0] if len(unsafe[0]) <= 40 else unsafe[0][:37] + "…"
-            problems.append((number, f"expected a link to an http, https or mailto address or a page of this site, "
-                                     f"found '{shown}'"))
-        for attribute in _EVENT_ATTRIBUTE.findall(line):
-            problems.append((number, f"expected no script in the text, found the event attribute {attribute}"))
-    return problems
+    """(line within *body*, message) for active content: links whose URL, as the browser reads it, has a scheme
+    other than http, https or mailto, and attr_list attributes that run script or set a link."""
+    found: dict[int, list[str]] = {}
+    for pattern in _LINK_TARGETS:
+        for match in pattern.finditer(body):
+            if not safe_url(match.group(1)):
+                line = body.count("\n", 0, match.start(1))
+                found.setdefault(line, [])
+                if not found[line]:  # one message a line: <url> inside (…) matches two patterns
+                    found[line].append(f"expected a link to an http, https or mailto address or a page of this "
+                                       f"site, found '{_shown(match.group(1))}'")
+    for match in _ATTR_LIST.finditer(body):
+        line = body.count("\n", 0, match.start())
+        for name, value in _ATTRIBUTE.findall(match.group(1)):
+            name = name.lower()
+            if name.startswith("on"):
+                found.setdefault(line, []).append(f"expected no script in the text, found the event attribute {name}")
+            elif name in URL_ATTRIBUTES + ("style", "srcdoc"):
+                found.setdefault(line, []).append(f"expected no {name} attribute in the text; write a link as "
+                                                  "[text](https://…)")
+    return [(line, message) for line in sorted(found) for message in found[line]]
