@@ -29,6 +29,9 @@ COMMANDS = {
 }
 
 
+TAKES_VALUE = ("--root", "--out", "--base-url", "--port", "--region")
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):
         self.print_usage(sys.stderr)
@@ -108,9 +111,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
-    # No command means build: `build.py --out DIR` as before.
-    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
-        argv = ["build", *argv]
+    # The command may follow options (`build.py --root X check`); no command means build (`build.py --out DIR`).
+    i = 0
+    while i < len(argv) and argv[i].startswith("-"):
+        i += 1 if "=" in argv[i] or argv[i] not in TAKES_VALUE else 2
+    if i < len(argv) and argv[i] in COMMANDS:
+        argv = [argv[i], *argv[:i], *argv[i + 1:]]
+    elif not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+        argv = ["build", *argv]  # then an unknown option is named by build's parser, not taken for a command
     parser = _parser()
     args, unknown = parser.parse_known_args(argv)
     if unknown:

@@ -69,18 +69,28 @@ _CORE_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("map", "seq", "str", "int
 _INT_TAG = "tag:yaml.org,2002:int"
 _STR_TAG = "tag:yaml.org,2002:str"
 MAX_INT_DIGITS = 15  # no figure in the report has more; longer ones are typing accidents or attacks
-# Bidirectional overrides and isolates reorder what a reader sees (U+202E); other control characters are
-# invisible. Tab and newline are layout.
-_INVISIBLE = re.compile("[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Bidirectional overrides and isolates reorder what a reader sees (U+202E); other control characters, zero-width
+# characters and the BOM are invisible; a lone surrogate ("\ud800" in YAML) cannot be written as UTF-8 at all.
+# Tab and newline are layout.
+_INVISIBLE = re.compile("[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u180e\u200b-\u200f\u202a-\u202e"
+                        "\u2060-\u2069\ufeff\ufff9-\ufffb\ud800-\udfff]")
+# Three or more combining marks on one character stack into a smear over the lines around it; Japanese needs at
+# most the (han)dakuten, one a character.
+_STACKED = re.compile("[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+                      "\u3099\u309a]{3,}")
 
 
 def invisible_characters(text: str) -> str | None:
-    """A message naming the control or bidi characters in *text*, or None when there are none."""
+    """A message naming the control, bidi, zero-width or surrogate characters in *text*, or stacked combining
+    marks, or None when there are none."""
     found = sorted(set(_INVISIBLE.findall(text)))
-    if not found:
-        return None
-    return ("expected visible text, found the control or text-direction character(s) "
-            + ", ".join(f"U+{ord(c):04X}" for c in found))
+    if found:
+        return ("expected visible text, found the control or text-direction character(s) "
+                + ", ".join(f"U+{ord(c):04X}" for c in found))
+    stacked = _STACKED.search(text)
+    if stacked:
+        return f"expected visible text, found {len(stacked.group())} combining marks stacked on one character"
+    return None
 
 
 def _shown_tag(tag: str) -> str:
@@ -333,5 +343,21 @@ def read_csv(path: Path, report: ErrorReport) -> CsvSource | None:
     twice = sorted({c for c in header if header.count(c) > 1})
     if twice:
         report.add(path, 1, "header", f"expected each column once, found {', '.join(twice)} more than once")
+        return None
+    unclean = False
+    for name in header:
+        problem = invisible_characters(name)
+        if problem:
+            report.add(path, 1, name.encode("unicode_escape").decode("ascii"), problem)
+            unclean = True
+    for row, line in zip(rows, lines):
+        for name, cell in zip(header, row):
+            if cell.isascii() and cell.isprintable() or not cell:
+                continue  # figures and plain labels: nothing to find
+            problem = invisible_characters(cell)
+            if problem:
+                report.add(path, line, name, problem)
+                unclean = True
+    if unclean:
         return None
     return CsvSource(path, {name: [row[i] for row in rows] for i, name in enumerate(header)}, lines)

@@ -79,10 +79,32 @@ def _shown(url: str) -> str:
     return url if len(url) <= 40 else url[:37] + "…"
 
 
+# Lists and quotes nest by indentation and ">"; Markdown turns each level into a recursive call, and a few hundred
+# levels exhaust Python's stack inside the build. No page of the report nests more than three.
+MAX_NESTING = 20
+_NESTING_PREFIX = re.compile(r"(?:[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)))+")
+
+
+def _nesting(line: str) -> int:
+    prefix = _NESTING_PREFIX.match(line)
+    if not prefix:
+        return 0
+    text = prefix.group().expandtabs(4)
+    markers = len(re.findall(r">|[-*+]|\d+[.)]", text))
+    return markers + (len(text) - len(text.lstrip(" "))) // 4
+
+
 def markdown_problems(body: str) -> list[tuple[int, str]]:
     """(line within *body*, message) for active content: links whose URL, as the browser reads it, has a scheme
-    other than http, https or mailto, and attr_list attributes that run script or set a link."""
+    other than http, https or mailto, and attr_list attributes that run script or set a link; and lists or quotes
+    nested deeper than MAX_NESTING."""
     found: dict[int, list[str]] = {}
+    for line, text in enumerate(body.split("\n")):
+        depth = _nesting(text)
+        if depth > MAX_NESTING:
+            found.setdefault(line, []).append(f"expected lists and quotes nested at most {MAX_NESTING} deep, found "
+                                              f"{depth} levels")
+            break  # the lines below are as deep: one message
     for pattern in _LINK_TARGETS:
         for match in pattern.finditer(body):
             if not safe_url(match.group(1)):

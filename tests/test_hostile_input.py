@@ -229,3 +229,44 @@ def test_an_implausibly_large_population_is_refused(project):
     line = line_of(project, ITABASHI, "total: 55730900000")
     assert f"{ITABASHI}:{line}: population.total: expected an integer ≥ 1 and ≤ 1,000,000,000, got 55730900000" \
         in errors(project)
+
+
+DEEP_LIST = "\n".join("    " * i + "- x" for i in range(300))
+INVISIBLE = "expected visible text, found the control or text-direction character(s) "
+# Text that once passed `check` and then broke the build (a traceback) or reached the page unseen:
+# (file, text replaced, hostile text, the error on its line).
+UNBUILDABLE_OR_INVISIBLE = [
+    ("regions/04-itabashi.yaml", "prefecture: 東京都", 'prefecture: "東京\\ud800都"', 5, "prefecture: " + INVISIBLE + "U+D800"),
+    ("content/models.yaml", "title: n対1", 'title: "n\\udc00対1"', 4, "[0].title: " + INVISIBLE + "U+DC00"),
+    ("survey/tables.yaml", "title: 回答者数", 'title: "回答\\ud800者数"', 4, "[0].title: " + INVISIBLE + "U+D800"),
+    ("templates/strings.ja.yaml", "name: 在宅医療連携モデル 事例集", 'name: "在宅\\ud800医療"', 3,
+     "site.name: " + INVISIBLE + "U+D800"),
+    ("regions/04-itabashi.yaml", "prefecture: 東京都", "prefecture: 東京\u200b都", 5, "prefecture: " + INVISIBLE + "U+200B"),
+    ("regions/04-itabashi.yaml", "prefecture: 東京都", "prefecture: 東京\ufeff都", 5, "prefecture: " + INVISIBLE + "U+FEFF"),
+    ("regions/04-itabashi.yaml", "prefecture: 東京都", "prefecture: 東京\u0301\u0302\u0303\u0304都", 5,
+     "prefecture: expected visible text, found 4 combining marks stacked on one character"),
+    ("survey/s1.csv", "釜石市,件数,1", "釜石\u202e市,件数,1", 2, "item: " + INVISIBLE + "U+202E"),
+    ("survey/s1.csv", "釜石市,件数,1", "釜石\x00市,件数,1", 2, "item: " + INVISIBLE + "U+0000"),
+    ("survey/s1.csv", "釜石市,件数,1", "釜石\u200d市,件数,1", 2, "item: " + INVISIBLE + "U+200D"),
+    ("survey/s1.csv", "釜石市,件数,1", "釜石\u0300\u0300\u0300市,件数,1", 2,
+     "item: expected visible text, found 3 combining marks stacked on one character"),
+    ("content/background.md", "## （１）事業の背景", "## （１）事業の背景\n\n" + DEEP_LIST + "\n", 30,
+     "body: expected lists and quotes nested at most 20 deep, found 21 levels"),
+    ("content/background.md", "## （１）事業の背景", "## （１）事業の背景\n\n" + ">" * 300 + " x\n", 10,
+     "body: expected lists and quotes nested at most 20 deep, found 300 levels"),
+]
+
+
+@pytest.mark.parametrize("rel, old, new, line, message", UNBUILDABLE_OR_INVISIBLE,
+                         ids=[f"{row[0]}:{row[2][:24]!r}" for row in UNBUILDABLE_OR_INVISIBLE])
+def test_check_finds_what_would_break_the_build_and_the_build_says_the_same(project, tmp_path, rel, old, new, line,
+                                                                            message):
+    from casebook.build import build_site, check_sources
+    edit(project, rel, old, new)
+    with pytest.raises(DataInvalid) as checked:
+        check_sources(project)
+    assert checked.value.report.lines() == [f"{rel}:{line}: {message}"]
+    with pytest.raises(DataInvalid) as built:
+        build_site(project, tmp_path / "site", log=lambda _: None)
+    assert built.value.report.lines() == [f"{rel}:{line}: {message}"]
+    assert not (tmp_path / "site").exists()
