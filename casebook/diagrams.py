@@ -178,11 +178,11 @@ def _wide(diagram: Diagram, ident: str, title: str, desc: str) -> tuple[Markup, 
             sx, sy, tx, ty = sx + nx * off, sy + ny * off, tx + nx * off, ty + ny * off
         segments.append((sx, sy, tx, ty))
         lines_svg.append(f'<line x1="{sx:.1f}" y1="{sy:.1f}" x2="{tx:.1f}" y2="{ty:.1f}" stroke="#444" stroke-width="1.5"/>')
-    wanted = [i for i, link in enumerate(diagram.links) if link.label and i not in loop_marks]
+    wanted = [i for i, link in enumerate(diagram.links) if link.lines and i not in loop_marks]
     rects = [(x, y, w, h) for x, y, w, h, _ in boxes.values()]
     marks = {**loop_marks, **place_markers(segments, wanted, rects, list(loop_marks.values()))}
     parts = ['<g class="diagram__links">', *lines_svg]
-    for number, i in enumerate(i for i, link in enumerate(diagram.links) if link.label):
+    for number, i in enumerate(i for i, link in enumerate(diagram.links) if link.lines):
         parts.append(_circle(*marks[i], link_marker(number)))
     parts.append('</g><g class="diagram__actors">')
     for actor in diagram.actors:
@@ -292,7 +292,7 @@ def _narrow(diagram: Diagram, ident: str, title: str, desc: str, width: float = 
     lay = narrow_layout(diagram, width)
     numbers, count = {}, 0
     for n, link in enumerate(diagram.links):
-        if link.label:
+        if link.lines:
             numbers[n] = link_marker(count)
             count += 1
     ends: dict[str, list[float]] = {}
@@ -352,13 +352,13 @@ def render_diagram(diagram: Diagram, ident: str, title: str, narrow_width: float
 
 
 def relations(diagram: Diagram) -> list[dict]:
-    """The links as text rows, numbered like the markers in the SVG."""
+    """The links as text rows, numbered like the markers in the SVG; a label's printed lines stay apart."""
     rows, labelled = [], 0
     for link in diagram.links:
         marker = None
-        if link.label:
+        if link.lines:
             marker = link_marker(labelled)
             labelled += 1
         rows.append({"marker": marker, "source": diagram.label_of(link.source), "target": diagram.label_of(link.target),
-                     "label": link.label})
+                     "lines": link.lines})
     return rows

@@ -28,7 +28,9 @@ class Actor:
 class Link:
     source: str
     target: str
-    label: Optional[str]
+    # The label as the report prints it, one item per printed line or bullet (empty when the link has none): the
+    # lines are shown apart, as printed, never joined into a string the report does not contain.
+    lines: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

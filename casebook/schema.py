@@ -159,6 +159,32 @@ class ListOf(Type):
 
 
 @dataclass
+class Lines(Type):
+    """Text of one line, or a list of lines: a label printed as separate lines (a heading and its bullets) keeps
+    each line apart, so that no label joins strings the report prints apart."""
+    item: Type = field(default_factory=Str)
+
+    @property
+    def expected(self) -> str:  # type: ignore[override]
+        return "text or a list of at least one line of text"
+
+    def check(self, node, where, path, report):
+        if isinstance(node.value, list):
+            if not node.value:
+                report.add(path, node.line, where, f"expected {self.expected}, got an empty list")
+                return None
+            lines = [None if child.value is REFUSED else self.item.check(child, f"{where}[{i}]", path, report)
+                     for i, child in enumerate(node.value)]
+            return None if None in lines else tuple(lines)
+        line = self.item.check(node, where, path, report)
+        return None if line is None else (line,)
+
+    def json_schema(self):
+        one = self.item.json_schema()
+        return {"anyOf": [one, {"type": "array", "items": one, "minItems": 1}]}
+
+
+@dataclass
 class Field:
     name: str
     type: Type
@@ -247,7 +273,8 @@ DIAGRAM = Obj([
     Field("links", ListOf(Obj([
         Field("from", Str(), "Actor id at the start."),
         Field("to", Str(), "Actor id at the end."),
-        Field("label", Str(), "Text printed on or next to the link.", required=False),
+        Field("label", Lines(), "Text printed on or next to the link: one line, or a list with one item per printed "
+              "line or bullet (never two printed bullets joined into one item).", required=False),
     ])), "Relations between actors."),
     Field("notes", ListOf(Str()), "Printed annotations not attached to a link.", required=False),
 ])

@@ -41,7 +41,7 @@ def region_fields(site: Site, r: Region) -> dict[str, str]:
             *r.organisations, r.prefecture, *r.municipalities, *r.ict_systems,
             s.organisation, s.target, s.not_surveyed_reason, s.respondent_area,
             diagram.title, *(label_text(a.label) for a in diagram.actors),
-            *(label_text(l.label) for l in diagram.links if l.label), *diagram.notes,
+            *(label_text(line) for l in diagram.links for line in l.lines), *diagram.notes,
             *(n.reader for n in r.source_notes if n.reader),
         ) if x),
     }
@@ -65,7 +65,7 @@ def site_documents(site: Site) -> list[SearchDocument]:
             fields={"headline": "\n".join(x.figure_label for r in m.regions for x in r.models
                                           if x.code == m.code and x.figure_label),
                     "body": "\n".join(x for x in (m.axis_label, m.diagram.title, *(label_text(a.label) for a in m.diagram.actors),
-                                           *(label_text(l.label) for l in m.diagram.links if l.label),
+                                           *(label_text(line) for l in m.diagram.links for line in l.lines),
                                            *m.diagram.notes) if x)},
             summary={"該当地域": f"{len(m.regions)}地域"},
         ))

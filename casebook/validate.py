@@ -96,7 +96,7 @@ def _diagram(raw: dict | None, node: Node, where: str, path: Path, report: Error
             if link[end] not in ids:
                 report.add(path, line, f"{where}.links[{i}].{end}",
                            f"expected the id of an actor in this diagram, got {quote(link[end])}")
-        links.append(Link(link["from"], link["to"], link.get("label")))
+        links.append(Link(link["from"], link["to"], link.get("label") or ()))
     return Diagram(raw.get("title"), actors, tuple(links), tuple(x for x in (raw.get("notes") or []) if x))
 
 

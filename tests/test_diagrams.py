@@ -129,15 +129,15 @@ def _overlaps(circles, rects) -> list[str]:
 
 
 DENSE = Diagram(None, tuple(Actor(f"a{i}", f"主体{i}") for i in range(6)),
-                tuple(Link(f"a{i}", f"a{j}", f"関係{i}{j}") for i in range(6) for j in range(6) if i < j)
-                + (Link("a0", "a1", "もう一つ"), Link("a1", "a0", "逆向き"), Link("a2", "a2", "同種間")), ())
+                tuple(Link(f"a{i}", f"a{j}", (f"関係{i}{j}",)) for i in range(6) for j in range(6) if i < j)
+                + (Link("a0", "a1", ("もう一つ",)), Link("a1", "a0", ("逆向き",)), Link("a2", "a2", ("同種間",))), ())
 
 
 def test_number_circles_overlap_neither_each_other_nor_boxes(real_site):
     bad = []
     for name, diagram in _all_diagrams(real_site) + [("dense", DENSE)]:
         wide, narrow = _svgs(render_diagram(diagram, "d", "図"))
-        labelled = sum(1 for link in diagram.links if link.label)
+        labelled = sum(1 for link in diagram.links if link.lines)
         for kind, svg in (("wide", wide), ("narrow", narrow)):
             circles = _circles(svg)
             assert len(circles) == labelled, (name, kind)
@@ -150,7 +150,7 @@ def test_number_circles_overlap_neither_each_other_nor_boxes(real_site):
 
 
 def test_parallel_links_are_drawn_side_by_side():
-    two = Diagram(None, (Actor("a", "甲"), Actor("b", "乙")), (Link("a", "b", "一"), Link("b", "a", "二")), ())
+    two = Diagram(None, (Actor("a", "甲"), Actor("b", "乙")), (Link("a", "b", ("一",)), Link("b", "a", ("二",))), ())
     wide, _ = _svgs(render_diagram(two, "d", "図"))
     ends = {tuple(float(line.attrs[k]) for k in ("x1", "y1", "x2", "y2")) for line in wide.find_all("line")}
     assert len(ends) == 2

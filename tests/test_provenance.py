@@ -18,9 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED_COPY = ROOT / "source" / "report.txt"
 SHARED_SEED = ROOT.parent / "shared" / "seed" / "000_eafbd85589d56f54.txt"
 
-# Line-leading bullet markers the transcription drops (content/data.md says so). A line-leading 「・」 stays: a label
-# that lists printed 「・」 bullets in order (「訪問診療・往診」) is the printed sequence, while one that joins a heading
-# or 「•」 bullets with an added 「・」 is a string the report does not contain.
+# Line-leading bullet markers the transcription drops (content/data.md says so). A line-leading 「・」 stays here, so
+# that this loose check still finds a string quoted with its bullets; seed_items() below is the strict check that a
+# diagram label never joins two printed bullets into one string.
 BULLETS = re.compile(r"^[〇•●]\s*")
 
 
@@ -133,9 +133,47 @@ def shown_as_report_text(site) -> list[tuple[str, str]]:
 def diagram_texts(where: str, diagram) -> list[tuple[str, str]]:
     out = [(f"{where} diagram title", diagram.title)] if diagram.title else []
     out += [(f"{where} diagram actor", a.label) for a in diagram.actors]
-    out += [(f"{where} diagram link", l.label) for l in diagram.links if l.label]
+    out += [(f"{where} diagram link", line) for l in diagram.links for line in l.lines]
     out += [(f"{where} diagram note", n) for n in diagram.notes]
     return out
+
+
+# A printed bullet or heading starts a new item: 「・訪問診療」「・往診」 are two strings of the report, not one.
+ITEM_START = re.compile(r"^[・•〇●]\s*")
+ITEM = "\x00"
+
+
+def seed_items() -> str:
+    """The seed joined like seed_joined(), but with a boundary before every line that starts with a bullet, so
+    that a string found in it lies within one printed item (a bullet with its wrapped lines, or a heading)."""
+    out = []
+    for raw in SEED_COPY.read_text(encoding="utf-8").splitlines():
+        line = clean_text(raw)
+        out.append(ITEM + ITEM_START.sub("", line) if ITEM_START.match(line) else line)
+    return re.sub(r"\s", "", "".join(out))
+
+
+@pytest.mark.unit
+def test_a_joined_label_is_told_from_a_printed_one():
+    items = seed_items()
+    assert squeeze("訪問診療") in items and squeeze("疾患によっては在宅医と病院医の双方が主治医に") in items
+    assert "訪問診療・往診" not in items and "訪問診療往診" not in items
+    assert "後方支援・入力されている全ての情報を閲覧可能" not in items
+
+
+@pytest.mark.unit
+def test_each_line_of_a_diagram_label_is_one_printed_item(real_site):
+    """No label joins two printed bullets, or a heading and a bullet, into a string the report does not contain
+    (issue 32): a label printed as several lines is a list, one item per printed line."""
+    items = seed_items()
+    joined = []
+    for where, diagram in [(r.slug, r.diagram) for r in real_site.regions] + [(f"model {m.code}", m.diagram)
+                                                                              for m in real_site.models]:
+        for link in diagram.links:
+            joined += [f"{where}: {line}" for line in link.lines if squeeze(line) not in items]
+        joined += [f"{where} actor: {a.label}" for a in diagram.actors if squeeze(a.label) not in items]
+        joined += [f"{where} note: {n}" for n in diagram.notes if squeeze(n) not in items]
+    assert not joined, "joins strings the report prints apart:\n" + "\n".join(joined)
 
 
 def test_every_string_shown_as_the_reports_occurs_in_the_source(real_site):
@@ -164,12 +202,54 @@ def test_case_notes_show_reader_sentences_closed_by_default(built_site, real_sit
             assert not any(n.note in box.text for n in r.source_notes if n.note != n.reader)
 
 
+REPORT_CHAPTER = "Ⅲ 各地域の概要（事例集）"  # the heading the report prints over its cases
+
+
+@pytest.mark.site
 def test_case_citation_is_usable_as_it_stands(built_site, real_site):
+    """The citation says which part is this site (its name, marked as a website's) and which the report (the chapter
+    heading it prints, and its page), so that nobody takes the site's name for the report's title (issue 32)."""
     for r in real_site.regions:
         doc = parse((built_site / "regions" / r.slug / "index.html").read_text(encoding="utf-8"))
         cite = doc.by_class("case__cite")[0].text
-        assert "在宅医療連携モデル 事例集" in cite and f"事例{r.number} {r.name}" in cite, r.slug
-        assert f"報告書 p.{r.report_page}" in cite and f"regions/{r.slug}/" in cite and "閲覧・印刷日" in cite, r.slug
+        assert f"ウェブサイト「在宅医療連携モデル 事例集」の「事例{r.number} {r.name}」" in cite, r.slug
+        assert f"原典：報告書の「{REPORT_CHAPTER}」 p.{r.report_page}" in cite, r.slug
+        assert f"regions/{r.slug}/" in cite and "閲覧・印刷日" in cite, r.slug
+        assert "報告書「在宅医療連携モデル" not in cite and "『在宅医療連携モデル" not in cite, r.slug
+
+
+@pytest.mark.unit
+def test_the_chapter_the_citation_names_is_printed_in_the_report():
+    assert any(clean_text(line) == REPORT_CHAPTER for line in SEED_COPY.read_text(encoding="utf-8").splitlines())
+
+
+# Sentences about what the whole report lacks: the site has one text of the report, and can say what a page of it
+# prints, not what the report as a whole does not hold (issue 32).
+WHOLE_REPORT_ABSENCE = re.compile(r"(?:システム名|名前|説明文)は報告書に(?:は)?(?:ありません|ない)|報告書には[^。]{0,20}(?:印刷されていない|印刷されていません|ありません)")
+
+
+@pytest.mark.site
+def test_no_reader_text_says_what_the_whole_report_lacks(built_site, real_site):
+    assert WHOLE_REPORT_ABSENCE.search("システム名は報告書にありません")
+    assert WHOLE_REPORT_ABSENCE.search("報告書にはモデルごとの説明文は印刷されていない")
+    found = []
+    for path in reader_pages(built_site):
+        text = visible_text(path.read_text(encoding="utf-8"))
+        found += [f"{path.relative_to(built_site)}: {m.group()}" for m in WHOLE_REPORT_ABSENCE.finditer(text)]
+    notes = [n.reader for r in real_site.regions for n in r.source_notes if n.reader]
+    found += [n for n in notes if WHOLE_REPORT_ABSENCE.search(n)]
+    assert not found, found
+
+
+@pytest.mark.unit
+def test_the_data_page_example_of_a_closed_up_space_is_what_the_rule_does():
+    """data.md quotes a printed string and what the transcription made of it; both must be true."""
+    text = (ROOT / "content" / "data.md").read_text(encoding="utf-8")
+    m = re.search(r"「([^「」]+)」は、日本語と英字の間の空白だけを詰めて「([^「」]+)」としている", text)
+    assert m, "data.md no longer gives the example"
+    printed, shown = m.groups()
+    assert printed in SEED_COPY.read_text(encoding="utf-8")
+    assert clean_text(printed) == shown and shown in (ROOT / "content" / "models.yaml").read_text(encoding="utf-8")
 
 
 def test_seed_copy_is_the_shared_seed():

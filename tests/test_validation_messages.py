@@ -182,3 +182,14 @@ def test_csv_reader_messages_for_an_empty_file_and_text_after_a_closing_quote(tm
     assert read_csv(tmp_path / "quote.csv", report) is None
     assert report.lines() == ["empty.csv: cannot parse CSV: No columns to parse from file",
                               "quote.csv:2: cannot parse CSV: ',' expected after '\"'"]
+
+
+def test_a_link_label_given_as_an_empty_list_or_with_an_empty_line(project):
+    """A label printed as several lines is a list of lines; an empty list or an empty line is a typing slip."""
+    path = "regions/11-shizuoka.yaml"
+    edit(project, path, "      label:\n        - 緊急時の往診\n        - 看取り\n", "      label: []\n")
+    edit(project, path, "        - 訪問看護\n        - 緊急時の訪問看護\n", "        - 訪問看護\n        - ''\n")
+    assert errors(project) == [
+        f"{path}:{line_of(project, path, 'label: []')}: diagram.links[1].label: "
+        "expected text or a list of at least one line of text, got an empty list",
+        f"{path}:{line_of(project, path, chr(39) * 2)}: diagram.links[2].label[1]: expected text, got ''"]
