@@ -9,6 +9,7 @@ from dataclasses import asdict, fields, is_dataclass
 
 from .model import Site
 from .schema import HORIZONTAL_CODES, VERTICAL_CODES
+from .text import spreadsheet_safe
 
 ZIP_DATE = (2018, 3, 31, 0, 0, 0)  # fixed so the archive is byte-identical on every build
 
@@ -35,9 +36,22 @@ def regions_csv(site: Site) -> bytes:
     rows = regions_rows(site)
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: spreadsheet_safe(value) for key, value in row.items()} for row in rows)
     # A BOM lets spreadsheet programs in Japan open the UTF-8 file correctly.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def spreadsheet_safe_csv(content: bytes) -> bytes:
+    """A survey CSV as shipped, unless a cell would run as a formula in a spreadsheet: then written again with
+    that cell made text (spreadsheet_safe), every other cell as it was. Figures are never changed."""
+    text = content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    safe = [[spreadsheet_safe(cell) for cell in row] for row in rows]
+    if safe == rows:
+        return content
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n" if "\r\n" in text else "\n").writerows(safe)
+    return buffer.getvalue().encode("utf-8")
 
 
 def with_bom(content: bytes) -> bytes:
@@ -85,7 +99,7 @@ def data_files(site: Site, raw_survey: dict[str, bytes]) -> dict[str, bytes]:
     """Every download, keyed by its path under data/."""
     files = {"regions.csv": regions_csv(site), "regions.json": regions_json(site), "models.json": models_json(site)}
     for name, content in sorted(raw_survey.items()):
-        files[f"survey/{name}"] = with_bom(content) if name.endswith(".csv") else content
+        files[f"survey/{name}"] = with_bom(spreadsheet_safe_csv(content)) if name.endswith(".csv") else content
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in sorted(files.items()):

@@ -43,6 +43,24 @@ def artifacts_in(text: str) -> list[str]:
     return sorted(set(ARTIFACT_CHARS.findall(text)))
 
 
+# ---------------------------------------------------------------- cells of a CSV a spreadsheet opens
+
+# Excel, LibreOffice and Google Sheets run a cell starting with one of these as a formula (=HYPERLINK(…), +cmd|…);
+# tab and CR start one in some of them. A leading apostrophe makes the cell text and is not shown.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FIGURE = re.compile(r"-?\d+(\.\d+)?")
+
+
+def spreadsheet_safe(cell) -> str:
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe; numbers stay numbers."""
+    if isinstance(cell, (int, float)):
+        return str(cell)
+    text = str(cell)
+    if _FIGURE.fullmatch(text):
+        return text  # a figure (「-1.5」 stays a number)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 # ---------------------------------------------------------------- links in Markdown
 
 SAFE_URL_SCHEMES = ("http", "https", "mailto")

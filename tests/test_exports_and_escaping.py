@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 from casebook.build import build_site
@@ -72,3 +74,49 @@ def test_hostile_text_in_every_text_field_of_a_region_is_escaped_on_every_page(p
         assert "<b class" not in text, f"{page.relative_to(out)} shows region text as markup"
         escaped_somewhere += text.count("&lt;b class=")
     assert escaped_somewhere > 20, "the hostile text should be shown (escaped) on the case page, index, map, …"
+
+
+# A cell a spreadsheet would run as a formula, as the site's own downloads must write it: (value, cell written).
+FORMULA_CELLS = [
+    ('=HYPERLINK("http://x","y")', '\'=HYPERLINK("http://x","y")'),
+    ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+    ("-2+3+cmd|x", "'-2+3+cmd|x"),
+    ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+    ("\tA", "'\tA"),
+    ("-1.5", "-1.5"),  # a figure stays a figure
+    ("12", "12"),
+    ("―うち自宅", "―うち自宅"),
+]
+
+
+def _cells(content: bytes) -> list[str]:
+    return [cell for row in csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")) for cell in row]
+
+
+@pytest.mark.parametrize("value, written", FORMULA_CELLS, ids=[repr(v)[:20] for v, _ in FORMULA_CELLS])
+def test_the_sites_own_csv_downloads_never_hold_a_formula(project, value, written):
+    import zipfile
+
+    from casebook.build import render_site
+    path = project / "regions/04-itabashi.yaml"
+    yaml_value = value.replace("\t", "\\t").replace("\r", "\\r").replace('"', '\\"')
+    path.write_text(path.read_text(encoding="utf-8").replace("  - 板橋区医師会\n", f'  - "{yaml_value}"\n', 1),
+                    encoding="utf-8")
+    table = project / "survey/s2-4.csv"
+    table.write_text(table.read_text(encoding="utf-8").replace("外科,件数,13", '"' + value.replace('"', '""') + '",件数,13'), encoding="utf-8")
+    _, output = render_site(project)
+    archive = zipfile.ZipFile(io.BytesIO(output.files["data/casebook-data.zip"]))
+    for name in ("regions.csv", "survey/s2-4.csv"):
+        for content in (output.files[f"data/{name}"], archive.read(f"casebook-data/{name}")):
+            cells = _cells(content)
+            assert written in cells, (name, cells[:40])
+            assert not any(c.startswith(("=", "+", "@", "\t", "\r")) or re.match(r"-(?!\d+(\.\d+)?$)", c)
+                           for c in cells), name
+    # every figure of the table is as the source prints it
+    source, shipped = _cells(table.read_bytes()), _cells(output.files["data/survey/s2-4.csv"])
+    assert [c for c in shipped if c != written] == [c for c in source if c != value]
+
+
+def test_a_carriage_return_cell_is_text_too_though_validation_refuses_it_in_the_sources():
+    from casebook.text import spreadsheet_safe
+    assert [spreadsheet_safe(v) for v in ("\r=1", "\r", -0.5, 3, "-0")] == ["'\r=1", "'\r", "-0.5", "3", "-0"]

@@ -11,6 +11,7 @@ from typing import Callable, Optional
 import pandas as pd
 
 from ..model import SurveyTable
+from ..text import spreadsheet_safe
 from .questionnaire import (ASKED_PER_DOCTOR, DOCTOR_GROUP_TABLES, GROUPED_FROM, PER_DOCTOR_NOTE, STATS_FROM,
                             VALUES_FROM, VISITS_LIMIT, Question, doctors_question, questions_for)
 from .responses import Responses
@@ -242,18 +243,7 @@ def tally(tables: list[SurveyTable], questions: list[Question], responses: Respo
     return out
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-NUMBER = re.compile(r"-?\d+(\.\d+)?")
-
-
-def neutralise(cell) -> str:
-    """A text cell a spreadsheet would run as a formula gets a leading apostrophe; numbers stay numbers."""
-    if isinstance(cell, (int, float)):
-        return str(cell)
-    text = str(cell)
-    if NUMBER.fullmatch(text):
-        return text  # a figure the tally wrote (「-1.5」 stays a number)
-    return "'" + text if text.startswith(FORMULA_START) else text
+neutralise = spreadsheet_safe  # the rule the site's own downloads follow (casebook/text.py)
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:
