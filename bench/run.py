@@ -1,8 +1,8 @@
-"""Build benchmark (issue 6): prints figures and writes them into BENCHMARKS.md with machine and date.
+"""Build benchmark (issue 6): prints figures; with --write, also into BENCHMARKS.md with machine and date.
 
     python bench/run.py                 everything (about 5–10 minutes on 2 cores, most of it the 1,741-region build)
     python bench/run.py --quick         real site, page weight, incremental and profile; scale at 14 and 174 only
-    python bench/run.py --no-write      print only
+    python bench/run.py --write         everything, and the figures replace the generated part of BENCHMARKS.md
 
 1. Real site, full build: median of 5 fresh processes of `python build.py --out TMP`, the same build split
    into importing its libraries and the work itself, and a bare `python -c "import jinja2, yaml, pandas,
@@ -339,8 +339,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="scale at 14 and 174 regions only")
     parser.add_argument("--incremental-regions", type=int, nargs="*", default=[14, 174])
-    parser.add_argument("--no-write", action="store_true", help="do not update BENCHMARKS.md")
+    # Writing is asked for: a quick or trial run once overwrote the committed figures.
+    parser.add_argument("--write", action="store_true", help="also replace the generated part of BENCHMARKS.md "
+                        "(refused with --quick: its figures are not the whole benchmark)")
     args = parser.parse_args()
+    if args.write and args.quick:
+        parser.error("--write records the whole benchmark; run it without --quick")
     if args.child:
         root, out, expected, processes = args.child
         child(Path(root), Path(out), int(expected) or None, int(processes) or None)
@@ -462,8 +466,11 @@ def main() -> None:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    if not args.no_write:
+    if args.write:
         write_benchmarks("\n".join(lines))
+        print("wrote the figures into BENCHMARKS.md")
+    else:
+        print("BENCHMARKS.md not changed (--write records these figures there)")
 
 
 def write_benchmarks(body: str) -> None:

@@ -8,6 +8,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -99,7 +101,7 @@ def test_the_build_benchmark_stages_exist():
 BENCH_SMALLEST = {
     "bench/search_bench.py": ["--regions", "14", "--rounds", "1", "--builds", "1", "--browser-queries", "1",
                               "--typing-runs", "1"],
-    "bench/run.py": ["--quick", "--no-write", "--runs", "1", "--incremental-regions", "14"],
+    "bench/run.py": ["--quick", "--runs", "1", "--incremental-regions", "14"],
     # Lighthouse is installed outside the repository and needs network to install; CI has neither, so the smoke
     # test builds, serves and fetches every page it would measure and prints the command lines (no Lighthouse).
     "bench/lighthouse.py": ["--dry-run"],
@@ -115,7 +117,9 @@ def test_every_benchmark_in_the_table_runs_at_its_smallest_scale():
     for script in benches:
         result = subprocess.run([sys.executable, str(ROOT / script), *BENCH_SMALLEST[script]], cwd=ROOT,
                                 capture_output=True, text=True, timeout=600)
-        assert result.returncode == 0 and "Traceback" not in result.stdout + result.stderr, \
+        # A goal missed at this scale on a busy machine is the benchmark doing its job (it exits 1 and says which)
+        missed = result.returncode == 1 and re.match(r"search_bench.py: \d+ goal\(s\) not met", result.stderr)
+        assert (result.returncode == 0 or missed) and "Traceback" not in result.stdout + result.stderr, \
             (script, (result.stdout + result.stderr)[-2000:])
 
 
@@ -124,3 +128,23 @@ def test_the_mutation_benchmark_kills_a_hand_written_mutant():
                             cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "template-rank-constant" in result.stdout and "killed by tests/test_fixture_site.py::" in result.stdout, result.stdout
+
+
+def test_the_build_benchmark_writes_benchmarks_md_only_when_asked():
+    result = run([str(ROOT / "bench/run.py"), "--quick", "--write"], cwd=ROOT)
+    assert result.returncode == 2 and "--write records the whole benchmark" in result.stderr
+
+
+def test_the_search_benchmark_lists_skipped_goals_and_fails_on_a_missed_one(monkeypatch, capsys):
+    import runpy
+    main = runpy.run_path(str(ROOT / "bench/search_bench.py"), run_name="not_main")["main"]
+    measured = {"real_documents": lambda: [], "report": lambda *a: 10 * 1024, "synthetic": lambda *a: [],
+                "quality": lambda *a: (1.0, 0.5), "build_ratio": lambda builds: (1.0, 1.0)}  # precision missed
+    for name, stub in measured.items():
+        monkeypatch.setitem(main.__globals__, name, stub)
+    monkeypatch.setattr(sys, "argv", ["search_bench.py", "--browser-queries", "0"])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    out = capsys.readouterr().out
+    assert exited.value.code == "search_bench.py: 1 goal(s) not met: quality query set: recall 1.0 and precision 1.0"
+    assert out.count("  skipped  ") == 3 and "NOT MET  quality query set" in out and "met      whole build" in out
