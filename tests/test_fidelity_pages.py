@@ -50,7 +50,7 @@ def test_every_figure_page_the_data_holds_is_shown(built_site, real_site):
     """坂井's い3・い4 callouts print only 「９.坂井地区医師会 →P.169」: no text to quote, but the page is the report's."""
     for region in real_site.regions:
         doc = parse((built_site / "regions" / region.slug / "index.html").read_text(encoding="utf-8"))
-        entries = doc.by_class("memberships__figure")
+        entries = doc.by_class("memberships__figure") + doc.by_class("memberships__page")
         with_page = [m for m in region.models if m.figure_page]
         for m in with_page:
             assert any(f"p.{m.figure_page}" in e.text for e in entries), (region.slug, m.code)
@@ -58,6 +58,6 @@ def test_every_figure_page_the_data_holds_is_shown(built_site, real_site):
         for m in sakai_like:
             model_page = parse((built_site / "models" / next(x.slug for x in real_site.models if x.code == m.code)
                                 / "index.html").read_text(encoding="utf-8"))
-            assert any(f"団体名とページ番号のみ p.{m.figure_page}" in e.text
-                       for e in model_page.by_class("memberships__figure")), (region.slug, m.code)
+            assert any(f"、図 p.{m.figure_page}）" in e.text
+                       for e in model_page.by_class("memberships__page")), (region.slug, m.code)
     assert [m.code for m in real_site.region("sakai").models if m.figure_page and not m.figure_label] == ["い3", "い4"]
