@@ -231,7 +231,8 @@ def test_every_error_is_reported_at_once_with_line_and_column(tmp_path, capsys, 
                                          _row(header, q_s2_1="3", q_s2_4="内科;眼科X")])
     lines = fails(capsys, path, tmp_path)
     assert lines[0].startswith("responses.csv:3: q_s2_1: unknown option '病院'; allowed: 「国等」、")
-    assert "responses.csv:3: q_s2_5_01: expected a number, got '三'" in lines
+    assert "responses.csv:3: q_s2_5_01: expected a number written with the digits 0-9 (such as 12, 1,200 or 2.5), " \
+           "got '三'" in lines
     assert any(l.startswith("responses.csv:4: q_s2_1: expected the text of an option, got the number '3'") for l in lines)
     assert any(l.startswith("responses.csv:4: q_s2_4: unknown option '眼科X'; allowed:") for l in lines)
     assert lines[-1] == "4 error(s); nothing was written."
@@ -374,3 +375,111 @@ def test_per_doctor_and_split_tables_are_derived_from_the_questions_they_come_fr
     assert ",1,1000.0,1000.0,1000.0,1000.0\n" in below and ",1,3000.0,3000.0,3000.0,3000.0\n" in above
     assert "増やしたい,在宅医療を行う医師が１人のみ所属,1\n増やしたい,在宅医療を行う医師が２人以上所属,2\n" \
         in (out / "s3-3.csv").read_text(encoding="utf-8")
+
+
+NUMBER_MISTAKES = "expected a number written with the digits 0-9 (such as 12, 1,200 or 2.5), got "
+# What a person would call a mistake in a responses file, as data: (cells of the rows after the header, or a
+# function making the whole file from the header; the lines the command must print before its last).
+SURVEY_MISTAKES = [
+    ([{"q_s2_5_01": "1_000"}], [f"responses.csv:2: q_s2_5_01: {NUMBER_MISTAKES}'1_000'"]),
+    ([{"q_s2_5_01": "١٢"}], [f"responses.csv:2: q_s2_5_01: {NUMBER_MISTAKES}'١٢'"]),
+    ([{"q_s2_5_01": "-0"}], ["responses.csv:2: q_s2_5_01: expected a number of 0 or more, got '-0'"]),
+    ([{"q_s2_5_01": "1e30"}], [f"responses.csv:2: q_s2_5_01: {NUMBER_MISTAKES}'1e30'"]),
+    ([{"q_s2_8_01": "1e308"}, {"q_s2_8_01": "1e308"}],
+     [f"responses.csv:2: q_s2_8_01: {NUMBER_MISTAKES}'1e308' (also on line 3)"]),
+    ([{"q_s2_5_01": "NaN"}, {"q_s2_5_01": "inf"}],
+     [f"responses.csv:2: q_s2_5_01: {NUMBER_MISTAKES}'NaN'", f"responses.csv:3: q_s2_5_01: {NUMBER_MISTAKES}'inf'"]),
+    ([{"q_s2_5_01": "10000000"}], ["responses.csv:2: q_s2_5_01: expected a number of at most 9,999,999, got '10000000'"]),
+    ([{"q_s2_5_01": "0.1234"}], ["responses.csv:2: q_s2_5_01: expected a number with at most 3 decimals, got '0.1234'"]),
+    ([{"q_s2_5_02": "1.5"}], ["responses.csv:2: q_s2_5_02: expected a whole number of doctors, got '1.5'"]),
+    ([{"q_s2_5_02": "1e20"}], [f"responses.csv:2: q_s2_5_02: {NUMBER_MISTAKES}'1e20'"]),
+    ([{"q_s2_5_02": "1000"}], ["responses.csv:2: q_s2_5_02: expected a number of at most 999, got '1000'"]),
+    ([{"q_s2_1": "医療法人\u202e"}], None),  # an unknown option, shown escaped
+    (lambda header: ",".join(header) + "\r\n" + ",".join(["個人"] + [""] * (len(header) - 4)) + "\r\n",
+     [f"responses.csv:2: (row): expected {{n}} cells as in the header, got {{short}}; the row looks cut short"]),
+    (lambda header: ",".join(header) + ",\r\n" + "," * len(header) + "個人\r\n",
+     ["responses.csv:2: (column {n_plus}): the column has no header but holds answers; give it its question id or "
+      "delete it"]),
+    (lambda header: ",".join(header) + "\r\n", ["responses.csv:2: (rows): expected at least one filled-in form below "
+                                                 "the header, found none"]),
+    (lambda header: ",".join(header) + "\r\n" + ("," * (len(header) - 1) + "\r\n") * 3,
+     ["responses.csv:2: (rows): expected at least one filled-in form below the header, found none (3 empty rows)"]),
+]
+
+
+@pytest.mark.parametrize("rows, expected", SURVEY_MISTAKES, ids=range(len(SURVEY_MISTAKES)))
+def test_a_mistake_in_the_responses_is_refused_and_named(tmp_path, capsys, header, rows, expected):
+    if callable(rows):
+        path = tmp_path / "responses.csv"
+        path.write_text(rows(header), encoding="utf-8")
+    else:
+        path = _responses(tmp_path, header, [_row(header, **cells) for cells in rows])
+    lines = fails(capsys, path, tmp_path)
+    if expected is None:
+        assert lines[0].startswith("responses.csv:2: q_s2_1: unknown option '医療法人\\u202e'; allowed:"), lines
+        return
+    values = {"n": len(header), "short": len(header) - 3, "n_plus": len(header) + 1}
+    assert lines == [line.format(**values) for line in expected] + [f"{len(expected)} error(s); nothing was written."]
+
+
+def test_the_tally_says_what_it_read(tmp_path, capsys, header):
+    rows = [_row(header, q_s2_1="個人"), _row(header), _row(header, q_s2_1="医療法人"), _row(header)]
+    out = tmp_path / "out"
+    assert run("survey-tally", _responses(tmp_path, header, rows), "--out", out) == 0
+    said = capsys.readouterr().out
+    assert said.startswith("read 2 clinics (2 empty forms skipped) from responses.csv; wrote ")
+
+
+@pytest.mark.parametrize("command", ["survey-tally", "survey-template"])
+@pytest.mark.parametrize("where", ["survey/new", "templates", ".git/refs/tags", "regions/x/y"])
+def test_the_survey_commands_never_write_into_the_sources_or_a_repository(synthetic, tmp_path, capsys, command,
+                                                                          where):
+    import shutil
+    project = tmp_path / "project"
+    for name in ("regions", "content", "survey", "templates", "static"):
+        shutil.copytree(ROOT / name, project / name)
+    (project / ".git/refs/tags").mkdir(parents=True)
+    before = sorted(p.relative_to(project).as_posix() for p in project.rglob("*"))
+    args = ([command, synthetic] if command == "survey-tally" else [command])
+    assert cli.main([*map(str, args), "--out", str(project / where), "--root", str(project)]) == 1
+    err = capsys.readouterr().err
+    assert "nothing was written" in err and ("inside the sources" in err or "version-control" in err), err
+    assert sorted(p.relative_to(project).as_posix() for p in project.rglob("*")) == before
+
+
+@pytest.mark.parametrize("err, advice", [(28, "the disk is full; free some space and build again"),
+                                         (30, "the folder is on a read-only file system; choose another --out")])
+def test_a_full_or_read_only_disk_writes_nothing_and_says_so(synthetic, tmp_path, capsys, monkeypatch, err, advice):
+    import builtins
+    import os
+    real_open = builtins.open
+    opened = []
+
+    class Full:  # the third file is created, and writing into it fails as on a full or read-only disk
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def write(self, data):
+            raise OSError(err, os.strerror(err), self.handle.name)
+
+    def failing(path, mode="r", *args, **kwargs):
+        if "x" in mode:
+            opened.append(path)
+            if len(opened) == 3:
+                return Full(real_open(path, mode, *args, **kwargs))
+        return real_open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", failing)
+    out = tmp_path / "out"
+    assert run("survey-tally", synthetic, "--out", out) == 1
+    monkeypatch.undo()
+    said = capsys.readouterr().err
+    assert said.startswith(f"error: cannot write {opened[2]}: {os.strerror(err)}; {advice}. Nothing was written.")
+    assert not out.exists(), sorted(p.name for p in out.rglob("*"))
+    assert list(tmp_path.iterdir()) == [p for p in tmp_path.iterdir() if p.name != "out"]

@@ -43,5 +43,5 @@ def tally_files(site: Site, templates: Path, responses_path: Path, region_label:
     questions = build_questionnaire(site.survey)
     responses = read_responses(responses_path, questions)
     tallies = tally(list(site.survey), questions, responses)
-    read = f"{len(responses.rows):,} clinics ({responses.skipped:,} empty forms skipped) from {responses_path.name}"
+    read = f"{responses.clinics:,} clinics ({responses.skipped:,} empty forms skipped) from {responses_path.name}"
     return render_pages(site, templates, tallies, region_label), read

@@ -34,13 +34,18 @@ def write_files(files: dict[str, bytes], out: Path) -> None:
                     d.mkdir()
                     made_dirs.append(d)
             with open(target, "xb") as handle:  # never replace a file that appeared meanwhile
+                written.append(target)  # created: removed on failure even when writing it fails (a full disk)
                 handle.write(content)
-            written.append(target)
     except BaseException:
+        # Best effort: the error that stopped the writing is the one to report, not a failure to undo it.
         for path in written:
-            path.unlink(missing_ok=True)
-        for d in reversed(made_dirs):
-            d.rmdir()
-        if created_root:
-            out.rmdir()
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                pass
+        for d in [*reversed(made_dirs), *([out] if created_root else [])]:
+            try:
+                d.rmdir()
+            except OSError:
+                pass
         raise

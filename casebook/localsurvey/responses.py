@@ -1,18 +1,34 @@
 """Read a responses file as a spreadsheet saves it and check every cell against the questionnaire.
 
-Every problem is collected (``file:LINE: COLUMN: message``) before anything is tallied or written."""
+Every problem is collected (``file:LINE: COLUMN: message``) before anything is tallied or written. A million
+clinics are read column by column: each column's distinct cells are checked once (pandas.factorize), so a value
+typed by many clinics is one check and one message naming the lines it is on."""
 from __future__ import annotations
 
 import csv
 import io
-import math
+import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
-from .questionnaire import Question
+import numpy as np
+import pandas as pd
+
+from .questionnaire import DOCTORS_QUESTION, Question
 
 MULTI_SEPARATORS = (";", "；")
+# A figure as people write one: digits 0-9 (full-width ones too, by NFKC), thousands commas, a decimal part.
+# Not 1_000, 1e20, ١٢, -0, NaN: Python's float() takes them all, and each is a typing mistake here.
+NUMBER_TEXT = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?", re.ASCII)
+NEGATIVE = re.compile(r"[-−‐–]\s*[0-9.,]+")
+MAX_DECIMALS = 3
+MAX_FIGURE = 9_999_999  # every numeric question counts something (staff, days, patients, visits) in one clinic
+MAX_DOCTORS = 999
+SHOWN_LINES = 3  # lines named after the first for one mistake many clinics share
+SHOWN_MISTAKES = 50  # distinct wrong values named per column; the rest are counted
+CHUNK = 65_536
 
 
 class ResponsesInvalid(Exception):
@@ -23,10 +39,15 @@ class ResponsesInvalid(Exception):
 
 @dataclass(frozen=True)
 class Responses:
-    """One dict per clinic: question id → str (single), tuple of str (multiple), float (numeric) or None (empty)."""
+    """One row per clinic, one column per question id: str (single), tuple of str (multiple), float (numeric;
+    NaN when empty) or None (empty)."""
     path: Path
-    rows: tuple[dict, ...]
+    frame: pd.DataFrame
     skipped: int = 0  # rows with every cell empty (a blank form, or the empty rows Excel leaves at the end)
+
+    @property
+    def clinics(self) -> int:
+        return len(self.frame)
 
 
 def decode(raw: bytes) -> tuple[str, str]:
@@ -43,22 +64,79 @@ def decode(raw: bytes) -> tuple[str, str]:
     return raw.decode("cp932"), "Shift_JIS"
 
 
-def _number(cell: str) -> float | None:
-    text = unicodedata.normalize("NFKC", cell).replace(",", "").strip()
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
+def figure(cell: str, whole: bool = False) -> tuple[float | None, str | None]:
+    """(value, None) for a cell that is a figure, (None, message) for one that is not."""
+    text = unicodedata.normalize("NFKC", cell).strip()
+    match = NUMBER_TEXT.fullmatch(text)
+    if match is None:
+        if NEGATIVE.fullmatch(text):
+            return None, f"expected a number of 0 or more, got {cell!r}"
+        return None, f"expected a number written with the digits 0-9 (such as 12, 1,200 or 2.5), got {cell!r}"
+    if match.group(1) and len(match.group(1)) > MAX_DECIMALS:
+        return None, f"expected a number with at most {MAX_DECIMALS} decimals, got {cell!r}"
+    value = Decimal(text.replace(",", ""))
+    if whole and value != value.to_integral_value():
+        return None, f"expected a whole number of doctors, got {cell!r}"
+    limit = MAX_DOCTORS if whole else MAX_FIGURE
+    if value > limit:
+        return None, f"expected a number of at most {limit:,}, got {cell!r}"
+    return float(value), None
 
 
 def _allowed(q: Question) -> str:
     return "、".join(f"「{o}」" for o in q.options)
 
 
+def _answer(q: Question, cell: str, doctors: bool) -> tuple[object, list[str]]:
+    """A cell's value for the tally and the problems with it."""
+    cell = cell.strip()
+    if cell == "":
+        return (np.nan if q.answer == "numeric" else None), []
+    if q.answer == "numeric":
+        value, problem = figure(cell, whole=doctors)
+        return (np.nan if value is None else value), [problem] if problem else []
+    problems = []
+    parts = [p.strip() for p in _split(cell)] if q.answer == "multiple" else [cell]
+    for part in parts:
+        if part in q.options:
+            continue
+        if figure(part)[1] is None:
+            problems.append(f"expected the text of an option, got the number {part!r}; allowed: {_allowed(q)}")
+        else:
+            problems.append(f"unknown option {part!r}; allowed: {_allowed(q)}")
+    if q.answer == "multiple":
+        if len(set(parts)) != len(parts):
+            problems.append(f"an option is given twice in {cell!r}")
+        return tuple(p for p in parts if p), problems
+    return cell, problems
+
+
+class _Column:
+    """One column's cells as codes into its distinct values, filled a chunk of rows at a time."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, int] = {}
+        self.parts: list[np.ndarray] = []
+
+    def add(self, cells: tuple[str, ...]) -> None:
+        codes, distinct = pd.factorize(np.array(cells, dtype=object))
+        ours = np.array([self.values.setdefault(v, len(self.values)) for v in distinct], dtype=np.int32)
+        self.parts.append(ours[codes])
+
+    def codes(self) -> np.ndarray:
+        return np.concatenate(self.parts) if self.parts else np.zeros(0, dtype=np.int32)
+
+
+def _lines_named(lines: np.ndarray) -> str:
+    more = len(lines) - 1 - SHOWN_LINES
+    shown = ", ".join(f"{n:,}" for n in lines[1:1 + SHOWN_LINES])
+    if len(lines) == 1:
+        return ""
+    return f" (also on line{'s' if len(lines) > 2 else ''} {shown}{f' and {more:,} more' if more > 0 else ''})"
+
+
 def read_responses(path: Path, questions: list[Question]) -> Responses:
     name = path.name
-    errors: list[str] = []
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -72,72 +150,91 @@ def read_responses(path: Path, questions: list[Question]) -> Responses:
     except UnicodeDecodeError:
         raise ResponsesInvalid([f"{name}:1: (file): expected text in UTF-8 or Shift_JIS; in Excel choose "
                                 "「名前を付けて保存」→「CSV UTF-8 (コンマ区切り) (*.csv)」 and save again"])
+    del raw
     first = text.split("\n", 1)[0]
     # Excel's 「Unicode テキスト」 is tab-separated.
     delimiter = "\t" if encoding == "UTF-16" and "\t" in first and "," not in first else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    errors: list[tuple[int, int, str]] = []  # (line, column position, message), sorted at the end
     try:
-        records = [(reader.line_num, row) for row in reader]
+        header = [h.strip() for h in next(reader, [])]
+        if not header:
+            raise ResponsesInvalid([f"{name}:1: (header): expected the header row of the template, the file is empty"])
+        width = len(header)
+        columns = [_Column() for _ in header]
+        lines: list[int] = []
+        chunk: list[list[str]] = []
+        skipped = 0
+        end = reader.line_num
+        for cells in reader:
+            start, end = end + 1, reader.line_num
+            if not "".join(cells).strip():
+                skipped += 1  # a blank form, or the empty rows Excel leaves at the end
+                continue
+            if len(cells) != width:
+                cut = "; the row looks cut short" if len(cells) < width else ""
+                errors.append((start, -1, f"(row): expected {width} cells as in the header, got {len(cells)}{cut}"))
+                continue
+            chunk.append(cells)
+            lines.append(start)
+            if len(chunk) == CHUNK:
+                for column, cells_of_column in zip(columns, zip(*chunk)):
+                    column.add(cells_of_column)
+                chunk = []
+        if chunk:
+            for column, cells_of_column in zip(columns, zip(*chunk)):
+                column.add(cells_of_column)
     except csv.Error as exc:
         raise ResponsesInvalid([f"{name}:{reader.line_num}: (file): {exc}"])
-    if not records:
-        raise ResponsesInvalid([f"{name}:1: (header): expected the header row of the template, the file is empty"])
-    header = [h.strip() for h in records[0][1]]
+    del text, chunk
+    line_of = np.array(lines, dtype=np.int64)
     by_id = {q.id: q for q in questions}
     seen: dict[str, int] = {}
-    for i, column in enumerate(header, 1):
+    for i, column in enumerate(header):
         if column in seen:
-            errors.append(f"{name}:1: {column}: column appears twice (columns {seen[column]} and {i}); keep one")
-        else:
-            seen[column] = i
-        if column not in by_id and column:
-            errors.append(f"{name}:1: {column}: unknown column; the template's header has only question ids such as {questions[0].id}")
+            errors.append((1, i, f"{column}: column appears twice (columns {seen[column]} and {i + 1}); keep one"))
+            continue
+        seen[column] = i + 1
+        if column and column not in by_id:
+            errors.append((1, i, f"{column}: unknown column; the template's header has only question ids such as "
+                                 f"{questions[0].id}"))
     for q in questions:
         if q.id not in seen:
-            errors.append(f"{name}:1: {q.id}: missing column; copy the header row from the template's responses.csv")
-    rows = []
-    for line, cells in records[1:]:
-        if not any(c.strip() for c in cells):
-            continue  # blank rows Excel leaves at the end
-        if len(cells) > len(header):
-            errors.append(f"{name}:{line}: (row): expected {len(header)} cells as in the header, got {len(cells)}")
+            errors.append((1, width, f"{q.id}: missing column; copy the header row from the template's responses.csv"))
+    data: dict[str, np.ndarray] = {}
+    for i, column in enumerate(header):
+        codes = columns[i].codes()
+        distinct = list(columns[i].values)
+        q = by_id.get(column)
+        if not column or q is None or seen.get(column) != i + 1:
+            if not column and any(v.strip() for v in distinct):  # data under no header would be lost unseen
+                first = int(np.flatnonzero(np.isin(codes, [c for c, v in enumerate(distinct) if v.strip()]))[0])
+                errors.append((int(line_of[first]), i, f"(column {i + 1}): the column has no header but holds "
+                                                       f"answers; give it its question id or delete it"))
             continue
-        row: dict = {}
-        for column, cell in zip(header, cells):
-            q = by_id.get(column)
-            if q is None or seen.get(column) != header.index(column) + 1:
-                continue
-            cell = cell.strip()
-            if cell == "":
-                row[q.id] = None
-            elif q.answer == "numeric":
-                value = _number(cell)
-                if value is None:
-                    errors.append(f"{name}:{line}: {q.id}: expected a number, got {cell!r}")
-                elif value < 0:
-                    # every numeric question counts something (staff, days, patients, visits)
-                    errors.append(f"{name}:{line}: {q.id}: expected a number of 0 or more, got {cell!r}")
-                row[q.id] = value
-            else:
-                parts = [p.strip() for p in _split(cell)] if q.answer == "multiple" else [cell]
-                for part in parts:
-                    if part in q.options:
-                        continue
-                    if _number(part) is not None:
-                        errors.append(f"{name}:{line}: {q.id}: expected the text of an option, got the number {part!r}; "
-                                      f"allowed: {_allowed(q)}")
-                    else:
-                        errors.append(f"{name}:{line}: {q.id}: unknown option {part!r}; allowed: {_allowed(q)}")
-                if q.answer == "multiple":
-                    if len(set(parts)) != len(parts):
-                        errors.append(f"{name}:{line}: {q.id}: an option is given twice in {cell!r}")
-                    row[q.id] = tuple(p for p in parts if p)
-                else:
-                    row[q.id] = cell
-        rows.append(row)
+        doctors = (q.table, q.item) == DOCTORS_QUESTION
+        answers = [_answer(q, v, doctors) for v in distinct]
+        wrong = [c for c, (_, problems) in enumerate(answers) if problems]
+        if wrong:
+            firsts = np.unique(codes, return_index=True)
+            first_line = dict(zip(firsts[0].tolist(), firsts[1].tolist()))
+            wrong.sort(key=lambda c: first_line[c])
+            for c in wrong[:SHOWN_MISTAKES]:
+                where = line_of[np.flatnonzero(codes == c)]
+                for problem in answers[c][1]:
+                    errors.append((int(where[0]), i, f"{q.id}: {problem}{_lines_named(where)}"))
+            if len(wrong) > SHOWN_MISTAKES:
+                errors.append((int(line_of[first_line[wrong[SHOWN_MISTAKES]]]), i,
+                               f"{q.id}: and {len(wrong) - SHOWN_MISTAKES:,} more distinct values like these"))
+        values = np.array([v for v, _ in answers], dtype="float64" if q.answer == "numeric" else object)
+        data[q.id] = values[codes] if len(values) else np.zeros(0, dtype=values.dtype)
+    if not errors and not lines:
+        errors.append((2, -1, f"(rows): expected at least one filled-in form below the header, found none"
+                              f"{f' ({skipped:,} empty rows)' if skipped else ''}"))
     if errors:
-        raise ResponsesInvalid(errors)
-    return Responses(path, tuple(rows))
+        raise ResponsesInvalid([f"{name}:{line}: {message}" for line, _, message in sorted(errors, key=lambda e: e[:2])])
+    frame = pd.DataFrame({q.id: data[q.id] for q in questions}, copy=False)
+    return Responses(path, frame, skipped)
 
 
 def _split(cell: str) -> list[str]:

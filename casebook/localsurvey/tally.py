@@ -29,7 +29,7 @@ class Tally:
 
 
 def _frame(responses: Responses, questions: list[Question]) -> pd.DataFrame:
-    return pd.DataFrame.from_records(list(responses.rows), columns=[q.id for q in questions])
+    return responses.frame[[q.id for q in questions]]
 
 
 def _counts(table: SurveyTable, q: Question, answers: pd.Series) -> tuple[pd.DataFrame, int]:
