@@ -196,3 +196,23 @@ def test_no_note_says_all_cases_where_one_case_differs(real_site):
             if m:
                 without = [x.number for x in real_site.regions if x not in with_page]
                 assert int(m.group(1)) == len(with_page) and [int(m.group(2))] == without, (r.slug, n.note)
+
+
+def test_a_note_on_which_letter_is_full_width_points_at_the_right_one(real_site):
+    """B1・B2 print 「n対ｎ」: the full-width letter is the second n (U+FF4E), not the second character (対)."""
+    checked = 0
+    for model in real_site.models:
+        for n in model.source_notes:
+            for text in filter(None, (n.note, n.reader)):
+                for m in re.finditer(r"「([^」]+)」と(\d+)つ目の([a-z])(?:（[^）]*）)?が全角", text):
+                    quoted, k, letter = m.group(1), int(m.group(2)), m.group(3)
+                    wide = chr(ord(letter) - ord("a") + ord("ａ"))
+                    found = [c for c in quoted if c in (letter, wide)]
+                    assert found[k - 1] == wide and found.count(wide) == 1, (model.code, text)
+                    position = re.search(r"(\d+)文字目", m.group(0))
+                    assert position is None or quoted[int(position.group(1)) - 1] == wide, (model.code, text)
+                    titled = [x.code for x in real_site.models if x.title.startswith(quoted)]
+                    assert model.code in titled and all(quoted.replace(wide, letter) not in x.title for x in real_site.models
+                                                        if x.code in titled), (model.code, titled)
+                    checked += 1
+    assert checked == 2  # the B1 note, for editors and for readers
