@@ -60,46 +60,15 @@ def child(root: Path, out: Path, expected: int | None, processes: int | None) ->
     except ImportError:
         pass
     import casebook.build as build
-    import casebook.render as render
-    from casebook import exports
     from casebook.write import write_site
     imported = time.perf_counter()
 
     stages: dict[str, float] = {}
 
-    def timed(name, fn):
-        def wrapper(*args, **kwargs):
-            t = time.perf_counter()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                stages[name] = stages.get(name, 0.0) + time.perf_counter() - t
-        return wrapper
+    def on_stage(name: str, seconds: float) -> None:
+        stages[name] = stages.get(name, 0.0) + seconds
 
-    class TimedRenderer(render.PageRenderer):
-        def __init__(self, *args, **kwargs):
-            t = time.perf_counter()
-            super().__init__(*args, **kwargs)
-            stages["render: setup"] = time.perf_counter() - t
-
-        def pages(self):
-            gen = super().pages()
-            while True:
-                t = time.perf_counter()
-                try:
-                    path, html = next(gen)
-                except StopIteration:
-                    return
-                kind = "render: " + page_type(path)
-                stages[kind] = stages.get(kind, 0.0) + time.perf_counter() - t
-                yield path, html
-
-    build.read_site = timed("load + validate", build.read_site)
-    render.PageRenderer = TimedRenderer  # build.py takes it from the module when it renders
-    exports.data_files = timed("data exports", exports.data_files)
-    build.cached_search_assets = timed("search index", build.cached_search_assets)
-    build.static_files = timed("copy static", build.static_files)
-    site, output = build.render_site(root, "", expected)
+    site, output = build.render_site(root, "", expected, build.BuildContext(on_stage=on_stage))
     rendered = time.perf_counter()
     write_site(output, out)
     done = time.perf_counter()
@@ -240,10 +209,9 @@ def incremental(regions: int, edits: int = 5) -> dict:
         root = make_site(tmp / "src", regions)
         out = tmp / "out"
         rebuilder = Rebuilder(root, out, expected_regions=None, log=lambda line: None)
-        rebuilder.full()
+        rebuilder.build()
         stop = threading.Event()
-        watcher = threading.Thread(target=serve.watch, args=(root, out, "", stop),
-                                   kwargs={"rebuilder": rebuilder}, daemon=True)
+        watcher = threading.Thread(target=serve.watch, args=(root, rebuilder, serve.State(), stop), daemon=True)
         watcher.start()
         time.sleep(0.5)
         files = sorted((root / "regions").glob("*.yaml"))
@@ -265,7 +233,7 @@ def incremental(regions: int, edits: int = 5) -> dict:
             while rebuilder.last.get("files") is None or time.perf_counter() - t < rebuilder.last["total"]:
                 time.sleep(0.01)  # let the rest of the rebuild finish before the next edit
             time.sleep(0.5)
-            first_page.append(rebuilder.last["first_page"])
+            first_page.append(rebuilder.last["total"])
             complete.append(rebuilder.last["total"])
             rewritten.append(rebuilder.last["rewritten"])
             rebuilder.last = {}

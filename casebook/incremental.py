@@ -1,17 +1,8 @@
-"""Rebuilds for `build.py serve`: validate everything, write only what changed.
-
-The first build (and any build where the previous output is unknown) is a full build: temporary folder and
-swap, as `build.py` does. After that, a change is handled in place:
-
-1. Every source file is validated again, as in a full build; parsed YAML trees of files whose text did not
-   change are reused (``load.remember_parsed_files``), so this costs little more than the changed file.
-   Invalid data writes nothing and leaves the previous site served.
-2. When region files changed, their own pages are rendered first, so a template error there shows at once.
-3. Then the whole site is rendered in memory, as a full build does, into a new folder where files
-   whose bytes did not change are hard links to the current site's; two renames (write.py) make it the
-   site. A crash at any point leaves the old site or the new one, never a mix; the benchmark
-   (bench/run.py) checks the result byte for byte against a full build.
-"""
+"""serve's builds. A rebuild checks every source file as a full build does (the parse cache keeps the YAML trees
+of unchanged files) and makes every file but the pages none of whose inputs changed (pages.Page.inputs): those
+keep the HTML of the last build. An edit to a survey CSV renders the survey pages again; an edit to a region
+file renders nearly every page, because most show all regions (ranks, the closest cases, indexes, the map);
+an edit to a template renders them all. write.py then writes the site as for `build.py`."""
 from __future__ import annotations
 
 import os
@@ -19,10 +10,9 @@ import time
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import load
-from .build import render_site
-from .render import PageRenderer
-from .validate import EXPECTED_REGIONS, REGION_FILE, load_site
+from .build import BuildContext, render_site
+from .load import ParsedFiles
+from .validate import EXPECTED_REGIONS
 from .write import write_site
 
 
@@ -34,64 +24,51 @@ class Rebuilder:
         self.base_url = base_url
         self.expected_regions = expected_regions
         self.log = log
+        self.context = BuildContext(parsed=ParsedFiles())
         self.files: dict[str, bytes] | None = None  # what the last build wrote into out
-        self.last: dict[str, float] = {}  # timings of the last rebuild, for the benchmark
-        load.remember_parsed_files()
+        self.pending: set[str] | None = None  # sources changed since that build; None: unknown, render everything
+        self.last: dict[str, float] = {}  # figures of the last build, for the benchmark
 
-    # ------------------------------------------------------------------ full build
-
-    def full(self) -> None:
+    def build(self, changed: Iterable[str | Path] | None = None) -> None:
+        """A build after *changed* source files (None: any may have changed); raises DataInvalid (nothing
+        written) when the sources have errors."""
         started = time.perf_counter()
-        site, output = render_site(self.root, self.base_url, self.expected_regions)
+        previous = self.files or {}
+        # Changes since the last build that was written: a failed build in between rendered nothing.
+        if changed is None:
+            self.pending = None
+        elif self.pending is not None:
+            self.pending |= {self._source(path) for path in changed}
+        sources = self.pending
+        pages = {"rendered": 0, "kept": 0}
+
+        def kept(page) -> bytes | None:
+            html = None
+            if sources is not None and not any(page.reads(source) for source in sources):
+                html = previous.get(page.path)
+            pages["kept" if html is not None else "rendered"] += 1
+            return html
+
+        site, output = render_site(self.root, self.base_url, self.expected_regions, self.context, kept)
         write_site(output, self.out, self.root, log=self.log)
+        self.pending = set()
+        changed_files = sum(previous.get(path) != content for path, content in output.files.items()) + \
+            len(set(previous) - set(output.files))
+        first = self.files is None
         self.files = dict(output.files)
         elapsed = time.perf_counter() - started
-        self.last = {"total": elapsed, "first_page": elapsed}
-        self.log(f"built {len(output.files)} files ({output.total_bytes() / 1024:.0f} KiB) for {len(site.regions)} "
-                 f"regions into {self.out} in {elapsed:.2f} s")
+        self.last = {"total": elapsed, "files": len(output.files), "rewritten": changed_files, **pages}
+        if first:
+            self.log(f"built {len(output.files)} files ({output.total_bytes() / 1024:.0f} KiB) for "
+                     f"{len(site.regions)} regions into {self.out} in {elapsed:.2f} s")
+        else:
+            self.log(f"rebuilt in {elapsed:.2f} s: {pages['rendered']} page(s) rendered again, {pages['kept']} "
+                     f"unchanged (none of their inputs changed); {changed_files} of {len(output.files)} files changed")
 
-    # ------------------------------------------------------------------ in place
-
-    def changed(self, paths: Iterable[str | Path]) -> None:
-        """Rebuild after *paths* (source files, absolute or relative to root) changed, were added or removed.
-        The new site goes into a new build folder (unchanged files hard-linked from the current one) and
-        replaces the old one with a single switch, so a reader or a crash sees all old or all new."""
-        if self.files is None or not self.out.is_dir():
-            self.full()
-            return
-        started = time.perf_counter()
-        site = load_site(self.root, self.expected_regions)  # raises DataInvalid: nothing is written
-        validated = time.perf_counter()
-        first = self._own_pages(paths, site)
-        if first:  # the author's page rendered first: its cost is what "first page" measures
-            renderer = PageRenderer(site, self.root / "templates", self.base_url)
-            renderer.wanted = set(first)
-            pending = set(first)
-            for path, html in renderer.pages():
-                pending.discard(path)
-                if not pending:
-                    break
-        first_page = time.perf_counter()
-        _, output = render_site(self.root, self.base_url, self.expected_regions, site=site)
-        rewritten = {p for p, c in output.files.items() if self.files.get(p) != c} | (set(self.files) - set(output.files))
-        write_site(output, self.out, self.root, log=self.log)  # unchanged files: hard links
-        self.files = dict(output.files)
-        done = time.perf_counter()
-        self.last = {"validate": validated - started, "first_page": first_page - started, "total": done - started,
-                     "files": len(output.files), "rewritten": len(rewritten)}
-        shown = ", ".join(first) if first else "the site"
-        self.log(f"rebuilt {shown} in {first_page - started:.2f} s; {len(rewritten)} of {len(output.files)} "
-                 f"files changed, site complete in {done - started:.2f} s")
-
-    def _own_pages(self, paths: Iterable[str | Path], site) -> list[str]:
-        """Output paths of the pages of changed region files that still exist."""
-        slugs = {r.slug for r in site.regions}
-        pages = []
-        for path in paths:
-            path = Path(path)
-            if path.parent.name != "regions":
-                continue
-            match = REGION_FILE.fullmatch(path.name)
-            if match and match.group(2) in slugs:
-                pages.append(f"regions/{match.group(2)}/index.html")
-        return sorted(set(pages))
+    def _source(self, path: str | Path) -> str:
+        """A changed file as the page list names its inputs: relative to the project folder, with /."""
+        path = Path(path)
+        try:
+            return (path.resolve() if path.is_absolute() else (self.root / path).resolve()).relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()

@@ -230,29 +230,34 @@ def read_text(path: Path, report: ErrorReport) -> str | None:
     return None
 
 
-_parsed: dict[str, tuple[str, Node]] | None = None  # path -> (text, tree) while remember_parsed_files() is on
+class ParsedFiles:
+    """The parsed tree of each YAML file by path, reused while its text is unchanged (serve keeps one between
+    rebuilds). Safe because nothing downstream changes a tree; a file that parsed with errors is never kept."""
+
+    def __init__(self) -> None:
+        self._trees: dict[str, tuple[str, Node]] = {}
+
+    def get(self, path: Path, text: str) -> Node | None:
+        hit = self._trees.get(str(path))
+        return hit[1] if hit is not None and hit[0] == text else None
+
+    def keep(self, path: Path, text: str, node: Node) -> None:
+        self._trees[str(path)] = (text, node)
 
 
-def remember_parsed_files(on: bool = True) -> None:
-    """Keep the parsed tree of each YAML file and reuse it while its text is unchanged (serve's rebuilds).
-    Safe because nothing downstream changes a tree; files that parsed with errors are never kept."""
-    global _parsed
-    _parsed = {} if on else None
-
-
-def read_yaml(path: Path, report: ErrorReport) -> Node | None:
+def read_yaml(path: Path, report: ErrorReport, parsed: ParsedFiles | None = None) -> Node | None:
     text = read_text(path, report)
     if text is None:
         return None
-    if _parsed is None:
+    if parsed is None:
         return parse_yaml(text, path, report)
-    hit = _parsed.get(str(path))
-    if hit is not None and hit[0] == text:
-        return hit[1]
+    hit = parsed.get(path, text)
+    if hit is not None:
+        return hit
     before = len(report)
     node = parse_yaml(text, path, report)
     if node is not None and len(report) == before:
-        _parsed[str(path)] = (text, node)
+        parsed.keep(path, text, node)
     return node
 
 

@@ -3,10 +3,7 @@ from __future__ import annotations
 
 import re
 import threading
-from functools import cache
 from pathlib import Path
-from typing import Callable, Iterator
-from urllib.parse import urlsplit
 
 import markdown as md
 import markdown.treeprocessors  # noqa: F401  (md.treeprocessors)
@@ -18,10 +15,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSynta
 from markupsafe import Markup, escape
 
 from .charts import PHONE, pct, render_chart, rows_by_item, share
-from . import similar_pages
-from .diagrams import relations, render_diagram
+from . import urls
 from .model import MEASURES, Region, Site, SurveyTable
-from .schema import BY_PREFIX, HORIZONTAL_CODES, PRINT_SLUG, VERTICAL_CODES
+from .schema import HORIZONTAL_CODES, VERTICAL_CODES
 from .errors import ErrorReport
 from .load import read_yaml
 from .text import URL_ATTRIBUTES, safe_url
@@ -153,16 +149,17 @@ def check_templates(templates: Path, report: ErrorReport, env: Environment | Non
             report.add(templates / name, exc.lineno, "template", f"expected a valid Jinja template: {exc.message}")
 
 
-def make_environment(templates: Path, auto_reload: bool = True) -> Environment:
+def make_environment(templates: Path, auto_reload: bool = True, bytecode_cache: bool = True) -> Environment:
     """*auto_reload* False: for one build, whose templates are read once; Jinja otherwise checks each template's
-    file every time a page includes it (~1,100 times a build)."""
+    file every time a page includes it (~1,100 times a build). *bytecode_cache* False: nothing written outside
+    the output (the local-survey commands)."""
     env = Environment(loader=FileSystemLoader(str(templates)), undefined=StrictUndefined,
                       autoescape=select_autoescape(["html", "xml"], default_for_string=True),
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                      bytecode_cache=_bytecode_cache(), auto_reload=auto_reload)
+                      bytecode_cache=_bytecode_cache() if bytecode_cache else None, auto_reload=auto_reload)
     env.globals["url"] = url
     env.globals["print_href"] = print_href
-    env.globals["by_prefix"] = BY_PREFIX  # the sorted index pages' folders: one name for render.py and the templates
+    env.globals["urls"] = urls  # every page's address (urls.py), as the page list makes it
     env.filters.update(number=number, percent=percent, fmt=fmt, markdown=markdown_to_html, share=share, breaks=breaks,
                        name_breaks=name_breaks)
     return env
@@ -211,101 +208,17 @@ def table_view(table: SurveyTable) -> dict:
             "chart_phone": render_chart(table, ident + "-phone", PHONE), "rows": rows}
 
 
-class PageRenderer:
-    def __init__(self, site: Site, templates: Path, base_url: str = "", env: Environment | None = None):
-        self.site = site
-        self.env = env or make_environment(templates)
-        self.t = load_strings(templates)
-        self.base_url = base_url.rstrip("/") + "/" if base_url else ""
-        self.closest = similar_pages.closest_views(site)  # once: every case page and /similar/ need it
-        self.wanted: set[str] | None = None  # serve: render only these paths; pages() yields (path, None) for the rest
-        self.sections = survey_sections(site)
+def render_page(env: Environment, page, site: Site, strings: dict, base_url: str = "") -> str:
+    """One page of the page list (pages.py) as HTML: the context every page has, then the page's own."""
+    site_url = base_url.rstrip("/") + "/" if base_url else "/"
+    context = {"t": strings, "site": site, "depth": page.path.count("/"), "page_path": page.url,
+               "page_url": site_url + page.url, "site_url": site_url, "absolute_links": False, "base_path": "/",
+               "section": ""}
+    context.update(page.context())
+    return env.get_template(page.template).render(**context)
 
-    def _render(self, template: str, path: str, lazy: Callable[[], dict] | None = None, **context) -> tuple[str, str]:
-        """*lazy*: what only this page's context needs and costs a drawing or more, computed only when the page
-        is rendered (see wanted)."""
-        if self.wanted is not None and path not in self.wanted:
-            return path, None
-        if lazy is not None:
-            context.update(lazy())
-        depth = path.count("/")
-        page_path = path[: -len("index.html")] if path.endswith("index.html") else path
-        base = {"t": self.t, "site": self.site, "depth": depth, "page_path": page_path,
-                "page_url": (self.base_url or "/") + page_path, "site_url": self.base_url or "/", "absolute_links": False, "base_path": "/",
-                "section": context.pop("section", "")}
-        base.update(context)
-        return path, self.env.get_template(template).render(**base)
 
-    def pages(self) -> Iterator[tuple[str, str]]:
-        site = self.site
-        summaries = {r.slug: region_summary(site, r) for r in site.regions}
-        # Only the region index pages list ICT systems and the sorted pages; only survey pages list sections.
-        index_context = {"sorted_pages": SORTED_PAGES,
-                         "all_ict": sorted({name for r in site.regions for name in r.ict_systems})}
-
-        # A diagram appears on more than one page (a model's on the models page and its own, a case's and its
-        # relations on its page and in the print document of selected cases): each is made once, when a page
-        # first needs it.
-        models = {m.code: m for m in site.models}
-
-        @cache
-        def model_diagram(code: str) -> Markup:
-            m = models[code]
-            return render_diagram(m.diagram, f"model-{m.slug}", f"{m.code} {m.title}のモデル図")
-
-        @cache
-        def case_diagram(slug: str) -> Markup:
-            r = site.region(slug)
-            return render_diagram(r.diagram, f"diagram-{r.slug}", f"{r.short_name}の連携の概要図")
-
-        @cache
-        def case_relations(slug: str) -> list[dict]:
-            return relations(site.region(slug).diagram)
-
-        yield self._render("index.html", "index.html", summaries=summaries, section="home",
-                           lazy=lambda: {"jmap": similar_pages.map_context(site, self.t, "")})
-        yield self._render("regions.html", "regions/index.html", summaries=summaries, order=list(site.regions),
-                           sorted_by=None, section="regions", **index_context,
-                           lazy=lambda: {"jmap": similar_pages.map_context(site, self.t, "../")})
-        for key in SORTED_PAGES:
-            measure = MEASURES[self.t["regions"]["by"][key]["key"]]
-            order = sorted(site.regions, key=lambda r: (-measure(r), r.number))
-            yield self._render("regions.html", f"regions/{BY_PREFIX}{key}/index.html", summaries=summaries, order=order,
-                               sorted_by=key, section="regions", **index_context)
-        for i, region in enumerate(site.regions):
-            yield self._render("region.html", f"regions/{region.slug}/index.html", s=summaries[region.slug],
-                               region=region, prev=site.regions[i - 1] if i > 0 else None,
-                               next=site.regions[i + 1] if i + 1 < len(site.regions) else None,
-                               section="regions", closest=self.closest[region.slug],
-                               lazy=lambda: {"diagram": case_diagram(region.slug), "relations": case_relations(region.slug)})
-        yield self._render("regions_print.html", f"regions/{PRINT_SLUG}/index.html", summaries=summaries, section="regions",
-                           lazy=lambda: {"diagrams": {r.slug: case_diagram(r.slug) for r in site.regions},
-                                         "case_relations": {r.slug: case_relations(r.slug) for r in site.regions}})
-        yield self._render("models.html", "models/index.html", section="models",
-                           lazy=lambda: {"diagrams": {m.code: model_diagram(m.code) for m in site.models}})
-        for model in site.models:
-            yield self._render("model.html", f"models/{model.slug}/index.html", model=model, section="models",
-                               relations=relations(model.diagram),
-                               entries=[(r, next(x for x in r.models if x.code == model.code)) for r in model.regions],
-                               lazy=lambda: {"diagram": model_diagram(model.code)})
-        yield self._render("survey_index.html", "survey/index.html", section="survey",
-                           lazy=lambda: {"survey_sections": self.sections})
-        yield self._render("survey_local.html", "data/survey-template/index.html", section="survey",
-                           readme=self.env.get_template("local_survey_readme.txt").render())
-        for sec in self.sections:
-            yield self._render("survey_section.html", f"survey/{sec['slug']}/index.html", sec=sec, section="survey",
-                               survey_sections=self.sections, lazy=lambda: {"views": [table_view(t) for t in sec["tables"]]})
-        yield self._render("about.html", "about/index.html", section="about")
-        yield self._render("data.html", "data/index.html", section="data")
-        yield self._render("search.html", "search/index.html", section="search")
-        yield from similar_pages.pages(self, summaries)
-        # A host serves 404.html for a missing address at any depth (/a/b/c/), so no link relative to the page can
-        # be right: its links start from the site's path on the host, that of --base-url (/something/), or "/"
-        # when none is given, the site then being served at the root of its host as `build.py serve` and most
-        # hosts serve it. (Links relative to the top folder worked only for a missing address one level down.)
-        yield self._render("404.html", "404.html", absolute_links=True,
-                           base_path=(urlsplit(self.base_url).path or "/") if self.base_url else "/")
-
-    def sitemap(self, paths: list[str]) -> str:
-        return self.env.get_template("sitemap.xml").render(
-            urls=[(self.base_url or "/") + p[: -len("index.html")] for p in paths if p.endswith("index.html")])
+def sitemap(env: Environment, page_urls: list[str], base_url: str = "") -> str:
+    """Every folder page (the 404 page is not one), by absolute address when the site's URL is known."""
+    site_url = base_url.rstrip("/") + "/" if base_url else "/"
+    return env.get_template("sitemap.xml").render(urls=[site_url + u for u in page_urls if u == "" or u.endswith("/")])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from . import urls
 from .model import Region, Site
 from .search import SearchDocument
 
@@ -52,7 +53,7 @@ def site_documents(site: Site) -> list[SearchDocument]:
     for r in site.regions:
         p = r.population
         docs.append(SearchDocument(
-            id=f"region:{r.slug}", url=f"regions/{r.slug}/index.html", kind="region",
+            id=f"region:{r.slug}", url=urls.file_of(urls.region(r.slug)), kind="region",
             title=f"{r.number}. {r.name}",
             fields=region_fields(site, r),
             summary={"総人口": f"{p.total:,}人", "高齢化率（65歳以上）": f"{p.rate_65_printed:.1f}%",
@@ -60,7 +61,7 @@ def site_documents(site: Site) -> list[SearchDocument]:
         ))
     for m in site.models:
         docs.append(SearchDocument(
-            id=f"model:{m.slug}", url=f"models/{m.slug}/index.html", kind="model",
+            id=f"model:{m.slug}", url=urls.file_of(urls.model(m.slug)), kind="model",
             title=f"{m.code} {m.title}",
             fields={"headline": "\n".join(x.figure_label for r in m.regions for x in r.models
                                           if x.code == m.code and x.figure_label),
@@ -71,21 +72,21 @@ def site_documents(site: Site) -> list[SearchDocument]:
         ))
     for t in site.survey:
         docs.append(SearchDocument(
-            id=f"survey:{t.id}", url=f"survey/s{t.section_number}/index.html#{t.id}", kind="survey",
+            id=f"survey:{t.id}", url=urls.survey_table(t.section_number, t.id), kind="survey",
             title=t.section if t.title in t.section else " ".join(x for x in (t.section, t.number, t.title) if x),
             fields={"body": "\n".join((*t.items, *t.series, t.prose or ""))},
             summary={} if t.n is None else {"回答数": f"n={t.n}"},
         ))
     if site.free_text:
         docs.append(SearchDocument(
-            id="survey:s6-8", url="survey/s6/index.html#s6-8", kind="survey",
+            id="survey:s6-8", url=urls.survey_table(6, "s6-8"), kind="survey",
             title="（６）⑧ 他医療機関との在宅医療の連携の特徴と連携ができている要因",
             fields={"body": "\n".join(f"{g.category}\n" + "\n".join(g.opinions) for g in site.free_text)},
             summary={},
         ))
     for page in site.pages:
         docs.append(SearchDocument(
-            id=f"page:{page.slug}", url=f"about/index.html#{page.slug}", kind="page", title=page.title,
+            id=f"page:{page.slug}", url=urls.about(page.slug), kind="page", title=page.title,
             fields={"body": _markdown_text(page.body_markdown)}, summary={},
         ))
     return docs

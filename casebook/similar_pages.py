@@ -1,10 +1,8 @@
-"""Pages and page parts for 'regions like mine' (/similar/), comparisons (/compare/) and the map of the cases."""
+"""Page parts for 'regions like mine' (/similar/), comparisons (/compare/) and the map of the cases."""
 from __future__ import annotations
 
-from functools import cache
-from typing import Iterator
-
-from .diagrams import COMPARE_NARROW, relations, render_diagram
+from . import urls
+from .diagrams import COMPARE_NARROW, render_diagram
 from .japan_map import BINS, PARTS, legend, render_japan_map
 from .similar import case_data, closest_all, spreads
 
@@ -26,7 +24,7 @@ def compare_column(site, summaries: dict, region) -> dict:
 def map_context(site, strings: dict, depth_prefix: str) -> dict:
     """The map SVG (marks link relative to the page at `depth_prefix`) and its legends."""
     def href(region):
-        return f"{depth_prefix}regions/{region.slug}/index.html"
+        return depth_prefix + urls.file_of(urls.region(region.slug))
 
     title = strings["map"]["title"]
     svg = render_japan_map(site.regions, "jmap-svg", title, href, strings)
@@ -38,26 +36,3 @@ def map_context(site, strings: dict, depth_prefix: str) -> dict:
 def spread_figures(site) -> dict:
     sd = spreads([case_data(r) for r in site.regions])
     return {"sd_total": f"{sd['total']:.2f}", "sd65": f"{sd['rate65']:.1f}", "sd75": f"{sd['rate75']:.1f}"}
-
-
-def pages(renderer, summaries: dict) -> Iterator[tuple[str, str]]:
-    site = renderer.site
-    pairs = [{"region": r, "closest": renderer.closest[r.slug]} for r in site.regions]
-    yield renderer._render("similar.html", "similar/index.html", section="similar", pairs=pairs,
-                           lazy=lambda: {"how": spread_figures(site), "cases": [case_data(r) for r in site.regions]})
-
-    # Every column (with its diagram) is drawn once, when a page first needs it; the per-case comparison pages
-    # reuse those of the page of all cases.
-    @cache
-    def column(slug: str) -> dict:
-        return compare_column(site, summaries, site.region(slug))
-
-    yield renderer._render("compare.html", "compare/index.html", section="compare", pairs=pairs, interactive=True,
-                           subject=None, lazy=lambda: {"columns": [column(r.slug) for r in site.regions]})
-    for pair in pairs:
-        if not pair["closest"]:
-            continue
-        chosen = [pair["region"]] + [c["region"] for c in pair["closest"]]
-        yield renderer._render("compare.html", f"compare/{pair['region'].slug}/index.html", section="compare",
-                               pairs=pairs, interactive=False, subject=pair["region"],
-                               lazy=lambda: {"columns": [column(r.slug) for r in chosen]})

@@ -8,7 +8,7 @@ from typing import Any
 
 from . import schema
 from .errors import DataInvalid, ErrorReport, quote
-from .load import Node, invisible_characters, read_csv, read_markdown, read_yaml
+from .load import Node, ParsedFiles, invisible_characters, read_csv, read_markdown, read_yaml
 from .model import (Actor, CollaborationModel, Columns, Diagram, FreeTextGroup, Link, Membership, Page, Population, Quote,
                     Region, RegionSurvey, Site, SourceNote, SurveyTable, round_half_up)
 from .text import artifacts_in, markdown_problems
@@ -18,27 +18,31 @@ EXPECTED_REGIONS = 14
 RESPONDENTS_TABLE = "s1"
 
 
-def load_site(root: Path, expected_regions: int | None = EXPECTED_REGIONS) -> Site:
+def load_site(root: Path, expected_regions: int | None = EXPECTED_REGIONS, parsed: ParsedFiles | None = None) -> Site:
     """Read and check every source file under *root*; raise DataInvalid listing all problems."""
     report = ErrorReport(Path(root))
-    site = read_site(Path(root), report, expected_regions)
+    site = read_site(Path(root), report, expected_regions, parsed)
     if report:
         raise DataInvalid(report)
     return site
 
 
-def read_site(root: Path, report: ErrorReport, expected_regions: int | None = EXPECTED_REGIONS) -> Site:
+def read_site(root: Path, report: ErrorReport, expected_regions: int | None = EXPECTED_REGIONS,
+              parsed: ParsedFiles | None = None) -> Site:
     """Every source file under *root* read and checked, its problems added to *report*; the site is meaningful
-    only when the report stays empty (the caller may add checks of its own, e.g. the templates, before raising)."""
-    models = _load_models(root / "content" / "models.yaml", report, complete=expected_regions is not None)
+    only when the report stays empty (the caller may add checks of its own, e.g. the templates, before raising).
+    *parsed*: YAML trees kept from an earlier read (serve), reused for files whose text is unchanged."""
+    models = _load_models(root / "content" / "models.yaml", report, complete=expected_regions is not None,
+                          parsed=parsed)
     # With a broken taxonomy file, judge region codes against the fixed list rather than report every code.
     known_codes = {m["code"] for m in models} or set(schema.MODEL_CODES)
     region_nodes: dict[str, Node] = {}
-    regions = _load_regions(root / "regions", report, expected_regions, known_codes, nodes=region_nodes)
+    regions = _load_regions(root / "regions", report, expected_regions, known_codes, nodes=region_nodes,
+                            parsed=parsed)
     pages = _load_pages(root / "content", report)
     n_lines: dict[str, int] = {}  # table id -> line of its n in tables.yaml
-    survey = _load_survey(root / "survey", report, n_lines=n_lines)
-    free_text = _load_free_text(root / "survey" / "free-text-s6-8.yaml", report)
+    survey = _load_survey(root / "survey", report, n_lines=n_lines, parsed=parsed)
+    free_text = _load_free_text(root / "survey" / "free-text-s6-8.yaml", report, parsed)
     # A region file that could not be read is already reported; cross-checks over the other regions
     # would only add knock-on errors (a respondents total short by its count, a model left without regions).
     all_regions_loaded = _all_loaded(regions, root)
@@ -114,7 +118,7 @@ def _source_notes(raw: list | None) -> tuple[SourceNote, ...]:
 # ---------------------------------------------------------------- regions
 
 def _load_regions(folder: Path, report: ErrorReport, expected: int | None, model_codes: set[str],
-                  nodes: dict[str, Node] | None = None) -> list[Region]:
+                  nodes: dict[str, Node] | None = None, parsed: ParsedFiles | None = None) -> list[Region]:
     regions: list[Region] = []
     nodes = {} if nodes is None else nodes  # region.path -> parsed tree, for line numbers in later checks
     files = sorted(folder.glob("*.yaml"))
@@ -125,7 +129,7 @@ def _load_regions(folder: Path, report: ErrorReport, expected: int | None, model
         if not match:
             report.add(path, None, "", f"expected a file name like 04-itabashi.yaml, got {path.name!r}")
             continue
-        node = read_yaml(path, report)
+        node = read_yaml(path, report, parsed)
         if node is None:
             continue
         raw = schema.REGION.check(node, "", path, report)
@@ -224,8 +228,9 @@ def _region(raw: dict, node: Node, path: Path, report: ErrorReport, model_codes:
 
 # ---------------------------------------------------------------- models
 
-def _load_models(path: Path, report: ErrorReport, complete: bool = True) -> list[dict]:
-    node = read_yaml(path, report) if path.exists() else None
+def _load_models(path: Path, report: ErrorReport, complete: bool = True, parsed: ParsedFiles | None = None
+                 ) -> list[dict]:
+    node = read_yaml(path, report, parsed) if path.exists() else None
     if not path.exists():
         report.add(path, None, "", "expected the model taxonomy file, found none")
     if node is None:
@@ -270,13 +275,14 @@ def _attach_regions(models: list[dict], regions: list[Region], path: Path, repor
 
 # ---------------------------------------------------------------- survey
 
-def _load_survey(folder: Path, report: ErrorReport, n_lines: dict[str, int] | None = None) -> list[SurveyTable]:
+def _load_survey(folder: Path, report: ErrorReport, n_lines: dict[str, int] | None = None,
+                 parsed: ParsedFiles | None = None) -> list[SurveyTable]:
     n_lines = {} if n_lines is None else n_lines  # table id -> line of its n in tables.yaml
     meta_path = folder / "tables.yaml"
     if not meta_path.exists():
         report.add(meta_path, None, "", "expected the survey metadata file, found none")
         return []
-    node = read_yaml(meta_path, report)
+    node = read_yaml(meta_path, report, parsed)
     if node is None:
         return []
     raw = schema.ListOf(schema.SURVEY_TABLE, 1).check(node, "", meta_path, report)
@@ -427,11 +433,11 @@ def _check_survey_against_regions(regions: list[Region], tables: list[SurveyTabl
                        f"expected {counts[area]} as in survey/{table.csv} for {area}, got {region.survey.respondents}")
 
 
-def _load_free_text(path: Path, report: ErrorReport) -> list[FreeTextGroup]:
+def _load_free_text(path: Path, report: ErrorReport, parsed: ParsedFiles | None = None) -> list[FreeTextGroup]:
     if not path.exists():
         report.add(path, None, "", "expected the free-text answers file, found none")
         return []
-    node = read_yaml(path, report)
+    node = read_yaml(path, report, parsed)
     if node is None:
         return []
     raw = schema.FREE_TEXT.check(node, "", path, report)

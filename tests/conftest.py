@@ -14,6 +14,22 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIRS = ("regions", "content", "survey", "templates", "static")
 
 
+TIERS = ("unit", "site", "browser", "bench")
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects: a test without a tier must not slip through unseen
+def pytest_collection_modifyitems(config, items):
+    """Every test has exactly one tier (pyproject.toml: unit, site, browser, bench)."""
+    wrong = []
+    for item in items:
+        tiers = {mark.name for mark in item.iter_markers() if mark.name in TIERS}
+        if len(tiers) != 1:
+            wrong.append(f"{item.nodeid}: {', '.join(sorted(tiers)) or 'no tier marker'}")
+    if wrong:
+        raise pytest.UsageError("each test needs exactly one of the markers " + ", ".join(TIERS) + ":\n  "
+                                + "\n  ".join(wrong))
+
+
 def pytest_configure(config):
     import message_probe  # tests/ is on the path: conftest.py's folder
     if "MESSAGE_PROBE_OUT" not in os.environ:  # the coverage test's own subprocess records through the plugin

@@ -13,11 +13,13 @@ from casebook.assets import (PAGE_STYLESHEETS, css_blocks, derived_assets, shipp
 from conftest import ROOT
 
 
+@pytest.mark.unit
 def test_whole_line_comments_go_and_code_stays():
     source = "// why\nvar a = 1; // keep trailing\n/* block\n * more\n */\nvar b = '/* not a comment */';\n  /* one line */\nvar c = 2;\n"
     assert strip_comment_lines(source) == "var a = 1; // keep trailing\nvar b = '/* not a comment */';\nvar c = 2;\n"
 
 
+@pytest.mark.site
 def test_our_scripts_have_no_multiline_template_literals_and_still_parse(tmp_path):
     for path in sorted((ROOT / "static" / "js").glob("*.js")):
         code = path.read_text(encoding="utf-8")
@@ -30,6 +32,7 @@ def test_our_scripts_have_no_multiline_template_literals_and_still_parse(tmp_pat
         assert result.returncode == 0, f"{path.name}: {result.stderr}"
 
 
+@pytest.mark.unit
 def test_css_comments_go_strings_and_rules_stay():
     source = ('/* ---- block ---- */\n.a { margin: 0/* gap */auto; }\n\n  /* why,\n     over lines */\n'
               '.b::before { content: "/* kept */"; }\n.c::after { content: \'it\\\'s /* too */\'; }\n')
@@ -37,6 +40,7 @@ def test_css_comments_go_strings_and_rules_stay():
                                           ".c::after { content: 'it\\'s /* too */'; }\n")
 
 
+@pytest.mark.unit
 def test_a_css_string_ends_at_its_line_and_an_unclosed_comment_at_the_file():
     # A string cannot span lines unless its newline is escaped; what follows a broken string is CSS again.
     assert strip_css_comments('.a { content: "open\n/* c */.b {}') == '.a { content: "open\n.b {}\n'
@@ -45,6 +49,7 @@ def test_a_css_string_ends_at_its_line_and_an_unclosed_comment_at_the_file():
     assert strip_css_comments(".a {} /* never closed\n.b {}") == ".a {}\n"
 
 
+@pytest.mark.unit
 def test_the_shipped_stylesheet_has_every_rule_of_the_source_and_no_comment():
     source = (ROOT / "static" / "css" / "site.css").read_text(encoding="utf-8")
     # The site's stylesheet has no string holding a comment mark, so a plain pattern finds every comment.
@@ -66,6 +71,7 @@ a { color: red; }
 """
 
 
+@pytest.mark.unit
 def test_a_stylesheet_is_cut_into_its_named_blocks_in_order():
     assert [name for name, _ in css_blocks(SHEET)] == ["base", "home", "search page"]
     assert stylesheet_of_blocks(SHEET, ("search page", "base")) == (
@@ -73,11 +79,13 @@ def test_a_stylesheet_is_cut_into_its_named_blocks_in_order():
         ".search { padding: 0; }\n")
 
 
+@pytest.mark.unit
 def test_a_page_stylesheet_naming_a_block_the_sheet_lacks_is_an_error_not_a_silent_gap():
     with pytest.raises(ValueError, match="no block named sorted links"):
         stylesheet_of_blocks(SHEET, ("base", "sorted links"))
 
 
+@pytest.mark.unit
 def test_the_search_stylesheet_is_made_from_site_css_and_is_a_part_of_it():
     source = (ROOT / "static" / "css" / "site.css").read_bytes()
     made = dict(derived_assets("css/site.css", source))

@@ -1,6 +1,8 @@
 """The command line as a user runs it: `python build.py …` in a subprocess, on a copy of the project."""
 from __future__ import annotations
 
+import pytest
+
 import re
 import subprocess
 import sys
@@ -22,6 +24,7 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.site
 def test_build_with_out_and_base_url_writes_the_same_site_as_the_library(project, tmp_path):
     result = run("--root", str(project), "--out", str(tmp_path / "public"), "--base-url", "https://example.org/casebook/",
                  cwd=project)
@@ -36,6 +39,7 @@ def test_build_with_out_and_base_url_writes_the_same_site_as_the_library(project
     assert "Sitemap: https://example.org/casebook/sitemap.xml" in built["robots.txt"].decode("utf-8")
 
 
+@pytest.mark.site
 def test_build_without_out_writes_site_in_the_project(project):
     result = run("--root", str(project), cwd=project)
     assert result.returncode == 0, result.stderr
@@ -43,6 +47,7 @@ def test_build_without_out_writes_site_in_the_project(project):
     assert "<loc>/</loc>" in (project / "_site" / "sitemap.xml").read_text(encoding="utf-8")
 
 
+@pytest.mark.unit
 def test_check_reports_what_it_checked_and_writes_nothing(project):
     before = tree(project)
     result = run("check", "--root", str(project), cwd=project)
@@ -51,6 +56,7 @@ def test_check_reports_what_it_checked_and_writes_nothing(project):
     assert tree(project) == before
 
 
+@pytest.mark.unit
 def test_schema_writes_the_committed_schema(project):
     (project / "regions.schema.json").write_text("{}", encoding="utf-8")
     result = run("schema", "--root", str(project), cwd=project)
@@ -59,9 +65,10 @@ def test_schema_writes_the_committed_schema(project):
     assert (project / "regions.schema.json").read_bytes() == (ROOT / "regions.schema.json").read_bytes()
 
 
+@pytest.mark.site
 def test_unknown_command_is_refused_with_usage(project):
     result = run("deploy", "--root", str(project), cwd=project)
-    assert result.returncode == 2
+    assert result.returncode == 2, result.stdout + result.stderr
     assert "usage: build.py" in result.stderr and "Traceback" not in result.stderr
 
 
@@ -92,6 +99,7 @@ BAD_ARGUMENTS = [
 ]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("args, message", BAD_ARGUMENTS, ids=[" ".join(a)[:40] for a, _ in BAD_ARGUMENTS])
 def test_a_mistyped_command_line_names_the_mistake(tmp_path, args, message):
     result = run(*args, cwd=tmp_path)
@@ -100,6 +108,7 @@ def test_a_mistyped_command_line_names_the_mistake(tmp_path, args, message):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.unit
 def test_help_describes_every_command_and_each_commands_own_options():
     result = run("--help", cwd=ROOT)
     for command in ("build", "check", "serve", "schema", "survey-template", "survey-tally"):
@@ -109,6 +118,7 @@ def test_help_describes_every_command_and_each_commands_own_options():
     assert "--region" in options["survey-tally"] and "--region" not in options["serve"]
 
 
+@pytest.mark.site
 def test_build_outside_the_projects_environment_says_which_command_sets_it_up(tmp_path):
     # -I -S: no site-packages, as `python3 build.py` on a machine without the project's packages
     result = subprocess.run([sys.executable, "-I", "-S", str(ROOT / "build.py"), "check"], capture_output=True,

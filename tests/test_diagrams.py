@@ -16,6 +16,8 @@ from casebook.model import Actor, Diagram, Link
 from casebook.svg import text_width, wrap
 from html_tree import parse
 
+pytestmark = pytest.mark.unit
+
 
 # Stated here, not imported, so that a gap in the module's own lists shows (JIS X 4051 line-start and line-end rules).
 OPENING = "（「『【〔［｛〈《([{"

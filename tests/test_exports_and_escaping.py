@@ -2,6 +2,8 @@
 directly, and hostile text in every text field of a region shown as text on every page."""
 from __future__ import annotations
 
+import pytest
+
 import csv
 import io
 import re
@@ -13,6 +15,8 @@ import yaml
 from casebook.build import build_site
 
 from conftest import ROOT
+
+pytestmark = pytest.mark.site
 
 PAYLOAD = '<b class="hostile">x</b>'
 

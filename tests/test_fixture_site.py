@@ -13,6 +13,8 @@ from casebook.build import build_site
 from golden_site import ROOT, fixture_project
 from html_tree import parse
 
+pytestmark = pytest.mark.site
+
 
 @pytest.fixture(scope="module")
 def mini_site(tmp_path_factory):
@@ -36,7 +38,7 @@ def test_golden_update_refuses_under_ci(tmp_path):
     env = {**os.environ, "CI": "true"}
     result = subprocess.run([sys.executable, str(ROOT / "tests" / "update_golden.py")], env=env, cwd=tmp_path,
                             capture_output=True, text=True, timeout=60)
-    assert result.returncode != 0
+    assert result.returncode != 0, result.stdout + result.stderr
     assert "refusing under CI" in result.stderr
 
 

@@ -9,6 +9,8 @@ import pytest
 from casebook.errors import DataInvalid
 from casebook.validate import load_site
 
+pytestmark = pytest.mark.site
+
 ITABASHI = "regions/04-itabashi.yaml"
 
 
@@ -30,6 +32,7 @@ def line_of(project: Path, rel: str, needle: str) -> int:
     return next(i for i, line in enumerate(lines, 1) if needle in line)
 
 
+@pytest.mark.unit
 def test_nested_aliases_are_refused_before_they_expand(project):
     bomb = "".join(f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]\n" for i in range(1, 10))
     edit(project, ITABASHI, "report_page: 80\n", "report_page: 80\nx0: &l0 [lol]\n" + bomb)
@@ -41,6 +44,7 @@ def test_nested_aliases_are_refused_before_they_expand(project):
                      "aliases are not allowed in data files: write the value out"]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("value", ["!!python/object/apply:os.system [echo hi]",
                                    "!!python/object/apply:os.system {cmd: echo}",
                                    "!!binary aGk=", "!custom text"])
@@ -51,6 +55,7 @@ def test_a_tag_outside_the_core_schema_is_an_error_wherever_it_sits(project, val
     assert f"{ITABASHI}:{line}: extra[0]: expected a plain YAML value, found the tag {tag}" in errors(project)
 
 
+@pytest.mark.unit
 def test_a_huge_integer_is_refused_by_its_length(project):
     edit(project, ITABASHI, "report_page: 80", "report_page: " + "9" * 5000)
     line = line_of(project, ITABASHI, "report_page:")
@@ -58,12 +63,14 @@ def test_a_huge_integer_is_refused_by_its_length(project):
                                "5000 digits"]
 
 
+@pytest.mark.unit
 def test_a_forty_digit_page_is_out_of_range(project):
     edit(project, ITABASHI, "report_page: 80", "report_page: " + "1" * 14)
     line = line_of(project, ITABASHI, "report_page:")
     assert errors(project) == [f"{ITABASHI}:{line}: report_page: expected an integer ≥ 1 and ≤ 9,999, got 11111111111111"]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("char, written", [("\u202e", "\u202e"), ("\u2066", "\u2066"), ("\u200f", "\u200f"),
                                            ("\u202e", "\\u202E"), ("\u0007", "\\a"), ("\u001b", "\\e")])
 def test_bidi_overrides_and_control_characters_are_refused(project, char, written):
@@ -74,6 +81,7 @@ def test_bidi_overrides_and_control_characters_are_refused(project, char, writte
                                f"character(s) U+{ord(char):04X}"]
 
 
+@pytest.mark.unit
 def test_a_huge_file_is_refused_without_reading_it(project):
     path = project / ITABASHI
     path.write_text(path.read_text(encoding="utf-8") + "# padding\n" * 300_000, encoding="utf-8")
@@ -83,6 +91,7 @@ def test_a_huge_file_is_refused_without_reading_it(project):
     assert errors(project) == [f"{ITABASHI}: expected a file of at most 2 MB, found 3.1 MB; nothing in it was read"]
 
 
+@pytest.mark.unit
 def test_a_list_where_a_mapping_belongs_is_described_not_printed_as_python(project):
     edit(project, ITABASHI, "population:\n  total: 557309\n  aged_65_plus: 127738\n  aged_75_plus: 61782\n"
          "  rate_65_printed: 22.9\n  rate_75_printed: 11.1", "population: [557309, 127738]")
@@ -95,6 +104,7 @@ BACKGROUND = "content/background.md"
 LINK = "expected a link to an http, https or mailto address or a page of this site, found "
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("markdown, message", [
     ("[j](javascript:alert(1))", "expected a link to an http, https or mailto address or a page of this site, "
                                  "found 'javascript:alert(1'"),
@@ -130,6 +140,7 @@ def test_active_content_in_markdown_is_refused_at_its_line(project, markdown, me
         assert found[0].endswith(f": body: {message}")
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("markdown", ["[j](javascript:alert(1))", "![x](data:text/html,hi)",
                                       "[x](&#106;avascript:alert(1))", "![x](&#100;ata:text/html,hi)",
                                       "[x](java&#x09;script:alert(1))", "[x][r]\n\n[r]: javascript&colon;alert(1)",
@@ -155,6 +166,7 @@ def test_the_renderer_lets_no_active_content_through_even_unvalidated(markdown):
     assert "script" not in [tag for tag, _ in found]
 
 
+@pytest.mark.unit
 def test_safe_links_pass(project):
     path = project / BACKGROUND
     path.write_text(path.read_text(encoding="utf-8") + "\n[a](https://example.jp/) [b](/regions/) [c](#top) "
@@ -162,6 +174,7 @@ def test_safe_links_pass(project):
     load_site(project)
 
 
+@pytest.mark.unit
 def test_check_compiles_the_templates(project):
     path = project / "templates/base.html"
     path.write_text(path.read_text(encoding="utf-8") + "{% if %}\n", encoding="utf-8")
@@ -173,6 +186,7 @@ def test_check_compiles_the_templates(project):
     assert message.startswith(f"templates/base.html:{line}: template: expected a valid Jinja template: ")
 
 
+@pytest.mark.unit
 def test_a_broken_strings_file_is_an_error_with_its_line(project):
     path = project / "templates/strings.ja.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "broken: [unclosed\n", encoding="utf-8")
@@ -183,12 +197,14 @@ def test_a_broken_strings_file_is_an_error_with_its_line(project):
     assert message.startswith("templates/strings.ja.yaml:") and "YAML syntax error" in message
 
 
+@pytest.mark.unit
 def test_a_symlink_loop_in_regions_is_reported_not_a_traceback(project):
     (project / "regions/15-loop.yaml").symlink_to("15-loop.yaml")
     found = errors(project)
     assert any(line.startswith("regions/15-loop.yaml: ") for line in found), found
 
 
+@pytest.mark.site
 def test_check_and_build_report_template_errors_without_a_traceback(project, tmp_path):
     import subprocess
     import sys
@@ -198,11 +214,12 @@ def test_check_and_build_report_template_errors_without_a_traceback(project, tmp
     for command in (["check"], ["--out", str(tmp_path / "site")]):
         result = subprocess.run([sys.executable, str(root / "build.py"), "--root", str(project), *command],
                                 capture_output=True, text=True, timeout=300)
-        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stdout + result.stderr
         assert "templates/base.html:" in result.stderr
     assert not (tmp_path / "site").exists()
 
 
+@pytest.mark.unit
 def test_a_bidi_override_in_a_markdown_page_is_refused_at_its_line(project):
     path = project / BACKGROUND
     path.write_text(path.read_text(encoding="utf-8") + "\n反転\u202eした段落\n", encoding="utf-8")
@@ -211,6 +228,7 @@ def test_a_bidi_override_in_a_markdown_page_is_refused_at_its_line(project):
                                "text-direction character(s) U+202E"]
 
 
+@pytest.mark.unit
 def test_a_huge_survey_csv_is_refused_without_reading_it(project):
     path = project / "survey/s1.csv"
     path.write_text(path.read_text(encoding="utf-8") + "\n" * 3_000_000, encoding="utf-8")
@@ -224,6 +242,7 @@ def test_a_huge_survey_csv_is_refused_without_reading_it(project):
     assert "survey/s1.csv: expected a file of at most 2 MB, found 3.1 MB; nothing in it was read" in errors(project)
 
 
+@pytest.mark.unit
 def test_an_implausibly_large_population_is_refused(project):
     edit(project, ITABASHI, "total: 557309", "total: 55730900000")
     line = line_of(project, ITABASHI, "total: 55730900000")

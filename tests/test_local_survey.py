@@ -48,6 +48,7 @@ def tallied(synthetic, tmp_path_factory):
     return out
 
 
+@pytest.mark.unit
 def test_synthetic_clinics_tally_to_every_published_table(real_site, tallied):
     """Counts, stacked and cross tables, stats (n, mean, median, min, max), the 医師１人あたり values tables and the
     s6-1b percentages: every published survey CSV comes out byte for byte."""
@@ -108,6 +109,7 @@ def _relations(folder, n_of):
     return out
 
 
+@pytest.mark.unit
 def test_cross_table_relations_hold_in_the_report_and_in_the_tally(real_site, synthetic, tallied):
     from casebook.localsurvey.responses import read_responses
     from casebook.localsurvey.tally import tally
@@ -125,6 +127,7 @@ def test_cross_table_relations_hold_in_the_report_and_in_the_tally(real_site, sy
         assert left == right, name
 
 
+@pytest.mark.unit
 def test_synthetic_follow_up_questions_are_answered_by_the_clinics_they_follow(synthetic):
     """Clinic by clinic: a follow-up question is answered exactly by the clinics whose earlier answer leads to it."""
     with open(synthetic, encoding="utf-8-sig", newline="") as handle:
@@ -142,6 +145,7 @@ def test_synthetic_follow_up_questions_are_answered_by_the_clinics_they_follow(s
     assert who("q_s6_5") == who("q_s6_6") == who("q_s6_7") == who("q_s6_1")
 
 
+@pytest.mark.unit
 def test_each_tables_n_is_the_printed_n_except_where_the_source_disagrees(real_site, synthetic):
     from casebook.localsurvey.responses import read_responses
     from casebook.localsurvey.tally import tally
@@ -154,11 +158,13 @@ def test_each_tables_n_is_the_printed_n_except_where_the_source_disagrees(real_s
         assert any("n=(99)と3件合わない" in s.note for s in table.source_notes)
 
 
+@pytest.mark.unit
 def test_stats_tables_are_tallied_in_the_published_columns(tallied):
     header = (tallied / "s2-5.csv").read_text(encoding="utf-8").splitlines()[0]
     assert header == (ROOT / "survey" / "s2-5.csv").read_text(encoding="utf-8").splitlines()[0]
 
 
+@pytest.mark.site
 def test_template_lists_every_survey_table_and_only_printed_options(real_site, tmp_path):
     assert run("survey-template", "--out", tmp_path / "t") == 0
     questions = yaml.safe_load((tmp_path / "t" / "questionnaire.yaml").read_text(encoding="utf-8"))
@@ -187,6 +193,7 @@ def test_template_lists_every_survey_table_and_only_printed_options(real_site, t
     assert ".venv/bin/python build.py survey-tally 回答ファイル.csv --out 結果フォルダ --region 地域名" in readme
 
 
+@pytest.mark.unit
 def test_the_questionnaire_is_written_as_the_pure_python_yaml_writer_writes_it(real_site, tmp_path):
     # The build uses libyaml's faster writer where PyYAML has it; the file must not change with that choice.
     assert run("survey-template", "--out", tmp_path / "t") == 0
@@ -196,6 +203,7 @@ def test_the_questionnaire_is_written_as_the_pure_python_yaml_writer_writes_it(r
     assert "\\u" not in written and "看取り" in written  # Japanese written as itself, not escaped
 
 
+@pytest.mark.unit
 def test_derived_tables_document_their_derivation(real_site):
     for table_id in ("s3-3", "s4-3", "s5-2", "s3-3b", "s4-3b", "s5-2b", "s6-1b"):
         assert next(t for t in real_site.survey if t.id == table_id).derivation
@@ -226,6 +234,7 @@ def fails(capsys, path, tmp_path) -> list[str]:
     return err.splitlines()
 
 
+@pytest.mark.unit
 def test_every_error_is_reported_at_once_with_line_and_column(tmp_path, capsys, header):
     path = _responses(tmp_path, header, [_row(header, q_s2_1="医療法人"), _row(header, q_s2_1="病院", q_s2_5_01="三"),
                                          _row(header, q_s2_1="3", q_s2_4="内科;眼科X")])
@@ -238,6 +247,7 @@ def test_every_error_is_reported_at_once_with_line_and_column(tmp_path, capsys, 
     assert lines[-1] == "4 error(s); nothing was written."
 
 
+@pytest.mark.unit
 def test_a_missing_or_duplicated_column_is_named(tmp_path, capsys, header):
     broken = [h for h in header if h != "q_s2_2"] + ["q_s2_1"]
     lines = fails(capsys, _responses(tmp_path, broken, []), tmp_path)
@@ -245,6 +255,7 @@ def test_a_missing_or_duplicated_column_is_named(tmp_path, capsys, header):
     assert "responses.csv:1: q_s2_2: missing column; copy the header row from the template's responses.csv" in lines
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("encoding,newline,delimiter", [
     ("utf-8", "\n", ","), ("utf-8", "\r\n", ","), ("utf-8-sig", "\n", ","), ("utf-8-sig", "\r\n", ","),
     ("cp932", "\r\n", ","), ("utf-16", "\r\n", "\t"), ("utf-16", "\r\n", ",")])
@@ -257,6 +268,7 @@ def test_files_as_excel_saves_them_are_read(tmp_path, header, encoding, newline,
     assert "外科,件数,1\n" in (out / "s2-4.csv").read_text(encoding="utf-8")
 
 
+@pytest.mark.unit
 def test_a_file_that_is_not_csv_text_says_how_to_save_it(tmp_path, capsys, header):
     path = tmp_path / "responses.csv"
     path.write_bytes(b"PK\x03\x04" + b"\x00" * 40)  # an .xlsx renamed to .csv
@@ -269,6 +281,7 @@ def test_a_file_that_is_not_csv_text_says_how_to_save_it(tmp_path, capsys, heade
                      "「名前を付けて保存」→「CSV UTF-8 (コンマ区切り) (*.csv)」 and save again", "1 error(s); nothing was written."]
 
 
+@pytest.mark.unit
 def test_a_negative_number_and_a_row_longer_than_the_header_are_errors(tmp_path, capsys, header):
     rows = [_row(header, q_s2_5_01="-2"), _row(header) + ["extra"]]
     lines = fails(capsys, _responses(tmp_path, header, rows), tmp_path)
@@ -280,6 +293,7 @@ HOSTILE = ['<script>alert(1)</script>', '=HYPERLINK("http://x","y")', "+1+1", "-
            '<svg onload=alert(1)>', '"; DROP', "&amp;<b>"]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("column", ["q_s2_1", "q_s2_4", "q_s2_7_01"])
 def test_hostile_text_in_an_answer_is_refused_and_shown_only_as_quoted_text(tmp_path, capsys, header, column):
     """An answer must be an option, so hostile text never reaches a page or a CSV; the message quotes it."""
@@ -291,6 +305,7 @@ def test_hostile_text_in_an_answer_is_refused_and_shown_only_as_quoted_text(tmp_
             assert any(l.startswith(f"responses.csv:{line_no}: {column}: ") and repr(part) in l for l in lines), part
 
 
+@pytest.mark.unit
 def test_hostile_region_name_is_text_in_svg_html_and_never_a_formula_in_csv(synthetic, tmp_path):
     out = tmp_path / "out"
     hostile = '=cmd|\' /C calc\'!A0<svg onload=alert(1)>&'
@@ -306,6 +321,7 @@ def test_hostile_region_name_is_text_in_svg_html_and_never_a_formula_in_csv(synt
                 assert not cell.startswith(("=", "+", "@")) and not re.match(r"-[^\d]", cell), (table.name, cell)
 
 
+@pytest.mark.unit
 def test_formula_cells_are_neutralised_but_numbers_stay_numbers():
     import pandas as pd
     frame = pd.DataFrame({"item": ["=HYPERLINK(\"x\")", "+1", "-a", "@SUM(A1)", "―うち"], "value": [-1.5, 2, 0, 3, 4]})
@@ -315,6 +331,7 @@ def test_formula_cells_are_neutralised_but_numbers_stay_numbers():
     assert neutralise(-3) == "-3"
 
 
+@pytest.mark.unit
 def test_hostile_region_name_is_text_in_pages_and_charts(synthetic, tmp_path):
     out = tmp_path / "out"
     hostile = '<script>alert(1)</script>"&'
@@ -325,6 +342,7 @@ def test_hostile_region_name_is_text_in_pages_and_charts(synthetic, tmp_path):
     assert "&lt;script&gt;" in svg
 
 
+@pytest.mark.unit
 def test_tally_writes_only_inside_its_folder_and_pages_load_nothing_from_elsewhere(synthetic, tmp_path):
     out = tmp_path / "inner" / "out"
     assert run("survey-tally", synthetic, "--out", out) == 0
@@ -339,6 +357,7 @@ def test_tally_writes_only_inside_its_folder_and_pages_load_nothing_from_elsewhe
             assert not re.match(r"[a-z]+:|//", ref) and (out / ref.split("#")[0]).exists() if not ref.startswith("#") else True, ref
 
 
+@pytest.mark.unit
 def test_a_folder_the_tool_did_not_make_is_never_touched(synthetic, tmp_path, capsys):
     out = tmp_path / "mine"
     out.mkdir()
@@ -348,6 +367,7 @@ def test_a_folder_the_tool_did_not_make_is_never_touched(synthetic, tmp_path, ca
     assert [p.name for p in out.iterdir()] == ["notes.txt"]
 
 
+@pytest.mark.site
 def test_the_survey_page_links_the_template_and_its_readme(built_site):
     index = (built_site / "survey" / "index.html").read_text(encoding="utf-8")
     assert 'href="../data/survey-template/index.html"' in index
@@ -359,6 +379,7 @@ def test_the_survey_page_links_the_template_and_its_readme(built_site):
     assert "survey-tally" in local
 
 
+@pytest.mark.unit
 def test_per_doctor_and_split_tables_are_derived_from_the_questions_they_come_from(tmp_path, header):
     rows = [_row(header, q_s2_5_02="1", q_s3_3="増やしたい", q_s3_1_01="100", q_s4_1c_01="1000", q_s4_1c_02="1200"),
             _row(header, q_s2_5_02="2", q_s3_3="増やしたい", q_s3_1_01="200", q_s4_1c_01="3000", q_s4_1c_02="3500"),

@@ -3,6 +3,8 @@
 the messages word for word."""
 from __future__ import annotations
 
+import pytest
+
 import ast
 import os
 import subprocess
@@ -12,6 +14,7 @@ from pathlib import Path
 from conftest import ROOT
 
 from message_probe import SUITES
+
 
 MODULES = ("casebook/load.py", "casebook/validate.py", "casebook/schema.py")
 
@@ -30,6 +33,7 @@ def call_sites(rel: str) -> dict[int, str]:
     return sites
 
 
+@pytest.mark.unit
 def test_the_source_has_messages_to_cover():
     assert sum(len(call_sites(m)) for m in MODULES) > 40
 
@@ -44,6 +48,7 @@ def hits_of_a_run_of_the_suites(tmp_path) -> set[str]:
     return set(out.read_text(encoding="utf-8").split())
 
 
+@pytest.mark.site  # runs the validation suites again unless the whole suite just did
 def test_every_validation_message_is_reached_by_a_test(tmp_path, request):
     probe = request.config.pluginmanager.get_plugin("message_session_probe")
     # The whole suite has just run the validation suites: their hits were recorded then, not by a second run.

@@ -2,10 +2,14 @@
 what the region and model files say (the mutation benchmark found each of these unchecked by a direct test)."""
 from __future__ import annotations
 
+import pytest
+
 from decimal import ROUND_HALF_UP, Decimal
 
 from casebook import schema
 from casebook.model import round_half_up
+
+pytestmark = pytest.mark.unit
 
 
 def test_round_half_up_rounds_exact_halves_up_at_the_asked_precision():

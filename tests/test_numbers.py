@@ -31,6 +31,7 @@ def expected_share(count: int, n: int) -> str:
     return f"{half_up(Decimal(count) * 100 / Decimal(n))}%"
 
 
+@pytest.mark.unit
 def test_shares_round_half_up_not_half_even():
     # 677 / 2000 = 33.85 exactly; as a float it is 33.8499…, and f"{:.1f}" prints 33.8.
     assert share(677, 2000) == "33.9%"
@@ -99,12 +100,14 @@ def count_text(count: int) -> str:
     return f"{count:,}"
 
 
+@pytest.mark.site
 def test_every_survey_table_is_on_a_survey_page(site):
     project, built = site
     ids = [t["id"] for t in source_tables(project)]
     assert set(ids) <= set(sections(built)), sorted(set(ids) - set(sections(built)))
 
 
+@pytest.mark.site
 def test_figures_tables_show_the_csv_counts_and_shares_rounded_half_up(site):
     project, built = site
     pages = sections(built)
@@ -130,6 +133,7 @@ def test_figures_tables_show_the_csv_counts_and_shares_rounded_half_up(site):
     assert checked > 0
 
 
+@pytest.mark.site
 def test_charts_print_the_csv_counts_and_shares_rounded_half_up(site):
     project, built = site
     pages = sections(built)
@@ -172,6 +176,7 @@ def test_charts_print_the_csv_counts_and_shares_rounded_half_up(site):
     assert kinds >= {"single", "grouped"} or not kinds
 
 
+@pytest.mark.site
 def test_survey_csv_downloads_hold_the_figures_the_pages_show(site):
     project, built = site
     pages = sections(built)
@@ -198,6 +203,7 @@ def region_figures(r: dict) -> list[str]:
     return [f"{p['total']:,}", f"{p['aged_65_plus']:,}", rate65, f"{p['aged_75_plus']:,}", rate75]
 
 
+@pytest.mark.site
 def test_region_figures_on_case_pages_table_and_csv_are_the_counts_and_their_rates(site):
     project, built = site
     regions = region_files(project)
@@ -230,6 +236,7 @@ def _counts_table(rows: list[tuple[str, str, int]], series: tuple[str, ...], n: 
                        prose=None, figures=Columns.of_frame(data), cells=Columns.of_frame(data.astype(str)))
 
 
+@pytest.mark.unit
 def test_every_series_of_a_stacked_chart_has_its_own_fill_and_pattern():
     from casebook.charts import PATTERNS, render_chart
     series = tuple(f"系列{i}" for i in range(5))
@@ -246,6 +253,7 @@ def test_every_series_of_a_stacked_chart_has_its_own_fill_and_pattern():
     assert all(p.find_all() for p in doc.find_all("pattern"))  # each pattern draws its marks
 
 
+@pytest.mark.unit
 def test_a_stacked_segment_prints_its_figure_from_22_px_and_a_missing_cell_counts_as_zero():
     from casebook.charts import render_chart
     # 11 of a peak of 135 is 270 × 11 / 135 = 22.0 px exactly: wide enough for its label.
@@ -256,6 +264,7 @@ def test_a_stacked_segment_prints_its_figure_from_22_px_and_a_missing_cell_count
     assert doc.find("desc").text == "問一：あり 11、なし 124。問二：あり 3、なし 0"
 
 
+@pytest.mark.unit
 def test_a_grouped_chart_draws_a_missing_cell_as_zero_and_cuts_a_long_label_at_three_lines():
     import pandas as pd
 
@@ -278,6 +287,7 @@ def test_a_grouped_chart_draws_a_missing_cell_as_zero_and_cuts_a_long_label_at_t
     assert len(label) == 3 and label[-1].endswith("…"), label
 
 
+@pytest.mark.unit
 def test_a_comparison_chart_refuses_anything_but_two_series_of_percents():
     from casebook.charts import render_comparison
     with pytest.raises(ValueError, match="^a comparison chart takes a percents table with two series$"):

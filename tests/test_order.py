@@ -19,17 +19,20 @@ def listed_numbers(site: Path, rel: str) -> list[int]:
     return [int(row.attrs["data-number"]) for row in table.find("tbody").find_all("tr")]
 
 
+@pytest.mark.unit
 def test_the_transcribed_order_has_every_case_once(real_site):
     numbers = sorted(r.number for r in real_site.regions)
     for key, order in REPORT_ORDER.items():
         assert sorted(order) == numbers, key
 
 
+@pytest.mark.site
 @pytest.mark.parametrize("key", sorted(REPORT_ORDER))
 def test_presorted_page_follows_the_report_index_order(built_site, key):
     assert listed_numbers(built_site, f"regions/by-{key}/index.html") == REPORT_ORDER[key]
 
 
+@pytest.mark.site
 def test_tied_cases_keep_the_report_order(built_site, real_site):
     # The report prints 8 (長岡市) before 13 (長崎市): both 15.1% aged 75 and over.
     tied = [r.number for r in real_site.regions if r.population.rate_75_printed == 15.1]
@@ -38,5 +41,6 @@ def test_tied_cases_keep_the_report_order(built_site, real_site):
     assert order.index(8) + 1 == order.index(13)
 
 
+@pytest.mark.site
 def test_the_unsorted_index_lists_cases_by_number(built_site, real_site):
     assert listed_numbers(built_site, "regions/index.html") == sorted(r.number for r in real_site.regions)

@@ -83,6 +83,7 @@ def offending(text: str, patterns) -> list[str]:
     return found
 
 
+@pytest.mark.unit
 def test_editor_tokens_are_recognised():
     text = "models.B2.figure_label の clean_text() により抽出テキストでは（571-574行）、元テキスト3663行"
     kinds = {f.split(":")[0] for f in offending(text, EDITOR_TOKENS)}
@@ -94,6 +95,7 @@ def test_editor_tokens_are_recognised():
                          EDITOR_TOKENS + PROVENANCE_CLAIMS)
 
 
+@pytest.mark.site
 def test_reader_pages_show_no_editor_tokens_and_claim_no_provenance(built_site):
     problems = []
     for path in reader_pages(built_site):
@@ -103,6 +105,7 @@ def test_reader_pages_show_no_editor_tokens_and_claim_no_provenance(built_site):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.site
 def test_data_page_lists_the_editors_detail_of_every_note(built_site, real_site):
     text = visible_text((built_site / "data/index.html").read_text(encoding="utf-8"))
     notes = [n for r in real_site.regions for n in r.source_notes] + [n for m in real_site.models for n in m.source_notes] \
@@ -176,18 +179,21 @@ def test_each_line_of_a_diagram_label_is_one_printed_item(real_site):
     assert not joined, "joins strings the report prints apart:\n" + "\n".join(joined)
 
 
+@pytest.mark.unit
 def test_every_string_shown_as_the_reports_occurs_in_the_source(real_site):
     seed = seed_joined()
     absent = [f"{where}: {text}" for where, text in shown_as_report_text(real_site) if squeeze(text) not in seed]
     assert not absent, "not in the source after the documented normalisation:\n" + "\n".join(absent)
 
 
+@pytest.mark.site
 def test_models_show_no_description_prose(built_site, real_site):
     for m in real_site.models:
         doc = parse((built_site / "models" / m.slug / "index.html").read_text(encoding="utf-8"))
         assert not doc.by_class("lead"), m.code
 
 
+@pytest.mark.site
 def test_case_notes_show_reader_sentences_closed_by_default(built_site, real_site):
     for r in real_site.regions:
         doc = parse((built_site / "regions" / r.slug / "index.html").read_text(encoding="utf-8"))
@@ -254,6 +260,7 @@ def test_the_data_page_example_of_a_closed_up_space_is_what_the_rule_does():
     assert clean_text(printed) == shown and shown in (ROOT / "content" / "models.yaml").read_text(encoding="utf-8")
 
 
+@pytest.mark.unit
 def test_seed_copy_is_the_shared_seed():
     if not SHARED_SEED.exists():
         pytest.skip("../shared/seed is not present on this machine (clean clone); the copy is checked where it is")

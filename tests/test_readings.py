@@ -16,6 +16,8 @@ from casebook.search import readings
 from casebook.search import SearchDocument, build_search_assets, normalize
 from test_search import _node, _norm, _write, real_documents
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

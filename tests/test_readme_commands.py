@@ -1,6 +1,8 @@
 """Every command in the README's table runs as written (the smallest scale that exercises it)."""
 from __future__ import annotations
 
+import pytest
+
 import re
 import subprocess
 import sys
@@ -18,6 +20,7 @@ def readme_commands() -> list[str]:
     return re.findall(r"^\| `([^`]+)` \|", text, flags=re.MULTILINE)
 
 
+@pytest.mark.unit
 def test_the_table_writes_commands_as_they_run():
     commands = readme_commands()
     assert commands and all(c.startswith((".venv/bin/python ", "bash ")) for c in commands), commands
@@ -27,6 +30,7 @@ def run(args: list[str], **kw) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=300, **kw)
 
 
+@pytest.mark.site
 def test_every_build_command_runs_as_documented(project, tmp_path, real_site):
     from survey_synth import synthetic_rows, to_csv_text
 
@@ -53,6 +57,7 @@ def test_every_build_command_runs_as_documented(project, tmp_path, real_site):
     assert (tmp_path / "site/index.html").is_file()
 
 
+@pytest.mark.site
 def test_serve_runs_as_documented(project, tmp_path):
     process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", "0", "--root", str(project),
                                 "--out", str(tmp_path / "site")], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -69,6 +74,8 @@ def test_serve_runs_as_documented(project, tmp_path):
         process.wait(timeout=30)
 
 
+@pytest.mark.bench
+@pytest.mark.bench
 def test_the_benchmarks_load_without_the_test_suite():
     # The README's venv (command 1) has no pytest; bench/search_bench.py once imported tests/ and pytest.
     probe = ("import runpy, sys; sys.argv = ['x', '--help']\n"
@@ -78,6 +85,8 @@ def test_the_benchmarks_load_without_the_test_suite():
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.bench
+@pytest.mark.bench
 def test_the_search_benchmark_says_what_its_browser_part_lacks_before_working():
     # The README's venv (command 1) has no Playwright: the benchmark once ran minutes of Node work and then
     # ended in a ModuleNotFoundError traceback.
@@ -89,6 +98,8 @@ def test_the_search_benchmark_says_what_its_browser_part_lacks_before_working():
     assert "load average" not in result.stdout  # nothing measured first
 
 
+@pytest.mark.bench
+@pytest.mark.bench
 def test_the_build_benchmark_stages_exist():
     # bench/run.py --quick patched build._search_assets, which no longer existed: an AttributeError at once.
     import casebook.build as build
@@ -111,6 +122,8 @@ BENCH_SMALLEST = {
 }
 
 
+@pytest.mark.bench
+@pytest.mark.bench
 def test_every_benchmark_in_the_table_runs_at_its_smallest_scale():
     benches = [c.split()[1] for c in readme_commands() if c.startswith(".venv/bin/python bench/")]
     assert sorted(benches) == sorted(BENCH_SMALLEST), "a benchmark row without a smallest scale here"
@@ -123,6 +136,8 @@ def test_every_benchmark_in_the_table_runs_at_its_smallest_scale():
             (script, (result.stdout + result.stderr)[-2000:])
 
 
+@pytest.mark.bench
+@pytest.mark.bench
 def test_the_mutation_benchmark_kills_a_hand_written_mutant():
     result = subprocess.run([sys.executable, str(ROOT / "bench/mutation.py"), "--hand-only", "--hand", "template-rank-constant"],
                             cwd=ROOT, capture_output=True, text=True, timeout=600)
@@ -130,11 +145,13 @@ def test_the_mutation_benchmark_kills_a_hand_written_mutant():
     assert "template-rank-constant" in result.stdout and "killed by tests/test_fixture_site.py::" in result.stdout, result.stdout
 
 
+@pytest.mark.site
 def test_the_build_benchmark_writes_benchmarks_md_only_when_asked():
     result = run([str(ROOT / "bench/run.py"), "--quick", "--write"], cwd=ROOT)
     assert result.returncode == 2 and "--write records the whole benchmark" in result.stderr
 
 
+@pytest.mark.site
 def test_the_search_benchmark_lists_skipped_goals_and_fails_on_a_missed_one(monkeypatch, capsys):
     import runpy
     main = runpy.run_path(str(ROOT / "bench/search_bench.py"), run_name="not_main")["main"]

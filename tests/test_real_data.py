@@ -13,6 +13,8 @@ import pytest
 
 from casebook import schema
 
+pytestmark = pytest.mark.unit
+
 REGION_SLUGS = ("kamaishi", "tsuruoka", "mibu", "itabashi", "kashiwa", "yokohama-aoba", "yokosuka", "nagaoka",
                 "sakai", "komagane", "shizuoka", "fukuoka-minami", "nagasaki", "usuki")
 TOTAL_RESPONDENTS = 124  # 回答者数: 合計

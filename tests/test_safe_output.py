@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tools import run_ok
+
 from casebook import write
 from casebook.build import build_site
 from casebook.incremental import Rebuilder
@@ -46,22 +48,25 @@ def everything(folder: Path) -> set[str]:
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*")}
 
 
+@pytest.mark.site
 @pytest.mark.parametrize("out", [".", "..", "regions", "content/sub", "static"])
 def test_out_refuses_the_project_its_parents_and_its_sources(clone, out):
     before = everything(clone)
     result = run_build("--out", out, cwd=clone)
-    assert result.returncode == 1
+    assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     assert "nothing was written" in result.stderr
     assert everything(clone) == before
 
 
+@pytest.mark.site
 def test_root_and_out_the_same_folder_is_refused(clone, tmp_path):
     result = run_build("--root", str(clone), "--out", str(clone), cwd=tmp_path, script=ROOT / "build.py")
     assert result.returncode == 1 and "project folder" in result.stderr
     assert (clone / "regions").is_dir() and (clone / ".git/HEAD").is_file()
 
 
+@pytest.mark.site
 def test_a_folder_holding_someone_elses_files_is_refused(tmp_path):
     out = tmp_path / "photos"
     out.mkdir()
@@ -72,6 +77,7 @@ def test_a_folder_holding_someone_elses_files_is_refused(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["photos"]
 
 
+@pytest.mark.site
 def test_a_file_where_the_site_folder_belongs_is_refused_and_kept(tmp_path):
     out = tmp_path / "site"
     out.write_text("notes")
@@ -80,12 +86,14 @@ def test_a_file_where_the_site_folder_belongs_is_refused_and_kept(tmp_path):
     assert out.read_text() == "notes"
 
 
+@pytest.mark.unit
 def test_the_home_directory_is_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path))
     with pytest.raises(UnsafeOutput, match="home directory"):
         write.check_out(tmp_path)
 
 
+@pytest.mark.site
 def test_an_empty_folder_or_an_earlier_build_is_replaced(tmp_path):
     out = tmp_path / "site"
     out.mkdir()
@@ -95,15 +103,16 @@ def test_an_empty_folder_or_an_earlier_build_is_replaced(tmp_path):
     assert digest(out) == first and "index.html" in first
 
 
+@pytest.mark.site
 def test_the_site_is_a_plain_folder_that_cp_and_tar_copy_whole(tmp_path):
     out = tmp_path / "site"
     build_site(ROOT, out, log=lambda _: None)
     build_site(ROOT, out, log=lambda _: None)
     assert out.is_dir() and not out.is_symlink()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # nothing left beside it
-    subprocess.run(["cp", "-r", str(out), str(tmp_path / "copy")], check=True)
+    run_ok(["cp", "-r", str(out), str(tmp_path / "copy")])
     assert digest(tmp_path / "copy") == digest(out) and "index.html" in digest(out)
-    subprocess.run(["tar", "czf", str(tmp_path / "site.tgz"), "-C", str(tmp_path), "site"], check=True)
+    run_ok(["tar", "czf", str(tmp_path / "site.tgz"), "-C", str(tmp_path), "site"])
     listed = subprocess.run(["tar", "tzf", str(tmp_path / "site.tgz")], capture_output=True, text=True).stdout.split()
     assert "site/index.html" in listed and len([n for n in listed if not n.endswith("/")]) == len(digest(out))
     # The manifest lists every other file with its bytes, in sha256sum's format
@@ -163,6 +172,7 @@ DATA_LOSS = [
 ]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("setup, message, kept", DATA_LOSS, ids=[row[0].__name__ for row in DATA_LOSS])
 def test_a_build_deletes_only_files_it_recorded_writing_and_refuses_otherwise(tmp_path, setup, message, kept):
     (tmp_path / "keep").mkdir()
@@ -177,6 +187,7 @@ def test_a_build_deletes_only_files_it_recorded_writing_and_refuses_otherwise(tm
         assert (out / rel).read_text() == text
 
 
+@pytest.mark.site
 def test_a_build_killed_between_the_renames_is_recovered_by_the_next(tmp_path):
     out = tmp_path / "site"
     _built(out)
@@ -199,6 +210,7 @@ write.write_site(output, write.Path({str(out)!r}))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
+@pytest.mark.site
 def test_a_build_killed_while_writing_leaves_the_site_and_a_folder_the_next_clears(tmp_path):
     out = tmp_path / "site"
     _built(out)
@@ -216,6 +228,7 @@ def test_a_build_killed_while_writing_leaves_the_site_and_a_folder_the_next_clea
                       "they are not needed"]
 
 
+@pytest.mark.site
 def test_a_build_running_in_another_process_keeps_its_folder(tmp_path):
     out = tmp_path / "site"
     build_site(ROOT, out, log=lambda _: None)
@@ -231,6 +244,7 @@ def test_a_build_running_in_another_process_keeps_its_folder(tmp_path):
     assert not dead.exists()
 
 
+@pytest.mark.unit
 def test_a_rebuild_links_the_files_that_did_not_change_and_never_rewrites_one(tmp_path):
     out = tmp_path / "site"
     _built(out, {"index.html": "one", "a/same.html": "same", "b": "file"})
@@ -246,6 +260,7 @@ def test_a_rebuild_links_the_files_that_did_not_change_and_never_rewrites_one(tm
     assert sorted(p.name for p in tmp_path.iterdir()) == ["held", "site"]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("err, advice", [(errno.ENOSPC, "the disk is full; free some space and build again"),
                                          (errno.EROFS, "the folder is on a read-only file system; choose another --out"),
                                          (errno.EACCES, "no permission to write there; choose another --out")])
@@ -268,6 +283,7 @@ def test_a_file_system_error_is_one_line_and_leaves_the_previous_site(tmp_path, 
     assert digest(out) == before and sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
+@pytest.mark.unit
 def test_the_link_an_earlier_builder_made_becomes_a_folder_and_its_builds_stay(tmp_path):
     builds = tmp_path / ".site.builds"
     (builds / "123-0").mkdir(parents=True)
@@ -283,6 +299,7 @@ def test_the_link_an_earlier_builder_made_becomes_a_folder_and_its_builds_stay(t
                       "delete .site.builds/ yourself"]
 
 
+@pytest.mark.site
 def test_the_writer_itself_refuses_to_write_into_the_sources(clone):
     # build.py checks --out first; write_site checks again, so no other caller can write into the project.
     before = everything(clone)
@@ -292,15 +309,17 @@ def test_the_writer_itself_refuses_to_write_into_the_sources(clone):
     assert everything(clone) == before
 
 
+@pytest.mark.unit
 def test_the_site_and_the_folders_beside_it_are_ignored_by_git():
     ignored = (ROOT / ".gitignore").read_text().split()
     assert "_site" in ignored and "._site.*/" in ignored
 
 
+@pytest.mark.site
 def test_a_crash_in_a_serve_rebuild_leaves_the_old_site_whole(project, tmp_path, monkeypatch):
     out = tmp_path / "site"
     rebuilder = Rebuilder(project, out, log=lambda _: None)
-    rebuilder.full()
+    rebuilder.build()
     before = digest(out)
     path = project / "templates/base.html"
     path.write_text(path.read_text(encoding="utf-8").replace("</body>", "<!-- edited --></body>"), encoding="utf-8")
@@ -316,11 +335,11 @@ def test_a_crash_in_a_serve_rebuild_leaves_the_old_site_whole(project, tmp_path,
 
     monkeypatch.setattr("builtins.open", crash_after_a_few)
     with pytest.raises(KeyboardInterrupt):
-        rebuilder.changed([str(path)])
+        rebuilder.build([str(path)])
     monkeypatch.undo()
     assert digest(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "site"]  # its own half-written folder cleared
-    rebuilder.changed([str(path)])
+    rebuilder.build([str(path)])
     assert all("<!-- edited -->" in p.read_text(encoding="utf-8") for p in out.rglob("*.html"))
 
 
@@ -331,6 +350,7 @@ def _output(files: dict[str, str]) -> write.SiteOutput:
     return output
 
 
+@pytest.mark.unit
 def test_an_output_path_outside_the_site_or_twice_is_refused():
     output = write.SiteOutput()
     output.add("./a//b.html", b"x")

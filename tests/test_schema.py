@@ -40,6 +40,7 @@ def validator():
 
 # ---------------------------------------------------------------- JSON Schema
 
+@pytest.mark.unit
 @pytest.mark.parametrize("path", REGION_FILES, ids=lambda p: p.name)
 def test_every_real_region_file_validates_against_the_json_schema(validator, path):
     assert [e.message for e in validator.iter_errors(read_yaml(path))] == []
@@ -79,6 +80,7 @@ BROKEN = [
 ]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("what, change, where, keyword", BROKEN, ids=[b[0] for b in BROKEN])
 def test_a_broken_region_file_does_not_validate(validator, what, change, where, keyword):
     doc = read_yaml(ROOT / "regions/04-itabashi.yaml")
@@ -87,6 +89,7 @@ def test_a_broken_region_file_does_not_validate(validator, what, change, where, 
     assert found == [(where, keyword)]
 
 
+@pytest.mark.site
 def test_schema_describes_every_property(validator):
     def walk(node, where):
         for name, prop in node.get("properties", {}).items():
@@ -97,6 +100,7 @@ def test_schema_describes_every_property(validator):
     walk(validator.schema, "$")
 
 
+@pytest.mark.site
 def test_cli_writes_the_schema(tmp_path):
     result = subprocess.run([sys.executable, str(ROOT / "build.py"), "schema", "--root", str(tmp_path)],
                             cwd=ROOT, capture_output=True, text=True, encoding="utf-8", timeout=60)
@@ -106,11 +110,13 @@ def test_cli_writes_the_schema(tmp_path):
     assert result.stdout.strip() == "wrote regions.schema.json"
 
 
+@pytest.mark.site
 def test_committed_schema_file_is_up_to_date():
     committed = json.loads((ROOT / "regions.schema.json").read_text(encoding="utf-8"))
     assert committed == region_json_schema(), "run `python build.py schema` and commit regions.schema.json"
 
 
+@pytest.mark.site
 def test_region_files_point_editors_at_the_schema():
     for path in REGION_FILES:
         first = path.read_text(encoding="utf-8").split("\n", 1)[0]
@@ -126,12 +132,14 @@ def readme_fields() -> str:
     return text.split("<!-- fields:start -->", 1)[1].split("<!-- fields:end -->", 1)[0]
 
 
+@pytest.mark.unit
 def test_readme_documents_every_field_as_the_schema_declares_it():
     assert readme_fields().strip() == field_reference().strip(), (
         "README.md's field reference is out of date: paste the output of "
         "`python -c 'from casebook.schema import field_reference; print(field_reference())'` between the markers")
 
 
+@pytest.mark.site
 def test_field_reference_lists_every_json_schema_property():
     reference = field_reference()
 
@@ -145,6 +153,7 @@ def test_field_reference_lists_every_json_schema_property():
     walk(region_json_schema(), "")
 
 
+@pytest.mark.unit
 def test_a_field_added_to_the_schema_but_not_to_the_readme_is_caught(monkeypatch):
     monkeypatch.setattr(schema.REGION, "members",
                         schema.REGION.members + [Field("website", Str(), "The case's web page.", required=False)])
@@ -253,6 +262,7 @@ FUZZ = settings(max_examples=_EXPLORE or 60, deadline=None, derandomize=not _EXP
                                        HealthCheck.function_scoped_fixture])
 
 
+@pytest.mark.site
 @FUZZ
 @given(data=st.data())
 def test_random_edits_of_a_region_file_validate_or_are_reported(scratch, validator, data):
@@ -272,6 +282,7 @@ def test_random_edits_of_a_region_file_validate_or_are_reported(scratch, validat
 YAML_NOISE = list(":-[]{}#&*!|>'\"%@`,? \t\n") + ["  ", "\n  ", "- ", ": ", "⽤", "~", "0", "1e9", "\ufeff", "\x00"]
 
 
+@pytest.mark.site
 @FUZZ
 @given(data=st.data())
 def test_random_text_edits_of_a_region_file_validate_or_are_reported(scratch, data):

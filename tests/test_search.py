@@ -178,6 +178,7 @@ def _queries(docs: list[SearchDocument], n: int, seed: int) -> list[str]:
 # tokenizer
 
 
+@pytest.mark.unit
 def test_normalize_unifies_variants():
     assert normalize("ＩＣＴ") == normalize("ict") == normalize("Ict") == "ict"
     assert normalize("ｶﾅﾐｯｸ") == "カナミック"
@@ -187,6 +188,7 @@ def test_normalize_unifies_variants():
     assert normalize("か\u3099") == "が"
 
 
+@pytest.mark.unit
 def test_normalize_folds_the_capitals_of_latin_1_greek_and_cyrillic_as_tokenize_js_does():
     # tokenize.js folds these blocks only (toLowerCase elsewhere would differ between engines): the first and
     # last capital of each range fold, the letters beside the ranges stay.
@@ -194,6 +196,7 @@ def test_normalize_folds_the_capitals_of_latin_1_greek_and_cyrillic_as_tokenize_
     assert normalize("×ß÷ΐαаѐ") == "×ß÷ΐαаѐ"
 
 
+@pytest.mark.unit
 def test_tokens():
     assert tokenize("主治医") == ["主治", "治医", "医"]
     assert tokenize("医") == ["医"]
@@ -202,6 +205,7 @@ def test_tokens():
     assert query_words("主治医 ＩＣＴ")[1] == {"text": "ict", "clauses": [("ict", True)], "exact": True}
 
 
+@pytest.mark.unit
 def test_a_latin_word_is_found_by_the_index_alone_up_to_the_indexed_length():
     # Terms are indexed whole up to MAX_WORD letters, so a word that long needs no literal check; one letter more
     # is indexed cut, and only a literal check can tell a longer word from another with the same start.
@@ -210,6 +214,7 @@ def test_a_latin_word_is_found_by_the_index_alone_up_to_the_indexed_length():
     assert query_words(longest + "b") == [{"text": longest + "b", "clauses": [(longest, True)], "exact": False}]
 
 
+@pytest.mark.unit
 def test_js_fast_path_is_nfkc_stable():
     ranges = [(0x20, 0x7E), (0x3041, 0x3096), (0x30A1, 0x30FA), (0x30FC, 0x30FC), (0x3400, 0x4DBF),
               (0x4E00, 0x9FFF), (0x3001, 0x3011)]
@@ -235,6 +240,7 @@ def _hostile_texts() -> list[str]:
     return texts
 
 
+@pytest.mark.site
 def test_python_and_js_tokenizers_agree(real_docs):
     texts = [t for d in real_docs for t in search.doc_fields(d).values()] + _hostile_texts()
     texts += [d.title for d in hostile_documents()] + [t for d in hostile_documents() for t in d.fields.values()]
@@ -252,6 +258,7 @@ def test_python_and_js_tokenizers_agree(real_docs):
 # index
 
 
+@pytest.mark.unit
 def test_assets_are_byte_identical(real_docs):
     a = build_search_assets(real_docs)
     b = build_search_assets(list(reversed(real_docs)))
@@ -263,12 +270,14 @@ def test_assets_are_byte_identical(real_docs):
         assert b"eval(" not in data and b"\xe2\x80\xa8" not in data
 
 
+@pytest.mark.unit
 def test_duplicate_ids_are_refused():
     doc = SearchDocument(id="x", url="x/", kind="page", title="x")
     with pytest.raises(ValueError, match="duplicate"):
         build_search_assets([doc, doc])
 
 
+@pytest.mark.site
 @pytest.mark.parametrize("small_shards", [False, True])
 def test_js_index_equals_lunr_py(tmp_path, monkeypatch, small_shards):
     """lunr.Index.load in search.js gets lunr.py's own index: every term's postings and every vector
@@ -306,6 +315,7 @@ def test_js_index_equals_lunr_py(tmp_path, monkeypatch, small_shards):
         assert inverted[terms[int(key, 36)]] == want, terms[int(key, 36)]
 
 
+@pytest.mark.unit
 def test_the_browser_never_builds_an_index():
     """search-engine.js loads lunr.py's index with lunr.Index.load; it creates no lunr.Index, Builder or TokenSet itself."""
     code = (ROOT / "static/js/search-engine.js").read_text(encoding="utf-8")
@@ -344,6 +354,7 @@ def _check_queries(docs, queries, search_dir, limit=10**9):
     return got
 
 
+@pytest.mark.unit
 def test_real_site_queries_match_substring_scan(tmp_path, real_docs):
     assets = build_search_assets(real_docs)
     got = _check_queries(real_docs, _queries(real_docs, 150, seed=1), _write(assets, tmp_path))
@@ -353,12 +364,14 @@ def test_real_site_queries_match_substring_scan(tmp_path, real_docs):
             assert hit[q]["results"][0]["snippet"]["ranges"], q
 
 
+@pytest.mark.unit
 def test_hostile_documents_queries(tmp_path):
     docs = hostile_documents()
     queries = _queries(docs, 150, seed=2) + [t for t in HOSTILE if t.strip()][:30]
     _check_queries(docs, queries, _write(build_search_assets(docs), tmp_path))
 
 
+@pytest.mark.site
 def test_sharded_lazy_site_keeps_recall(tmp_path, monkeypatch, real_docs):
     monkeypatch.setattr(search_shards, "SHARD_TARGET", 8000)
     monkeypatch.setattr(search_shards, "BLOCK_TARGET", 3000)
@@ -377,6 +390,7 @@ def test_sharded_lazy_site_keeps_recall(tmp_path, monkeypatch, real_docs):
     assert len(blocks) <= 4  # search.js verifies in batches of at least 4 documents
 
 
+@pytest.mark.unit
 def test_the_manifest_knows_each_documents_kind_and_the_files_carry_text_as_utf8(real_docs):
     # Before a block of documents loads, the engine counts results per kind (事例 n・モデル n) from the manifest's
     # run-length list of kinds, in index order (documents sorted by id).
@@ -389,6 +403,7 @@ def test_the_manifest_knows_each_documents_kind_and_the_files_carry_text_as_utf8
     assert "在宅医療".encode("utf-8") in shipped and not re.search(rb"\\u(?!202[89])[0-9a-f]{4}", shipped)
 
 
+@pytest.mark.site
 def test_name_or_headline_ranks_first(tmp_path):
     filler = "地域の在宅医療について述べる。" * 30
     docs = [
@@ -405,6 +420,7 @@ def test_name_or_headline_ranks_first(tmp_path):
     assert ids[-1] == "a"
 
 
+@pytest.mark.site
 def test_snippet_maps_back_to_original_text(tmp_path):
     docs = [SearchDocument(id="x", url="x/", kind="page", title="題",
                            fields={"body": "前置き。ｶﾞｲﾄﾞと𠮷野家とＩＣＴ化の話。" + "後書き" * 40})]
@@ -418,6 +434,7 @@ def test_snippet_maps_back_to_original_text(tmp_path):
         assert sn["text"] == "ｶﾞｲﾄﾞと𠮷野家とＩＣＴ化の話。" and not sn["after"] and not sn["before"]
 
 
+@pytest.mark.unit
 def test_shipped_files():
     lunr_js = (ROOT / "static/vendor/lunr/lunr.min.js").read_text(encoding="utf-8")
     assert "2.3.9" in lunr_js[:300]
@@ -456,6 +473,7 @@ def _shown_words(element, skip_classes) -> list[str]:
     return words
 
 
+@pytest.mark.site
 def test_every_word_a_case_page_shows_is_in_its_search_document(real_site, built_site, root):
     from casebook.search_docs import label_text, site_documents
     from tests.html_tree import parse
@@ -478,6 +496,7 @@ def test_every_word_a_case_page_shows_is_in_its_search_document(real_site, built
     assert missing == {}
 
 
+@pytest.mark.site
 def test_a_search_document_filled_from_the_wrong_region_fails_the_page_text_check(real_site, built_site):
     from casebook.search_docs import region_fields
     from tests.html_tree import parse
@@ -490,6 +509,7 @@ def test_a_search_document_filled_from_the_wrong_region_fails_the_page_text_chec
     assert any(w not in wrong for w in shown)
 
 
+@pytest.mark.unit
 def test_a_label_with_a_full_width_space_is_found_with_or_without_the_space(real_site):
     from casebook.search_docs import site_documents
 
@@ -505,6 +525,7 @@ def test_a_label_with_a_full_width_space_is_found_with_or_without_the_space(real
 # snippets (issue 13): one per result, from the matching sentences or labels, each phrase once
 
 
+@pytest.mark.site
 def test_every_result_has_one_snippet_of_matching_sentences(tmp_path, real_docs):
     queries = ["主治医", "看取り", "カナミック", "医師会", "ICT", "連携", "主治医 搬送", "患者家族", "病院", "在宅"]
     got = _node("search_cli.js", str(_write(build_search_assets(real_docs), tmp_path)), "query",
@@ -529,6 +550,7 @@ def test_every_result_has_one_snippet_of_matching_sentences(tmp_path, real_docs)
     assert "主治医" in both["snippet"]["text"] and "搬送" in both["snippet"]["text"]
 
 
+@pytest.mark.unit
 def test_search_assets_are_cached_by_content(tmp_path, monkeypatch, real_docs):
     """A build reuses the assets of the same documents indexed by the same code (issue 13: build time);
     any change of the documents misses the cache, and a cache that cannot be written only costs time."""
@@ -552,6 +574,7 @@ def test_search_assets_are_cached_by_content(tmp_path, monkeypatch, real_docs):
     assert search_cache.cache_dir() is None and search.cached_search_assets(real_docs) == fresh
 
 
+@pytest.mark.unit
 def test_assets_without_readings_are_cached_apart_from_assets_with_them(tmp_path, monkeypatch, real_docs):
     monkeypatch.setenv("CASEBOOK_CACHE", str(tmp_path / "cache"))
     plain = search.cached_search_assets(real_docs, readings=False)
@@ -561,6 +584,7 @@ def test_assets_without_readings_are_cached_apart_from_assets_with_them(tmp_path
     assert len(list((tmp_path / "cache").glob("search-*.json"))) == 2
 
 
+@pytest.mark.unit
 def test_the_cache_key_changes_with_the_installed_versions_of_the_indexing_libraries(monkeypatch, real_docs):
     from importlib import metadata
 
@@ -571,6 +595,7 @@ def test_the_cache_key_changes_with_the_installed_versions_of_the_indexing_libra
     assert search_cache.cache_key(real_docs) != key
 
 
+@pytest.mark.unit
 def test_the_light_terms_fill_as_few_shards_as_hold_them(real_docs):
     # Terms of a heavy first character have shards of their own; the rest are hashed into just enough shards
     # of SHARD_TARGET bytes (fewer would make a first search load more, more would cost requests).
@@ -586,6 +611,7 @@ def test_the_light_terms_fill_as_few_shards_as_hold_them(real_docs):
     assert manifest["hashed"] == math.ceil(light / search_shards.SHARD_TARGET)
 
 
+@pytest.mark.unit
 def test_an_index_whose_postings_outgrow_the_limit_ships_no_pair_positions(monkeypatch):
     # The limit is on the postings' bytes (six per posting), so a word in many documents counts many times.
     docs = [SearchDocument(id=f"p{i:03d}", url=f"p/{i}/", kind="page", title="看取り") for i in range(100)]
@@ -595,6 +621,7 @@ def test_an_index_whose_postings_outgrow_the_limit_ships_no_pair_positions(monke
     assert manifest(build_search_assets(docs, False))["pairs"] is False
 
 
+@pytest.mark.site
 def test_every_search_result_opens_a_page_of_the_site_and_its_summary_holds_the_pages_figures(real_site, built_site):
     """A result links to a built page (and to an element of it, for a survey table); a model's result says how many
     cases name that model, counted here from the region files; a page's text has single spaces, as a snippet shows."""
@@ -618,6 +645,7 @@ def test_every_search_result_opens_a_page_of_the_site_and_its_summary_holds_the_
     assert pages and all(not re.search(r"[ \t]{2,}", d.fields["body"]) for d in pages)
 
 
+@pytest.mark.unit
 def test_normalize_gives_the_cluster_by_cluster_result_with_or_without_combining_marks():
     rng = random.Random(13)
     every_char = "".join(chr(cp) for cp in range(0x20, 0x10000) if not 0xD800 <= cp <= 0xDFFF)
@@ -627,6 +655,7 @@ def test_normalize_gives_the_cluster_by_cluster_result_with_or_without_combining
         assert normalize(text) == slow, repr(text[:40])
 
 
+@pytest.mark.unit
 def test_the_index_equals_the_one_lunrs_own_builder_makes(real_docs):
     import lunr.builder
     library_tokenizer = lunr.builder.Tokenizer

@@ -15,8 +15,11 @@ from pathlib import Path
 import pytest
 
 from casebook.build import build_site
+from casebook.serve import with_reload
 
 from conftest import ROOT
+
+pytestmark = pytest.mark.site
 
 STARTUP_SECONDS = 240
 REBUILD_SECONDS = 120
@@ -102,4 +105,4 @@ def test_serve_rebuilds_on_every_kind_of_edit_and_serves_a_full_build(server, pr
     differ = [rel for rel in expected if served[rel] != expected[rel]]
     assert not differ, f"served files differ from a full build: {differ[:10]}"
     for rel in [r for r in expected if r.endswith("index.html")]:
-        assert fetch(base + rel) == expected[rel], rel
+        assert fetch(base + rel) == with_reload(expected[rel]), rel

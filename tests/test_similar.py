@@ -13,7 +13,7 @@ import pytest
 from casebook.japan_map import GRID
 from casebook.similar import case_data, closest, rank
 from html_tree import parse
-from tools import INSTALL, require_tool
+from tools import INSTALL, require_tool, run_ok
 
 from conftest import ROOT
 
@@ -55,11 +55,12 @@ def random_cases(rng: random.Random, n: int) -> list[dict]:
 def run_node(jobs: list[dict]) -> list[list[dict]]:
     require_tool("node", shutil.which(NODE) is not None, INSTALL["node"])
     # Bytes both ways, UTF-8 explicitly: the model codes (あ1, う) must reach Node as written whatever the locale.
-    done = subprocess.run([NODE, "-e", RUNNER, str(CORE)], input=json.dumps(jobs, ensure_ascii=False).encode("utf-8"),
-                          capture_output=True, check=True, timeout=60)
+    done = run_ok([NODE, "-e", RUNNER, str(CORE)], input=json.dumps(jobs, ensure_ascii=False).encode("utf-8"),
+                          capture_output=True, timeout=60)
     return json.loads(done.stdout.decode("utf-8"))
 
 
+@pytest.mark.site
 def test_python_and_javascript_rank_alike_for_many_random_inputs(real_site):
     rng = random.Random(20180301)
     real = [case_data(r) for r in real_site.regions]
@@ -87,6 +88,7 @@ def test_python_and_javascript_rank_alike_for_many_random_inputs(real_site):
                 [(x["key"], x["verdict"], x.get("codes")) for x in b["reasons"]]
 
 
+@pytest.mark.unit
 def test_closeness_behaves_as_the_page_explains(real_site):
     cases = [case_data(r) for r in real_site.regions]
     kamaishi = next(c for c in cases if c["slug"] == "kamaishi")
@@ -107,6 +109,7 @@ def test_closeness_behaves_as_the_page_explains(real_site):
     assert len(near) == 3 and "usuki" not in [r["slug"] for r in near]
 
 
+@pytest.mark.site
 def test_case_pages_show_their_three_closest_cases(built_site, real_site):
     for region in real_site.regions:
         doc = parse((built_site / f"regions/{region.slug}/index.html").read_text(encoding="utf-8"))
@@ -124,6 +127,7 @@ def test_case_pages_show_their_three_closest_cases(built_site, real_site):
         assert "../../similar/index.html" in links
 
 
+@pytest.mark.site
 def test_similar_page_works_as_a_guide_without_javascript(built_site, real_site):
     doc = parse((built_site / "similar/index.html").read_text(encoding="utf-8"))
     form = doc.find("form", data_module="similar")
@@ -142,6 +146,7 @@ def test_similar_page_works_as_a_guide_without_javascript(built_site, real_site)
     assert "../js/similar-core.js" in scripts and "../js/similar.js" in scripts
 
 
+@pytest.mark.site
 def test_compare_pages_without_javascript_link_every_case_with_its_closest(built_site, real_site):
     doc = parse((built_site / "compare/index.html").read_text(encoding="utf-8"))
     assert "hidden" in doc.find("form", data_module="compare-pick").attrs
@@ -160,6 +165,7 @@ def test_compare_pages_without_javascript_link_every_case_with_its_closest(built
     assert cols == [r.slug for r in real_site.regions]
 
 
+@pytest.mark.site
 def test_new_pages_stay_small(built_site, real_site):
     rels = ["similar/index.html", "compare/index.html", "index.html", "regions/index.html"]
     rels += [f"compare/{r.slug}/index.html" for r in real_site.regions]
@@ -167,6 +173,7 @@ def test_new_pages_stay_small(built_site, real_site):
         assert len(gzip.compress((built_site / rel).read_bytes(), 9)) <= 50 * 1024, rel
 
 
+@pytest.mark.site
 @pytest.mark.parametrize("rel,prefix", [("index.html", ""), ("regions/index.html", "../")])
 def test_map_marks_every_case_and_lists_the_same(built_site, real_site, rel, prefix):
     doc = parse((built_site / rel).read_text(encoding="utf-8"))
@@ -193,6 +200,7 @@ def test_map_marks_every_case_and_lists_the_same(built_site, real_site, rel, pre
     assert legend is not None and "hidden" not in legend.attrs and len(legend.find_all("li")) == 4
 
 
+@pytest.mark.unit
 def test_the_build_ranks_closest_cases_exactly_as_the_reference_function(real_site):
     """closest_all (whole columns, for big sites) must agree with closest, case by case, tie-breaks included."""
     import random

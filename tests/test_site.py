@@ -25,6 +25,7 @@ def page(site: Path, rel: str):
 
 # ---------------------------------------------------------------- golden output
 
+@pytest.mark.site
 def test_fixture_site_matches_golden_output(tmp_path):
     """After an intended change to the output, regenerate with `.venv/bin/python tests/update_golden.py` and review the diff."""
     out = tmp_path / "out"
@@ -36,6 +37,7 @@ def test_fixture_site_matches_golden_output(tmp_path):
         assert built[rel].decode("utf-8") == expected[rel].decode("utf-8"), rel
 
 
+@pytest.mark.site
 def test_fixture_text_is_escaped_not_interpreted(tmp_path):
     out = tmp_path / "out"
     build_site(fixture_project(tmp_path), out, log=lambda _: None, expected_regions=None)
@@ -49,6 +51,7 @@ def test_fixture_text_is_escaped_not_interpreted(tmp_path):
 
 # ---------------------------------------------------------------- every page
 
+@pytest.mark.site
 def test_every_page_has_language_title_description_and_policy(built_site):
     titles = {}
     for path in html_pages(built_site):
@@ -74,6 +77,7 @@ def test_every_page_has_language_title_description_and_policy(built_site):
         assert footer and "公式の刊行物ではありません" in footer[0].text, rel
 
 
+@pytest.mark.site
 def test_pages_below_home_have_breadcrumbs_ending_at_the_current_page(built_site):
     for path in html_pages(built_site):
         rel = path.relative_to(built_site).as_posix()
@@ -86,6 +90,7 @@ def test_pages_below_home_have_breadcrumbs_ending_at_the_current_page(built_site
         assert current is not None and current.text.strip(), rel
 
 
+@pytest.mark.site
 def test_links_are_relative_so_the_site_opens_from_disk(built_site):
     for path in html_pages(built_site):
         if path.name == "404.html":
@@ -97,6 +102,7 @@ def test_links_are_relative_so_the_site_opens_from_disk(built_site):
                 assert not target.startswith(("/", "http:", "https:", "//")), f"{path}: {target}"
 
 
+@pytest.mark.site
 def test_build_writes_the_fixed_urls(built_site, real_site):
     expected = ["index.html", "regions/index.html", "models/index.html", "survey/index.html", "about/index.html",
                 "data/index.html", "search/index.html", "404.html", "sitemap.xml", "robots.txt", "favicon.svg",
@@ -109,6 +115,7 @@ def test_build_writes_the_fixed_urls(built_site, real_site):
     assert not missing
 
 
+@pytest.mark.unit
 def test_model_urls_use_the_fixed_codes(real_site):
     slugs = [m.slug for m in real_site.models]
     assert slugs == ["v-a", "v-b1", "v-b2", "v-c1", "v-c2", "v-c3", "v-c4", "v-c5", "v-d", "v-e",
@@ -117,6 +124,7 @@ def test_model_urls_use_the_fixed_codes(real_site):
 
 # ---------------------------------------------------------------- region index
 
+@pytest.mark.site
 def test_region_index_lists_every_region_with_its_figures(built_site, real_site):
     doc = page(built_site, "regions/index.html")
     table = doc.find("table")
@@ -133,6 +141,7 @@ def test_region_index_lists_every_region_with_its_figures(built_site, real_site)
         assert float(row.attrs["data-rate75"]) == region.population.rate_75_printed
 
 
+@pytest.mark.site
 @pytest.mark.parametrize("key, measure", [("population", "total"), ("aged-65", "aged_65_plus"), ("aged-75", "aged_75_plus"),
                                           ("rate-65", "rate_65_printed"), ("rate-75", "rate_75_printed")])
 def test_presorted_pages_follow_the_report_index_order(built_site, real_site, key, measure):
@@ -143,6 +152,7 @@ def test_presorted_pages_follow_the_report_index_order(built_site, real_site, ke
     assert sorted(numbers) == [r.number for r in real_site.regions]
 
 
+@pytest.mark.site
 def test_filters_are_hidden_until_script_enhances_them(built_site):
     doc = page(built_site, "regions/index.html")
     form = doc.find("form", data_module="region-filters")
@@ -153,6 +163,7 @@ def test_filters_are_hidden_until_script_enhances_them(built_site):
 
 # ---------------------------------------------------------------- case pages
 
+@pytest.mark.site
 def test_case_pages_show_figures_models_survey_notes_and_citation(built_site, real_site):
     for i, region in enumerate(real_site.regions):
         doc = page(built_site, f"regions/{region.slug}/index.html")
@@ -186,6 +197,7 @@ def test_case_pages_show_figures_models_survey_notes_and_citation(built_site, re
         assert bool(pager.find("a", rel="next")) == (i < len(real_site.regions) - 1)
 
 
+@pytest.mark.site
 def test_case_page_ranks_match_the_population_order(built_site, real_site):
     by_total = sorted(real_site.regions, key=lambda r: -r.population.total)
     for expected_rank, region in enumerate(by_total, start=1):
@@ -195,6 +207,7 @@ def test_case_page_ranks_match_the_population_order(built_site, real_site):
 
 # ---------------------------------------------------------------- models
 
+@pytest.mark.site
 def test_model_pages_list_the_regions_that_name_them(built_site, real_site):
     for model in real_site.models:
         doc = page(built_site, f"models/{model.slug}/index.html")
@@ -206,6 +219,7 @@ def test_model_pages_list_the_regions_that_name_them(built_site, real_site):
 
 # ---------------------------------------------------------------- survey
 
+@pytest.mark.site
 def test_survey_sections_show_each_table_with_chart_figures_and_csv(built_site, real_site):
     for table in real_site.survey:
         doc = page(built_site, f"survey/s{table.section_number}/index.html")
@@ -223,6 +237,7 @@ def test_survey_sections_show_each_table_with_chart_figures_and_csv(built_site, 
             assert (note.reader in section.text) if note.reader else (note.note not in section.text)
 
 
+@pytest.mark.site
 def test_survey_csv_downloads_are_the_source_files_behind_a_bom_for_excel(built_site, real_site):
     for table in real_site.survey:
         shipped = (built_site / "data/survey" / table.csv).read_bytes()
@@ -237,12 +252,14 @@ def digest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.site
 def test_building_twice_gives_byte_identical_files(tmp_path):
     build_site(ROOT, tmp_path / "a", log=lambda _: None)
     build_site(ROOT, tmp_path / "b", log=lambda _: None)
     assert digest(tmp_path / "a") == digest(tmp_path / "b")
 
 
+@pytest.mark.site
 def test_a_failed_build_leaves_the_previous_site_untouched(project, tmp_path):
     out = tmp_path / "site"
     build_site(project, out, log=lambda _: None)
@@ -255,6 +272,7 @@ def test_a_failed_build_leaves_the_previous_site_untouched(project, tmp_path):
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")]  # nothing beside the site
 
 
+@pytest.mark.unit
 def test_the_writer_refuses_to_write_one_path_twice():
     output = SiteOutput()
     output.add("regions/alpha/index.html", "a")
@@ -262,6 +280,7 @@ def test_the_writer_refuses_to_write_one_path_twice():
         output.add("regions/alpha/index.html", "b")
 
 
+@pytest.mark.site
 def test_downloads_are_complete(tmp_path, real_site):
     import json
     import zipfile
@@ -282,6 +301,7 @@ def test_downloads_are_complete(tmp_path, real_site):
     assert all(f"casebook-data/survey/{t.csv}" in names for t in real_site.survey)
 
 
+@pytest.mark.site
 def test_every_folder_of_the_site_under_regions_is_refused_as_a_region_slug(built_site, real_site):
     """A page the site writes under /regions/ (print, by-*) must be a slug validation refuses, or a region could
     take its address; a new page there fails this test until the reservation names it."""

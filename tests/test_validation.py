@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from casebook.errors import DataInvalid
-from casebook.load import remember_parsed_files
+from casebook.load import ParsedFiles
 from casebook.validate import load_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,12 +77,14 @@ def survey_entry(data: list, table_id: str) -> dict:
 
 # ---------------------------------------------------------------- region files: shape
 
+@pytest.mark.unit
 def test_unknown_key(project):
     edit(project, ITABASHI, "slug: itabashi\n", "slug: itabashi\nnickname: 板橋\n")
     line = line_of(project, ITABASHI, "nickname:")
     assert errors(project) == [f"{ITABASHI}:{line}: nickname: unknown key; expected one of {REGION_KEYS}"]
 
 
+@pytest.mark.unit
 def test_unknown_nested_key(project):
     edit(project, ITABASHI, "  total: 557309\n", "  total: 557309\n  households: 1\n")
     line = line_of(project, ITABASHI, "households:")
@@ -91,6 +93,7 @@ def test_unknown_nested_key(project):
         "total, aged_65_plus, aged_75_plus, rate_65_printed, rate_75_printed"]
 
 
+@pytest.mark.unit
 def test_wrong_type(project):
     # The example the README gives.  The region cannot be built, and no knock-on error (such as the
     # respondents total now being short by 板橋区's 4) is reported on top.
@@ -99,30 +102,35 @@ def test_wrong_type(project):
     assert errors(project) == [f"{ITABASHI}:{line}: population.aged_65_plus: expected an integer ≥ 0, got '12万'"]
 
 
+@pytest.mark.unit
 def test_wrong_type_list_item(project):
     edit(project, ITABASHI, "  - 板橋区\norganisations:", "  - 23\norganisations:")
     line = line_of(project, ITABASHI, "  - 23")
     assert errors(project) == [f"{ITABASHI}:{line}: municipalities[0]: expected text, got 23"]
 
 
+@pytest.mark.unit
 def test_missing_field(project):
     edit(project, ITABASHI, "headline: 医師会の連携拠点を中心とした垂直・水平連携\n", "")
     line = line_of(project, ITABASHI, "number: 4")  # the line the file's mapping starts on
     assert errors(project) == [f"{ITABASHI}:{line}: headline: missing required field; expected text"]
 
 
+@pytest.mark.unit
 def test_null_where_a_value_is_required(project):
     edit(project, ITABASHI, "report_page: 80", "report_page:")
     line = line_of(project, ITABASHI, "report_page:")
     assert errors(project) == [f"{ITABASHI}:{line}: report_page: expected an integer ≥ 1 and ≤ 9,999, got nothing"]
 
 
+@pytest.mark.unit
 def test_empty_list_where_one_item_is_required(project):
     edit(project, ITABASHI, "municipalities:\n  - 板橋区\n", "municipalities: []\n")
     line = line_of(project, ITABASHI, "municipalities:")
     assert errors(project) == [f"{ITABASHI}:{line}: municipalities: expected a list of at least 1 item(s), got 0"]
 
 
+@pytest.mark.unit
 def test_slug_pattern(project):
     edit(project, ITABASHI, "slug: itabashi\n", "slug: Itabashi\n")
     line = line_of(project, ITABASHI, "slug:")
@@ -130,12 +138,14 @@ def test_slug_pattern(project):
         f"{ITABASHI}:{line}: slug: expected a slug of lower-case ASCII words joined by -, got 'Itabashi'"]
 
 
+@pytest.mark.unit
 def test_key_twice_in_one_mapping(project):
     edit(project, ITABASHI, "slug: itabashi\n", "slug: itabashi\nslug: itabashi\n")
     second = lines_with(project, ITABASHI, "slug: itabashi", exact=True)[1]
     assert errors(project) == [f"{ITABASHI}:{second}: slug: key appears twice in the same mapping"]
 
 
+@pytest.mark.unit
 def test_yaml_syntax_error(project):
     edit(project, ITABASHI, "slug: itabashi\n", "slug: [itabashi\n")
     line = line_of(project, ITABASHI, "slug: [itabashi")  # where the bracket opens, not where the parser notices
@@ -144,6 +154,7 @@ def test_yaml_syntax_error(project):
                                f"(a flow sequence opened on this line is not closed before line {noticed})"]
 
 
+@pytest.mark.unit
 def test_yaml_syntax_error_on_one_line(project):
     # A mistake PyYAML reports with no opening mark (a second colon in a value): the error points at that line.
     edit(project, ITABASHI, "slug: itabashi\n", "slug: itabashi: 板橋\n")
@@ -151,6 +162,7 @@ def test_yaml_syntax_error_on_one_line(project):
     assert errors(project) == [f"{ITABASHI}:{line}: YAML syntax error: mapping values are not allowed here"]
 
 
+@pytest.mark.unit
 def test_control_character(project):
     edit(project, ITABASHI, "name: 東京都板橋区", "name: 東京都\x00板橋区")
     line = line_of(project, ITABASHI, "name:")
@@ -158,6 +170,7 @@ def test_control_character(project):
         f"{ITABASHI}:{line}: YAML syntax error: expected printable text, found the control character U+0000"]
 
 
+@pytest.mark.unit
 def test_alias_that_contains_itself(project):
     edit(project, ITABASHI, "ict_systems:\n  - カナミックネットワーク\n", "ict_systems: &a\n  - *a\n")
     line = line_of(project, ITABASHI, "- *a")  # issue 10: every alias is refused, at its line
@@ -165,6 +178,7 @@ def test_alias_that_contains_itself(project):
                                "allowed in data files: write the value out"]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("value", [".nan", ".inf", "1" + "0" * 400])
 def test_rate_that_is_not_a_figure(project, value):
     edit(project, ITABASHI, "rate_65_printed: 22.9", f"rate_65_printed: {value}")
@@ -177,6 +191,7 @@ def test_rate_that_is_not_a_figure(project, value):
     assert errors(project) == [f"{ITABASHI}:{line}: population.rate_65_printed: expected a number, got {shown}"]
 
 
+@pytest.mark.unit
 def test_artifact_character_in_text(project):
     edit(project, ITABASHI, "headline: 医師会の", "headline: ⽤医師会の")
     line = line_of(project, ITABASHI, "headline:")
@@ -184,6 +199,7 @@ def test_artifact_character_in_text(project):
         f"{ITABASHI}:{line}: headline: expected clean text without PDF artifact characters, found '⽤' (U+2F64)"]
 
 
+@pytest.mark.unit
 def test_artifact_character_in_a_nested_list(project):
     edit(project, KOMAGANE, "label: 在支診\n", "label: 在⽀診\n")
     line = line_of(project, KOMAGANE, "label: 在⽀診")
@@ -192,6 +208,7 @@ def test_artifact_character_in_a_nested_list(project):
         "found '⽀' (U+2F40)"]
 
 
+@pytest.mark.unit
 def test_byte_order_marks_are_not_content(project):
     for rel in (ITABASHI, "survey/s2-1.csv", "content/data.md"):
         path = project / rel
@@ -201,6 +218,7 @@ def test_byte_order_marks_are_not_content(project):
 
 # ---------------------------------------------------------------- region files: numbers, names, models
 
+@pytest.mark.unit
 def test_duplicate_number(project):
     edit(project, ITABASHI, "number: 4\n", "number: 5\n")
     assert errors(project) == [
@@ -210,6 +228,7 @@ def test_duplicate_number(project):
     ]
 
 
+@pytest.mark.unit
 def test_duplicate_slug(project):
     edit(project, ITABASHI, "slug: itabashi\n", "slug: kashiwa\n")
     assert errors(project) == [
@@ -219,6 +238,7 @@ def test_duplicate_slug(project):
     ]
 
 
+@pytest.mark.unit
 def test_file_name_and_slug_disagree(project):
     (project / ITABASHI).rename(project / "regions/04-itabasi.yaml")
     line = line_of(project, "regions/04-itabasi.yaml", "slug:")
@@ -226,6 +246,7 @@ def test_file_name_and_slug_disagree(project):
         f"regions/04-itabasi.yaml:{line}: slug: expected 'itabasi' to match the file name, got 'itabashi'"]
 
 
+@pytest.mark.unit
 def test_file_name_and_number_disagree(project):
     (project / ITABASHI).rename(project / "regions/15-itabashi.yaml")
     line = line_of(project, "regions/15-itabashi.yaml", "number:")
@@ -233,11 +254,13 @@ def test_file_name_and_number_disagree(project):
         f"regions/15-itabashi.yaml:{line}: number: expected 15 to match the file name, got 4"]
 
 
+@pytest.mark.unit
 def test_file_name_not_like_nn_slug(project):
     (project / ITABASHI).rename(project / "regions/itabashi.yaml")
     assert errors(project) == ["regions/itabashi.yaml: expected a file name like 04-itabashi.yaml, got 'itabashi.yaml'"]
 
 
+@pytest.mark.unit
 def test_unknown_model_code(project):
     edit(project, ITABASHI, "  - code: C2\n", "  - code: C9\n")
     line = line_of(project, ITABASHI, "code: C9")
@@ -245,12 +268,14 @@ def test_unknown_model_code(project):
         f"{ITABASHI}:{line}: models[0].code: expected a known model code ({KNOWN_CODES}), got 'C9'"]
 
 
+@pytest.mark.unit
 def test_model_listed_twice(project):
     edit(project, ITABASHI, "  - code: あ1\n", "  - code: C2\n")
     line = lines_with(project, ITABASHI, "  - code: C2", exact=True)[1]
     assert errors(project) == [f"{ITABASHI}:{line}: models[1].code: expected each model once, found 'C2' again"]
 
 
+@pytest.mark.unit
 def test_model_with_no_region(project):
     # Model E lists only 駒ヶ根市: take E out of that region file.
     text = (project / KOMAGANE).read_text(encoding="utf-8")
@@ -261,6 +286,7 @@ def test_model_with_no_region(project):
         f"content/models.yaml:{line}: E: expected at least one region to list this model under models, found none"]
 
 
+@pytest.mark.unit
 def test_link_to_unknown_actor(project):
     edit(project, KOMAGANE, "    - from: hospital\n", "    - from: hopsital\n")
     line = line_of(project, KOMAGANE, "from: hopsital")
@@ -268,6 +294,7 @@ def test_link_to_unknown_actor(project):
         f"{KOMAGANE}:{line}: diagram.links[0].from: expected the id of an actor in this diagram, got 'hopsital'"]
 
 
+@pytest.mark.unit
 def test_duplicate_actor_id(project):
     edit(project, KOMAGANE, "    - id: zaishibyo\n", "    - id: zaishishin\n")
     line = line_of(project, KOMAGANE, "  actors:", exact=True)  # where the diagram's mapping starts
@@ -281,6 +308,7 @@ def test_duplicate_actor_id(project):
 
 # ---------------------------------------------------------------- region files: population
 
+@pytest.mark.unit
 def test_aged_65_more_than_total(project):
     # 65+ above the total leaves no rate to reproduce, so only the count is reported.
     edit(project, ITABASHI, "aged_65_plus: 127738", "aged_65_plus: 600000")
@@ -289,6 +317,7 @@ def test_aged_65_more_than_total(project):
         f"{ITABASHI}:{line}: population.aged_65_plus: expected at most the total population (557309), got 600000"]
 
 
+@pytest.mark.unit
 def test_aged_75_more_than_aged_65(project):
     edit(project, ITABASHI, "aged_75_plus: 61782", "aged_75_plus: 130000")
     assert errors(project) == [
@@ -300,6 +329,7 @@ def test_aged_75_more_than_aged_65(project):
     ]
 
 
+@pytest.mark.unit
 def test_rate_not_reproduced(project):
     edit(project, ITABASHI, "rate_65_printed: 22.9", "rate_65_printed: 23.9")
     line = line_of(project, ITABASHI, "rate_65_printed:")
@@ -308,6 +338,7 @@ def test_rate_not_reproduced(project):
         f"got 23.9; {ADD_A_NOTE}"]
 
 
+@pytest.mark.unit
 def test_rate_rounds_half_up(project):
     # 1 / 8 = 12.5 % and 1 / 16 = 6.25 %: the report rounds half up (6.3), Python's round() would give 6.2.
     edit(project, ITABASHI, "  total: 557309\n  aged_65_plus: 127738\n  aged_75_plus: 61782\n"
@@ -316,6 +347,7 @@ def test_rate_rounds_half_up(project):
     assert load_site(project).region("itabashi").population.rate_75_printed == 6.3
 
 
+@pytest.mark.unit
 def test_rate_kept_as_printed_with_a_source_note(project):
     edit(project, ITABASHI, "rate_65_printed: 22.9", "rate_65_printed: 23.9")
     edit(project, ITABASHI, "source_notes:\n", "source_notes:\n  - field: population.rate_65_printed\n"
@@ -337,12 +369,14 @@ def drop_series_column(project: Path, rel: str) -> None:
     path.write_text("".join(f"{item},{count}\n" for item, _, count in rows), encoding="utf-8")
 
 
+@pytest.mark.unit
 def test_csv_missing_column(project):
     drop_series_column(project, "survey/s2-1.csv")
     assert errors(project) == [
         "survey/s2-1.csv:1: header: expected columns item,series,count for kind counts, missing series"]
 
 
+@pytest.mark.unit
 def test_csv_unexpected_column(project):
     path = project / "survey/s2-1.csv"
     header, *rows = path.read_text(encoding="utf-8").splitlines()
@@ -351,24 +385,28 @@ def test_csv_unexpected_column(project):
         "survey/s2-1.csv:1: header: expected columns item,series,count for kind counts, unexpected percent"]
 
 
+@pytest.mark.unit
 def test_csv_non_numeric_count(project):
     edit(project, "survey/s2-1.csv", "国等,件数,0\n", "国等,件数,なし\n")
     line = line_of(project, "survey/s2-1.csv", "国等,")
     assert errors(project) == [f"survey/s2-1.csv:{line}: count: expected a whole number ≥ 0, got 'なし'"]
 
 
+@pytest.mark.unit
 def test_csv_negative_count(project):
     edit(project, "survey/s2-1.csv", "国等,件数,0\n", "国等,件数,-1\n")
     line = line_of(project, "survey/s2-1.csv", "国等,")
     assert errors(project) == [f"survey/s2-1.csv:{line}: count: expected a whole number ≥ 0, got '-1'"]
 
 
+@pytest.mark.unit
 def test_csv_unparseable(project):
     (project / "survey/s2-1.csv").write_text('item,series,count\n"国等,件数,0\n', encoding="utf-8")
     assert errors(project) == [
         "survey/s2-1.csv: cannot parse CSV: Error tokenizing data. C error: EOF inside string starting at row 1"]
 
 
+@pytest.mark.unit
 def test_csv_row_with_an_extra_field(project):
     edit(project, "survey/s2-1.csv", "国等,件数,0\n", "国等,件数,0,1\n")
     line = line_of(project, "survey/s2-1.csv", "国等,")
@@ -376,11 +414,13 @@ def test_csv_row_with_an_extra_field(project):
         f"survey/s2-1.csv:{line}: cannot parse CSV: Error tokenizing data. C error: Expected 3 fields in line {line}, saw 4"]
 
 
+@pytest.mark.unit
 def test_csv_column_twice(project):
     edit(project, "survey/s2-1.csv", "item,series,count\n", "item,series,series\n")
     assert errors(project) == ["survey/s2-1.csv:1: header: expected each column once, found series more than once"]
 
 
+@pytest.mark.unit
 def test_single_answer_counts_not_adding_up_to_n(project):
     edit(project, "survey/s2-1.csv", "国等,件数,0\n", "国等,件数,1\n")
     assert errors(project) == [
@@ -388,6 +428,7 @@ def test_single_answer_counts_not_adding_up_to_n(project):
         "if the report prints it so, add a source_notes entry in tables.yaml"]
 
 
+@pytest.mark.unit
 def test_single_answer_discrepancy_recorded_in_a_note(project):
     edit(project, "survey/s2-1.csv", "国等,件数,0\n", "国等,件数,1\n")
     edit_yaml(project, "survey/tables.yaml",
@@ -396,6 +437,7 @@ def test_single_answer_discrepancy_recorded_in_a_note(project):
     assert load_site(project).survey[1].data["count"].sum() == 125
 
 
+@pytest.mark.unit
 def test_single_answer_stacked_bar_adds_up_per_item(project):
     # s2-7 is one stacked bar per question: each row (item) adds up to n=124, the columns do not.
     # Without its notes it must still pass on its figures alone; a broken row must then be reported.
@@ -410,6 +452,7 @@ def test_single_answer_stacked_bar_adds_up_per_item(project):
         "and per item (1) 往診 125; if the report prints it so, add a source_notes entry in tables.yaml"]
 
 
+@pytest.mark.unit
 def test_multiple_answer_count_above_n(project):
     edit(project, "survey/s7.csv", ",件数,72\n", ",件数,125\n")
     line = line_of(project, "survey/s7.csv", ",件数,125")
@@ -418,6 +461,7 @@ def test_multiple_answer_count_above_n(project):
         "if printed so, add a source_notes entry in tables.yaml"]
 
 
+@pytest.mark.unit
 def test_unknown_series(project):
     edit(project, "survey/s2-1.csv", "国等,件数,0\n", "国等,回答数,0\n")
     line = line_of(project, "survey/s2-1.csv", "国等,")
@@ -425,24 +469,28 @@ def test_unknown_series(project):
         f"survey/s2-1.csv:{line}: series: expected only the series listed in tables.yaml (件数), found '回答数'"]
 
 
+@pytest.mark.unit
 def test_csv_not_listed_in_tables_yaml(project):
     shutil.copy(project / "survey/s2-1.csv", project / "survey/s2-10.csv")
     assert errors(project) == [
         "survey/s2-10.csv: expected every survey CSV to be listed in survey/tables.yaml, this one is not"]
 
 
+@pytest.mark.unit
 def test_listed_csv_missing(project):
     (project / "survey/s2-1.csv").unlink()
     line = line_of(project, "survey/tables.yaml", "- id: s2-1")
     assert errors(project) == [f"survey/tables.yaml:{line}: csv: expected the file survey/s2-1.csv to exist, found none"]
 
 
+@pytest.mark.unit
 def test_broken_tables_yaml_reported_once(project):
     # Not one "CSV not listed" line per CSV on top.
     (project / "survey/tables.yaml").write_text("s1.csv\n", encoding="utf-8")
     assert errors(project) == ["survey/tables.yaml:1: expected a list of at least 1 item(s), got 's1.csv'"]
 
 
+@pytest.mark.unit
 def test_table_entry_with_wrong_kind(project):
     edit_yaml(project, "survey/tables.yaml", lambda data: survey_entry(data, "s2-1").update(kind="count"))
     line = line_of(project, "survey/tables.yaml", "  kind: count", exact=True)
@@ -450,12 +498,14 @@ def test_table_entry_with_wrong_kind(project):
         f"survey/tables.yaml:{line}: [1].kind: expected one of counts, percents, stats, values, got 'count'"]
 
 
+@pytest.mark.unit
 def test_series_label_that_is_not_text(project):
     edit_yaml(project, "survey/tables.yaml", lambda data: survey_entry(data, "s2-1")["series"].append(12))
     line = line_of(project, "survey/tables.yaml", "  - 12", exact=True)
     assert errors(project) == [f"survey/tables.yaml:{line}: [1].series[1]: expected text, got 12"]
 
 
+@pytest.mark.unit
 def test_respondents_not_matching_the_respondents_table(project):
     edit(project, ITABASHI, "respondents: 4", "respondents: 5")
     assert errors(project) == [
@@ -466,6 +516,7 @@ def test_respondents_not_matching_the_respondents_table(project):
     ]
 
 
+@pytest.mark.unit
 def test_respondent_area_not_in_the_respondents_table(project):
     edit(project, ITABASHI, "respondent_area: 板橋区", "respondent_area: 板橋")
     line = line_of(project, ITABASHI, "respondent_area:")
@@ -474,10 +525,12 @@ def test_respondent_area_not_in_the_respondents_table(project):
         f"{ITABASHI}:{line}: survey.respondent_area: expected an item of survey/s1.csv ({items}), got '板橋'"]
 
 
+@pytest.mark.unit
 def test_wrong_region_count(project):
     assert errors(project, expected_regions=13) == ["regions: expected 13 region files, found 14"]
 
 
+@pytest.mark.unit
 def test_region_file_deleted(project):
     (project / ITABASHI).unlink()
     assert errors(project) == [
@@ -489,6 +542,7 @@ def test_region_file_deleted(project):
 
 # ---------------------------------------------------------------- Markdown pages
 
+@pytest.mark.unit
 def test_markdown_without_front_matter(project):
     edit(project, "content/data.md", "---\ntitle: データと引用について\n", "title: データと引用について\n")
     assert errors(project) == [
@@ -496,6 +550,7 @@ def test_markdown_without_front_matter(project):
         "found 'title: データと引用について'"]
 
 
+@pytest.mark.unit
 def test_markdown_starting_with_an_empty_line(project):
     path = project / "content/data.md"
     path.write_text("\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
@@ -504,12 +559,14 @@ def test_markdown_starting_with_an_empty_line(project):
         "found an empty first line"]
 
 
+@pytest.mark.unit
 def test_markdown_with_unclosed_front_matter(project):
     edit(project, "content/data.md", "order: 3\n---\n", "order: 3\n")
     assert errors(project) == [
         "content/data.md:1: front matter: expected a closing '---' line after the front matter, found none"]
 
 
+@pytest.mark.unit
 def test_markdown_unknown_front_matter_key(project):
     edit(project, "content/data.md", "order: 3\n", "order: 3\nauthor: 編集者\n")
     line = line_of(project, "content/data.md", "author:")
@@ -517,6 +574,7 @@ def test_markdown_unknown_front_matter_key(project):
         f"content/data.md:{line}: author: unknown key; expected one of title, slug, description, order"]
 
 
+@pytest.mark.unit
 def test_markdown_front_matter_yaml_error(project):
     edit(project, "content/data.md", "slug: data\n", "slug: [data\n")
     line = line_of(project, "content/data.md", "slug: [data")
@@ -525,6 +583,7 @@ def test_markdown_front_matter_yaml_error(project):
                                f"(a flow sequence opened on this line is not closed before line {noticed})"]
 
 
+@pytest.mark.unit
 def test_markdown_front_matter_list_where_a_number_belongs(project):
     edit(project, "content/data.md", "order: 3\n", "order:\n  - 3\n  - [4]\n")
     line = line_of(project, "content/data.md", "  - 3")  # counted from the top of the file, past the '---' line
@@ -533,25 +592,30 @@ def test_markdown_front_matter_list_where_a_number_belongs(project):
 
 # ---------------------------------------------------------------- serve's parse cache
 
+@pytest.mark.unit
 def test_with_the_parse_cache_on_an_edited_or_broken_file_is_read_afresh(project):
     # serve keeps each YAML file's parsed tree while its text is unchanged; an edit must still show, and a file that
     # failed to parse must not be kept.
-    remember_parsed_files()
-    try:
-        assert load_site(project).region("itabashi").name.startswith("東京都板橋区")
-        edit(project, ITABASHI, "name: 東京都板橋区", "name: 東京都板橋区改")
-        assert load_site(project).region("itabashi").name.startswith("東京都板橋区改")
-        edit(project, ITABASHI, "slug: itabashi\n", "slug: [itabashi\n")
-        assert any(e.startswith(f"{ITABASHI}:") for e in errors(project))
-        assert any(e.startswith(f"{ITABASHI}:") for e in errors(project))  # the broken file was not kept
-        edit(project, ITABASHI, "slug: [itabashi\n", "slug: itabashi\n")
-        assert load_site(project).region("itabashi").name.startswith("東京都板橋区改")
-    finally:
-        remember_parsed_files(False)
+    parsed = ParsedFiles()
+
+    def broken() -> list[str]:
+        with pytest.raises(DataInvalid) as info:
+            load_site(project, parsed=parsed)
+        return info.value.report.lines()
+
+    assert load_site(project, parsed=parsed).region("itabashi").name.startswith("東京都板橋区")
+    edit(project, ITABASHI, "name: 東京都板橋区", "name: 東京都板橋区改")
+    assert load_site(project, parsed=parsed).region("itabashi").name.startswith("東京都板橋区改")
+    edit(project, ITABASHI, "slug: itabashi\n", "slug: [itabashi\n")
+    assert any(e.startswith(f"{ITABASHI}:") for e in broken())
+    assert any(e.startswith(f"{ITABASHI}:") for e in broken())  # the broken file was not kept
+    edit(project, ITABASHI, "slug: [itabashi\n", "slug: itabashi\n")
+    assert load_site(project, parsed=parsed).region("itabashi").name.startswith("東京都板橋区改")
 
 
 # ---------------------------------------------------------------- all at once
 
+@pytest.mark.unit
 def test_every_error_of_a_run_is_reported_sorted_by_file_and_line(project):
     edit(project, "survey/s2-1.csv", "国等,件数,0\n", "国等,件数,なし\n")
     edit(project, "content/data.md", "order: 3\n", "order: 3\nauthor: 編集者\n")
@@ -578,6 +642,7 @@ def run_check(root: Path) -> subprocess.CompletedProcess:
                           cwd=ROOT, capture_output=True, text=True, encoding="utf-8", timeout=120)
 
 
+@pytest.mark.site
 def test_cli_check_reports_errors_and_exits_1(project):
     edit(project, ITABASHI, "aged_65_plus: 127738", "aged_65_plus: 12万")
     drop_series_column(project, "survey/s2-1.csv")
@@ -585,19 +650,20 @@ def test_cli_check_reports_errors_and_exits_1(project):
                 "expected an integer ≥ 0, got '12万'",
                 "survey/s2-1.csv:1: header: expected columns item,series,count for kind counts, missing series"]
     result = run_check(project)
-    assert result.returncode == 1
+    assert result.returncode == 1, result.stdout + result.stderr
     assert result.stderr.splitlines() == expected + ["2 error(s); nothing was written."]
     assert "Traceback" not in result.stdout + result.stderr
     assert result.stdout == ""
 
 
+@pytest.mark.site
 def test_cli_check_never_shows_a_traceback_for_broken_files(project):
     (project / ITABASHI).write_bytes(b"name: caf\xe9\n")  # not UTF-8
     (project / "content/models.yaml").write_text("", encoding="utf-8")
     (project / "survey/s2-1.csv").write_text("", encoding="utf-8")
     (project / "content/data.md").write_text("---\n", encoding="utf-8")
     result = run_check(project)
-    assert result.returncode == 1
+    assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert result.stderr.splitlines()[:-1] == [
         "content/data.md:1: front matter: expected a closing '---' line after the front matter, found none",
@@ -607,6 +673,7 @@ def test_cli_check_never_shows_a_traceback_for_broken_files(project):
     ]
 
 
+@pytest.mark.site
 def test_cli_check_passes_on_the_real_data(root):
     result = run_check(root)
     assert result.returncode == 0, result.stderr
@@ -614,6 +681,7 @@ def test_cli_check_passes_on_the_real_data(root):
     assert result.stdout.startswith("ok: 14 regions, 19 models, ")
 
 
+@pytest.mark.site
 def test_the_line_keeping_reader_reads_every_value_as_yaml_safe_load_does(tmp_path):
     from casebook.errors import ErrorReport
     from casebook.load import parse_yaml

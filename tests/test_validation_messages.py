@@ -11,6 +11,8 @@ from casebook.errors import ErrorReport
 from casebook.load import read_csv, read_text, read_yaml
 from test_validation import KOMAGANE, edit, errors, line_of
 
+pytestmark = pytest.mark.unit
+
 MODELS = "content/models.yaml"
 TABLES = "survey/tables.yaml"
 

@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import yaml
+from jinja2 import Environment
 
 from ..model import Site
 from ..render import load_strings, make_environment
@@ -17,12 +18,13 @@ from .questionnaire import build_questionnaire
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-def template_files(site: Site, templates: Path) -> dict[str, bytes]:
+def template_files(site: Site, templates: Path, env: Environment | None = None) -> dict[str, bytes]:
+    """*env*: the build's environment; without one (the survey-template command) one that writes no
+    template cache, as the command writes nothing outside its output folder."""
     questions = build_questionnaire(site.survey)
     header = io.StringIO()
     csv.writer(header, lineterminator="\r\n").writerow([q.id for q in questions])
-    env = make_environment(templates)
-    env.bytecode_cache = None
+    env = env or make_environment(templates, bytecode_cache=False)
     readme = env.get_template("local_survey_readme.txt").render()
     return {
         "questionnaire.yaml": yaml.dump([q.as_yaml() for q in questions], Dumper=_DUMPER, allow_unicode=True,

@@ -114,8 +114,7 @@ def _grouped_views(tally: Tally, region_label: str, t: dict) -> list[dict]:
 
 
 def render_pages(site: Site, templates: Path, tallies: list[Tally], region_label: str) -> dict[str, bytes]:
-    env = make_environment(templates)
-    env.bytecode_cache = None  # the tally writes nothing outside its output folder, not even a template cache
+    env = make_environment(templates, bytecode_cache=False)  # the tally writes nothing outside its output folder
     t = load_strings(templates)
     base = {"t": t, "depth": 0, "absolute_links": False, "base_path": "/", "region_label": region_label}
     files: dict[str, bytes] = {}

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tools import INSTALL, require_tool
+from tools import INSTALL, require_tool, run_ok
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CASEBOOK_CHROMIUM", "/usr/bin/chromium")
@@ -186,7 +186,7 @@ def format_violations(violations: list[dict]) -> str:
 
 def page_fill(pdf, tmp_path) -> list[float]:
     """How far down each printed page its content reaches (share of the page height), from a 20 dpi render."""
-    subprocess.run(["pdftoppm", "-r", "20", "-gray", str(pdf), str(tmp_path / "fill")], check=True)
+    run_ok(["pdftoppm", "-r", "20", "-gray", str(pdf), str(tmp_path / "fill")])
     shares = []
     for pgm in sorted(tmp_path.glob("fill-*.pgm"), key=lambda p: int(p.stem.rsplit("-", 1)[1])):
         _magic, w, h, _max, pixels = pgm.read_bytes().split(maxsplit=4)

@@ -8,6 +8,8 @@ import shutil
 import subprocess
 
 import pytest
+
+from tools import run_ok
 import yaml
 
 from browserkit import require
@@ -78,7 +80,7 @@ def _pdf_pages(page, tmp_path, path) -> list[list[tuple[float, float, str]]]:
     """The printed page's words per page as (yMax, pageHeight, word), from pdftotext -bbox."""
     pdf = tmp_path / "case.pdf"
     page.pdf(path=str(pdf), format="A4", print_background=False)
-    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    xml = run_ok(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True).stdout
     pages = []
     for height, body in re.findall(r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>', xml, re.S):
         words = re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', body)

@@ -6,6 +6,8 @@ import sys
 
 import pytest
 
+from tools import run_ok
+
 from browserkit import ROOT
 
 pytestmark = pytest.mark.browser
@@ -72,5 +74,5 @@ def test_a_comparison_page_prints_with_its_tables_and_without_the_menu(browser, 
     page.pdf(path=str(pdf), format="A4")
     context.close()
     import subprocess
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = run_ok(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "開設主体" in text and "最大値" in text and "〇〇市" in text

@@ -7,6 +7,8 @@ import shutil
 import subprocess
 
 import pytest
+
+from tools import run_ok
 import yaml
 
 from browserkit import LINE_STARTS, layout_shift, open_with_scripts_after_first_paint, page_fill, require
@@ -187,8 +189,8 @@ def test_every_printed_page_type_has_its_address_on_page_1_and_no_near_empty_pag
         page.goto(site_url + path, wait_until="load")
         pdf = tmp_path / "page.pdf"
         page.pdf(path=str(pdf), format="A4", print_background=False)
-        first = re.sub(r"\s+", "", subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-raw", "-enc", "UTF-8", str(pdf), "-"],
-                                                  capture_output=True, text=True, check=True).stdout)
+        first = re.sub(r"\s+", "", run_ok(["pdftotext", "-f", "1", "-l", "1", "-raw", "-enc", "UTF-8", str(pdf), "-"],
+                                                  capture_output=True, text=True).stdout)
         for label, wanted in (("address", site_url + path.split("?")[0]), ("citation", strings["site"]["credit"]),
                               ("print date", strings["case"]["printed_on"])):
             if label == "citation" and path.startswith("regions/usuki/"):

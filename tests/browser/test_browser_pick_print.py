@@ -9,6 +9,8 @@ import subprocess
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+from tools import run_ok
 import yaml
 
 from browserkit import require
@@ -166,7 +168,7 @@ def test_the_printed_document_breaks_the_page_between_cases(ctx, site_url, real_
     pdf = tmp_path / "cases.pdf"
     page.pdf(path=str(pdf), format="A4", print_background=False)
     page.close()
-    text = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = run_ok(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True).stdout
     sheets = [re.sub(r"[ \t]+", " ", s).strip() for s in text.split("\f") if s.strip()]
     number = {r.slug: r.number for r in real_site.regions}
     name = {r.slug: r.name for r in real_site.regions}

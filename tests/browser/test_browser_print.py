@@ -7,6 +7,8 @@ import shutil
 import subprocess
 
 import pytest
+
+from tools import run_ok
 import yaml
 
 from browserkit import page_fill, require
@@ -50,10 +52,10 @@ def test_case_pages_print_on_two_a4_pages(open_context, site_url, real_site, str
         content = page.locator("main").inner_text()
         pdf = tmp_path / f"{region.slug}.pdf"
         page.pdf(path=str(pdf), format="A4", print_background=False)
-        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        info = run_ok(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
         pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
-        sheets = [squash(t) for t in subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
-                                                    text=True, check=True).stdout.split("\f")]
+        sheets = [squash(t) for t in run_ok(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                                                    text=True).stdout.split("\f")]
         text = "".join(sheets)
         cite = strings["case"]["cite_text"].format(site=strings["site"]["name"], number=region.number, name=region.name,
                                                    page=region.report_page)
