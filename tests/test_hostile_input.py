@@ -9,7 +9,6 @@ import pytest
 from casebook.errors import DataInvalid
 from casebook.validate import load_site
 
-pytestmark = pytest.mark.site
 
 ITABASHI = "regions/04-itabashi.yaml"
 
@@ -276,6 +275,7 @@ UNBUILDABLE_OR_INVISIBLE = [
 ]
 
 
+@pytest.mark.site
 @pytest.mark.parametrize("rel, old, new, line, message", UNBUILDABLE_OR_INVISIBLE,
                          ids=[f"{row[0]}:{row[2][:24]!r}" for row in UNBUILDABLE_OR_INVISIBLE])
 def test_check_finds_what_would_break_the_build_and_the_build_says_the_same(project, tmp_path, rel, old, new, line,

@@ -75,7 +75,6 @@ def test_serve_runs_as_documented(project, tmp_path):
 
 
 @pytest.mark.bench
-@pytest.mark.bench
 def test_the_benchmarks_load_without_the_test_suite():
     # The README's venv (command 1) has no pytest; bench/search_bench.py once imported tests/ and pytest.
     probe = ("import runpy, sys; sys.argv = ['x', '--help']\n"
@@ -85,7 +84,6 @@ def test_the_benchmarks_load_without_the_test_suite():
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.bench
 @pytest.mark.bench
 def test_the_search_benchmark_says_what_its_browser_part_lacks_before_working():
     # The README's venv (command 1) has no Playwright: the benchmark once ran minutes of Node work and then
@@ -98,7 +96,6 @@ def test_the_search_benchmark_says_what_its_browser_part_lacks_before_working():
     assert "load average" not in result.stdout  # nothing measured first
 
 
-@pytest.mark.bench
 @pytest.mark.bench
 def test_the_build_benchmark_stages_exist():
     # bench/run.py --quick patched build._search_assets, which no longer existed: an AttributeError at once.
@@ -123,7 +120,6 @@ BENCH_SMALLEST = {
 
 
 @pytest.mark.bench
-@pytest.mark.bench
 def test_every_benchmark_in_the_table_runs_at_its_smallest_scale():
     benches = [c.split()[1] for c in readme_commands() if c.startswith(".venv/bin/python bench/")]
     assert sorted(benches) == sorted(BENCH_SMALLEST), "a benchmark row without a smallest scale here"
@@ -136,7 +132,6 @@ def test_every_benchmark_in_the_table_runs_at_its_smallest_scale():
             (script, (result.stdout + result.stderr)[-2000:])
 
 
-@pytest.mark.bench
 @pytest.mark.bench
 def test_the_mutation_benchmark_kills_a_hand_written_mutant():
     result = subprocess.run([sys.executable, str(ROOT / "bench/mutation.py"), "--hand-only", "--hand", "template-rank-constant"],
