@@ -428,6 +428,7 @@ SURVEY_MISTAKES = [
 ]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("rows, expected", SURVEY_MISTAKES, ids=range(len(SURVEY_MISTAKES)))
 def test_a_mistake_in_the_responses_is_refused_and_named(tmp_path, capsys, header, rows, expected):
     if callable(rows):
@@ -443,6 +444,7 @@ def test_a_mistake_in_the_responses_is_refused_and_named(tmp_path, capsys, heade
     assert lines == [line.format(**values) for line in expected] + [f"{len(expected)} error(s); nothing was written."]
 
 
+@pytest.mark.unit
 def test_the_tally_says_what_it_read(tmp_path, capsys, header):
     rows = [_row(header, q_s2_1="個人"), _row(header), _row(header, q_s2_1="医療法人"), _row(header)]
     out = tmp_path / "out"
@@ -451,6 +453,7 @@ def test_the_tally_says_what_it_read(tmp_path, capsys, header):
     assert said.startswith("read 2 clinics (2 empty forms skipped) from responses.csv; wrote ")
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("command", ["survey-tally", "survey-template"])
 @pytest.mark.parametrize("where", ["survey/new", "templates", ".git/refs/tags", "regions/x/y"])
 def test_the_survey_commands_never_write_into_the_sources_or_a_repository(synthetic, tmp_path, capsys, command,
@@ -468,6 +471,7 @@ def test_the_survey_commands_never_write_into_the_sources_or_a_repository(synthe
     assert sorted(p.relative_to(project).as_posix() for p in project.rglob("*")) == before
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("err, advice", [(28, "the disk is full; free some space and build again"),
                                          (30, "the folder is on a read-only file system; choose another --out")])
 def test_a_full_or_read_only_disk_writes_nothing_and_says_so(synthetic, tmp_path, capsys, monkeypatch, err, advice):
