@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_project
 from tools import run_ok
+
+ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.bench  # builds a wheel and a virtual environment: about a minute
 
 
-def test_a_wheel_installed_into_a_fresh_environment_builds_the_site_from_another_folder(tmp_path):
+def test_a_wheel_installed_into_a_fresh_environment_builds_the_site_from_another_folder(tmp_path, project):
     wheels = tmp_path / "wheels"
     run_ok([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q",
             "-w", str(wheels), str(ROOT)], cwd=tmp_path, text=True)
@@ -36,7 +37,7 @@ def test_a_wheel_installed_into_a_fresh_environment_builds_the_site_from_another
     run_ok([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index", "-q",
             str(wheel)], text=True)
 
-    project = copy_project(tmp_path / "project")  # the sources only: no casebook/ beside them
+    # project: a copy of the sources only, no casebook/ beside them
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     where = run_ok([str(python), "-c", "import casebook; print(casebook.__file__)"], cwd=elsewhere, text=True)
