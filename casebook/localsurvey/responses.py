@@ -226,7 +226,14 @@ def read_responses(path: Path, questions: list[Question]) -> Responses:
             if len(wrong) > SHOWN_MISTAKES:
                 errors.append((int(line_of[first_line[wrong[SHOWN_MISTAKES]]]), i,
                                f"{q.id}: and {len(wrong) - SHOWN_MISTAKES:,} more distinct values like these"))
-        values = np.array([v for v, _ in answers], dtype="float64" if q.answer == "numeric" else object)
+        if q.answer == "numeric":
+            values = np.array([v for v, _ in answers], dtype="float64")
+        else:
+            # Filled element by element: np.array() of equal-length answer tuples ((「A」,), (「B」,)) would make a
+            # 2-D array, and a column where every clinic chose as many options as the others failed to load.
+            values = np.empty(len(answers), dtype=object)
+            for k, (v, _) in enumerate(answers):
+                values[k] = v
         data[q.id] = values[codes] if len(values) else np.zeros(0, dtype=values.dtype)
     if not errors and not lines:
         errors.append((2, -1, f"(rows): expected at least one filled-in form below the header, found none"
