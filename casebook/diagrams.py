@@ -320,9 +320,10 @@ def _narrow(diagram: Diagram, ident: str, title: str, desc: str, width: float = 
     return svg_root(lay["box_x"] + lay["box_w"] + 2, lay["height"], title, desc, ident, "".join(parts), "diagram diagram--narrow")
 
 
-# A drawing is legible where its 13 px labels show at 11 px or more (on paper, 7 pt = 9.33 px or more).
+# A drawing is legible where its 13 px labels show at 11 px or more (on paper, 8 pt = 10.67 px or more: site.css
+# prints drawings at zoom .825).
 SCREEN_SCALE = 11 / FONT
-PRINT_SCALE = (7 / 0.75) / FONT
+PRINT_SCALE = (8 / 0.75) / FONT
 PRINT_WIDTH = 186 / 25.4 * 96  # A4 less the 12 mm margins of @page, in CSS px
 # The container widths site.css has a rule for: from a column of the comparison table (about 230 px with four
 # cases at 1280 px or on A4 landscape) up to the widest content column.

@@ -45,8 +45,10 @@ def url(context, target: str = "") -> str:
 
 @pass_context
 def print_href(context, target: str) -> str:
-    """The address a printed page shows for a link: absolute with --base-url, else from the site root."""
-    return context["site_url"] + target
+    """The address a printed page shows for a link: absolute with --base-url, else none ("") — a path without
+    its site is no use to a reader of paper."""
+    site_url = context["site_url"]
+    return site_url + target if "://" in site_url else ""
 
 
 def number(value) -> str:

@@ -16,7 +16,7 @@ def closest_views(site, count: int = 3) -> dict[str, list[dict]]:
 
 
 def compare_column(site, summaries: dict, region) -> dict:
-    return {"region": region, "s": summaries[region.slug],
+    return {"region": region, "s": summaries[region.slug], "relations": relations(region.diagram),
             "diagram": render_diagram(region.diagram, f"cmp-{region.slug}", f"{region.short_name}の連携の概要図",
                                       narrow_width=COMPARE_NARROW)}
 

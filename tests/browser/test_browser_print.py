@@ -1,4 +1,4 @@
-"""Every case page printed to A4 PDF: at most two pages, with the headline, the citation and the page's
+"""Every case page printed to A4 PDF: at most three pages, with the headline, the citation and the page's
 address, and without the site's navigation, search or filters.  Needs pdfinfo/pdftotext (poppler-utils)."""
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from browserkit import page_fill, require
 
 pytestmark = pytest.mark.browser
 
-MAX_PAGES = 2
+MAX_PAGES = 3  # at meeting-handout type (body 10.5 pt, issue 27) the longest cases (mibu, sakai) take a third sheet
 
 
 def squash(text: str) -> str:
@@ -39,7 +39,7 @@ def forbidden_texts(strings) -> list[str]:
             strings["filters"]["legend"], strings["nav"]["crumbs"], strings["case"]["prev"], strings["case"]["next"]]
 
 
-def test_case_pages_print_on_two_a4_pages(open_context, site_url, real_site, strings, poppler, tmp_path):
+def test_case_pages_print_on_at_most_three_a4_pages(open_context, site_url, real_site, strings, poppler, tmp_path):
     context, watcher = open_context(site_url)
     page = context.new_page()
     page.emulate_media(media="print")

@@ -170,7 +170,8 @@ def test_without_javascript_the_pages_guide_to_static_comparisons(nojs, site_url
     assert page.locator(".similar-pairs tbody tr").count() == 14
     page.goto(site_url + "compare/index.html?r=kamaishi,usuki")
     assert page.locator("[data-nojs]").is_visible()
-    assert not page.locator(".compare-table").is_visible()
+    # the whole table, every case, instead of a note alone (issue 27); the closest-cases pages are linked below it
+    assert page.locator(".compare-table thead th[data-col]:visible").count() == 14
     page.locator(".compare-links a").first.click()
     page.wait_for_load_state("load")
     assert page.locator(".compare-table thead th[data-col]:visible").count() == 4
@@ -195,6 +196,8 @@ def test_a_printed_comparison_fits_a4_landscape(ctx, site_url):
         pages = _pdf_pages(page.pdf(prefer_css_page_size=True, print_background=False))
         assert pages, rel
         assert all(w > h for w, h in pages), f"{rel}: not landscape {pages}"
-        assert len(pages) <= 2, f"{rel}: {len(pages)} pages"
+        # figures, models and points; the drawings; their relations listed (issue 27), all at 9 pt or more: four cases
+        # with the longest lists (usuki, mibu, sakai: 13-14 relations each) take four landscape sheets
+        assert len(pages) <= 4, f"{rel}: {len(pages)} pages"
         page.emulate_media(media="screen")
     page.close()
