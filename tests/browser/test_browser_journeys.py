@@ -57,7 +57,8 @@ def printed_cells_missing(page, selector: str, path) -> list[str]:
 
 def column_cells(page) -> list[list[str]]:
     """For each row of the comparison, the cases whose cell the reader sees, in the order shown on screen."""
-    return page.evaluate("""() => [...document.querySelectorAll('.compare-table tr')].map((row) =>
+    # (rows shown on screen only: the relations row is printed, not shown)
+    return page.evaluate("""() => [...document.querySelectorAll('.compare-table tr')].filter((row) => row.getClientRects().length).map((row) =>
       [...row.querySelectorAll('[data-col]')].filter((c) => c.getClientRects().length && c.offsetHeight > 0)
         .sort((a, b) => { const p = a.getBoundingClientRect(), q = b.getBoundingClientRect();
                           return Math.round(p.top - q.top) || p.left - q.left; })
