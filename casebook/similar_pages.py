@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from . import urls
-from .diagrams import COMPARE_NARROW, render_diagram
+from .diagrams import COMPARE_NARROW, relations, render_diagram
 from .japan_map import BINS, PARTS, legend, render_japan_map
 from .similar import case_data, closest_all, spreads
 
