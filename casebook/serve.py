@@ -128,8 +128,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         if target.is_dir() and route.endswith("/"):
             target = target / "index.html"
         page = target.suffix == ".html" or not target.exists()
-        if page and self.state.errors:
-            self._send(500, with_reload(error_page(Path(self.directory), self.state.errors)), "text/html; charset=utf-8")
+        if page and self.state.errors:  # 200: the page is what serve has to show now, not a failure of serve
+            self._send(200, with_reload(error_page(Path(self.directory), self.state.errors)), "text/html; charset=utf-8")
             return None
         if target.suffix == ".html" and target.is_file():
             self._send(200, with_reload(target.read_bytes()), "text/html; charset=utf-8")

@@ -106,3 +106,16 @@ def test_serve_rebuilds_on_every_kind_of_edit_and_serves_a_full_build(server, pr
     assert not differ, f"served files differ from a full build: {differ[:10]}"
     for rel in [r for r in expected if r.endswith("index.html")]:
         assert fetch(base + rel) == with_reload(expected[rel]), rel
+
+
+def test_a_port_in_use_is_one_line_before_any_build(project, tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, str(ROOT / "build.py"), "serve", "--root", str(project),
+                               "--out", str(tmp_path / "served"), "--port", str(port)],
+                              capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stderr.splitlines() == [f"error: port {port} is in use (another serve?); choose another with --port"]
+    assert done.stdout == "" and not (tmp_path / "served").exists()  # nothing built
