@@ -173,8 +173,13 @@ def test_template_lists_every_survey_table_and_only_printed_options(real_site, t
         # A derived table has no question of its own; its metadata says where its figures come from.
         assert table.id in fed or (table.id in NOT_ASKED and table.derivation), table.id
     by_id = {t.id: t for t in real_site.survey}
+    free = [q for q in questions if q["answer"] == "text"]
+    # the free-text question （６）⑧ is asked (the report lists its answers), with no options and no table
+    assert [q["table"] for q in free] == ["s6-8"] and "options" not in free[0]
     for q in questions:
         assert re.fullmatch(r"[a-z0-9_]+", q["id"])
+        if q["answer"] == "text":
+            continue
         table = by_id[q["table"]]
         if q["answer"] == "numeric":
             assert q["item"] in table.items

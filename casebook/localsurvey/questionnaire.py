@@ -31,6 +31,7 @@ GROUPED_FROM = {"s6-1b": ROUND_THE_CLOCK}
 PER_DOCTOR_NOTE = "※「医師１人あたり」の数値については、診療所において在宅医療を行う医師数で各数値を按分したものである"
 ASKED_PER_DOCTOR = "医師１人あたり"
 NOT_ASKED = (*STATS_FROM, *VALUES_FROM, *GROUPED_FROM)
+ALL_ITEMS_NOTE = "※すべての項目を回答した方のみ抽出"
 
 
 @dataclass(frozen=True)
@@ -38,13 +39,13 @@ class Question:
     id: str
     table: str
     text: str
-    answer: str  # single, multiple or numeric
+    answer: str  # single, multiple, numeric or text
     options: tuple[str, ...]
     item: Optional[str] = None
 
     def as_yaml(self) -> dict:
         d = {"id": self.id, "table": self.table, "text": self.text, "answer": self.answer}
-        if self.answer != "numeric":
+        if self.answer in ("single", "multiple"):
             d["options"] = list(self.options)
         if self.item is not None:
             d["item"] = self.item
@@ -72,10 +73,25 @@ def questions_for(table: SurveyTable) -> list[Question]:
     return [Question(_qid(table.id), table.id, table.title, table.answer, table.items)]
 
 
+# （６）⑧ is free text in the report (survey/free-text-s6-8.yaml): asked after the other questions of （６）, listed
+# on the results as written, never tallied.
+FREE_TEXT = Question("q_s6_8", "s6-8", "他医療機関との在宅医療の連携の特徴と連携ができている要因（自由記述）", "text", ())
+FREE_TEXT_AFTER = "s6-"
+
+
 def build_questionnaire(tables) -> list[Question]:
-    return [q for t in tables for q in questions_for(t)]
+    questions = [q for t in tables for q in questions_for(t)]
+    last = max((i for i, q in enumerate(questions) if q.table.startswith(FREE_TEXT_AFTER)), default=None)
+    if last is not None:
+        questions.insert(last + 1, FREE_TEXT)
+    return questions
 
 
 def doctors_question(questions: list[Question]) -> Question | None:
     """The question the 医師１人のみ／２人以上 split reads (None in a project without that table)."""
     return next((q for q in questions if (q.table, q.item) == DOCTORS_QUESTION), None)
+
+
+def per_doctor(table: SurveyTable, q: Question) -> bool:
+    """Whether the report divides this row by the clinic's home-care doctors (its 医師１人あたり note)."""
+    return PER_DOCTOR_NOTE in table.notes and ASKED_PER_DOCTOR not in (q.item or "")

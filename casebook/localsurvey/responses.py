@@ -92,11 +92,16 @@ def _answer(q: Question, cell: str, doctors: bool) -> tuple[object, list[str]]:
     cell = cell.strip()
     if cell == "":
         return (np.nan if q.answer == "numeric" else None), []
+    if q.answer == "text":
+        return cell, []  # free text, listed as written and never tallied
     if q.answer == "numeric":
         value, problem = figure(cell, whole=doctors)
         return (np.nan if value is None else value), [problem] if problem else []
     problems = []
     parts = [p.strip() for p in _split(cell)] if q.answer == "multiple" else [cell]
+    # 「ＦＡＸ」 and 「(連携型)」 look as the options do: compared width-insensitively, they are the options.
+    canonical = {unicodedata.normalize("NFKC", o): o for o in q.options}
+    parts = [canonical.get(unicodedata.normalize("NFKC", p), p) for p in parts]
     for part in parts:
         if part in q.options:
             continue
@@ -108,7 +113,7 @@ def _answer(q: Question, cell: str, doctors: bool) -> tuple[object, list[str]]:
         if len(set(parts)) != len(parts):
             problems.append(f"an option is given twice in {cell!r}")
         return tuple(p for p in parts if p), problems
-    return cell, problems
+    return parts[0], problems
 
 
 class _Column:
@@ -165,9 +170,10 @@ def read_responses(path: Path, questions: list[Question]) -> Responses:
         lines: list[int] = []
         chunk: list[list[str]] = []
         skipped = 0
-        end = reader.line_num
+        # A record's number as Excel numbers its rows: a line break inside a quoted cell (Alt+Enter) is not a row.
+        start = 1
         for cells in reader:
-            start, end = end + 1, reader.line_num
+            start += 1
             if not "".join(cells).strip():
                 skipped += 1  # a blank form, or the empty rows Excel leaves at the end
                 continue

@@ -12,11 +12,9 @@ import pandas as pd
 
 from ..model import SurveyTable
 from ..text import spreadsheet_safe
-from .questionnaire import (ASKED_PER_DOCTOR, DOCTOR_GROUP_TABLES, GROUPED_FROM, PER_DOCTOR_NOTE, STATS_FROM,
-                            VALUES_FROM, VISITS_LIMIT, Question, doctors_question, questions_for)
+from .questionnaire import (ALL_ITEMS_NOTE, DOCTOR_GROUP_TABLES, GROUPED_FROM, STATS_FROM, VALUES_FROM,
+                            VISITS_LIMIT, Question, doctors_question, per_doctor)
 from .responses import Responses
-
-ALL_ITEMS_NOTE = "※すべての項目を回答した方のみ抽出"
 
 
 @dataclass(frozen=True)
@@ -89,11 +87,6 @@ def _formatter(table: SurveyTable, column: str) -> Callable[[Decimal], str]:
 def exact(value: float) -> Decimal:
     """A cell as the clinic typed it: the float read from text back to its shortest decimal (0.1 stays 0.1)."""
     return Decimal(repr(float(value)))
-
-
-def per_doctor(table: SurveyTable, q: Question) -> bool:
-    """Whether the report divides this row by the clinic's home-care doctors (its 医師１人あたり note)."""
-    return PER_DOCTOR_NOTE in table.notes and ASKED_PER_DOCTOR not in (q.item or "")
 
 
 def _divided(values: pd.Series, doctors: Optional[pd.Series]) -> list[Optional[Decimal]]:

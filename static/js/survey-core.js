@@ -1,0 +1,464 @@
+// The local survey's reading and tally in the browser: the twin of casebook/localsurvey (responses.py, tally.py),
+// following the specification in casebook/localsurvey/plan.py cell for cell. Nothing here touches the page or the
+// network. Usable in the browser (window.SurveyCore) and from node (module.exports); tests/test_survey_parity.py
+// runs both on the shared vectors and on random response files.
+(function (root, factory) {
+  "use strict";
+  var core = factory();
+  if (typeof module === "object" && module.exports) module.exports = core;
+  else root.SurveyCore = core;
+})(this, function () {
+  "use strict";
+
+  // ---- Decimal arithmetic of 28 significant digits, as Python's default decimal context (half even). ----
+  // A value is {c: BigInt coefficient, e: exponent}: c × 10^e.
+  var PREC = 28;
+  var TEN = BigInt(10);
+  var ZERO = BigInt(0);
+  var ONE = BigInt(1);
+  var TWO = BigInt(2);
+  var POW = [ONE];
+  function pow10(k) {
+    while (POW.length <= k) POW.push(POW[POW.length - 1] * TEN);
+    return POW[k];
+  }
+  function digits(c) { return (c < ZERO ? -c : c).toString().length; }
+
+  function dec(text) {
+    // A figure's shortest decimal text (Number#toString or Python's repr), e.g. "12", "0.25", "1e+21", "2.5e-7".
+    var m = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/i.exec(String(text));
+    if (!m) throw new Error("not a decimal: " + text);
+    var frac = m[3] || "";
+    var c = BigInt(m[2] + frac);
+    return { c: m[1] ? -c : c, e: (m[4] ? parseInt(m[4], 10) : 0) - frac.length };
+  }
+  function ofNumber(x) { return dec(String(x)); }
+
+  function roundTo(c, e, sticky) {
+    // c × 10^e rounded to PREC digits, half even; *sticky*: a non-zero remainder was already dropped below c.
+    var n = digits(c);
+    if (n <= PREC && !sticky) return { c: c, e: e };
+    var drop = Math.max(n - PREC, 0);
+    var neg = c < ZERO;
+    var a = neg ? -c : c;
+    var div = pow10(drop);
+    var q = a / div;
+    var r = a % div;
+    var twice = r * TWO;
+    if (twice > div || (twice === div && (sticky || q % TWO === ONE))) q += ONE;
+    if (digits(q) > PREC) { q /= TEN; e += 1; }  // 999… rounded up to 1000…
+    return { c: neg ? -q : q, e: e + drop };
+  }
+
+  function add(x, y) {
+    var e = Math.min(x.e, y.e);
+    var c = x.c * pow10(x.e - e) + y.c * pow10(y.e - e);
+    return roundTo(c, e, false);
+  }
+
+  function div(x, y) {
+    // Correctly rounded quotient: enough digits for PREC + 1, the rest as a sticky remainder.
+    var num = x.c < ZERO ? -x.c : x.c;
+    var den = y.c < ZERO ? -y.c : y.c;
+    var neg = (x.c < ZERO) !== (y.c < ZERO);
+    if (num === ZERO) return { c: ZERO, e: 0 };
+    var shift = Math.max(PREC + 2 + digits(den) - digits(num), 0);
+    var scaled = num * pow10(shift);
+    var q = scaled / den;
+    var rem = scaled % den;
+    var out = roundTo(q, x.e - y.e - shift, rem !== ZERO);
+    if (neg) out.c = -out.c;
+    return out;
+  }
+
+  function cmp(x, y) {
+    var e = Math.min(x.e, y.e);
+    var a = x.c * pow10(x.e - e);
+    var b = y.c * pow10(y.e - e);
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+
+  function quantize(x, places) {
+    // Half up (away from zero), as the report rounds; returns the text with exactly *places* decimals.
+    var c = x.c;
+    var e = x.e;
+    if (e > -places) { c = c * pow10(e + places); }
+    else if (e < -places) {
+      var d = pow10(-places - e);
+      var neg = c < ZERO;
+      var a = neg ? -c : c;
+      var q = a / d;
+      if ((a % d) * TWO >= d) q += ONE;
+      c = neg ? -q : q;
+    }
+    var neg2 = c < ZERO;
+    var s = (neg2 ? -c : c).toString();
+    if (places > 0) {
+      while (s.length <= places) s = "0" + s;
+      s = s.slice(0, s.length - places) + "." + s.slice(s.length - places);
+    }
+    return (neg2 ? "-" : "") + s;
+  }
+
+  function formatter(f) {
+    // The report's format of a stats column (plan.formats): fixed places, or General up to that many (at least one).
+    return function (x) {
+      if (f.fixed) return quantize(x, f.places);
+      var text = quantize(x, Math.max(f.places, 1));
+      return text.indexOf(".") >= 0 ? text.replace(/0+$/, "").replace(/\.$/, "") : text;
+    };
+  }
+
+  // ---- Reading a file as Excel saves it. ----
+  function decode(bytes) {
+    // Text and encoding: UTF-16 (Excel's 「Unicode テキスト」, with its BOM), UTF-8 with or without BOM, else
+    // Shift_JIS (Excel's 「CSV (コンマ区切り)」 on Japanese Windows writes Microsoft's cp932, which the Encoding
+    // Standard's shift_jis decoder reads). A workbook (.xlsx zip, .xls OLE) is recognised and refused.
+    if (bytes.length >= 4 && ((bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 3 && bytes[3] === 4) ||
+        (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0))) {
+      return { error: "workbook" };
+    }
+    if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) {
+      return { text: new TextDecoder("utf-16le").decode(bytes.subarray(2)), encoding: "UTF-16" };
+    }
+    if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
+      return { text: new TextDecoder("utf-16be").decode(bytes.subarray(2)), encoding: "UTF-16" };
+    }
+    var start = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    try {
+      return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(start)), encoding: "UTF-8" };
+    } catch (e) {
+      if (start) return { error: "encoding" };
+    }
+    try {
+      return { text: new TextDecoder("shift_jis", { fatal: true }).decode(bytes), encoding: "Shift_JIS" };
+    } catch (e2) {
+      return { error: "encoding" };
+    }
+  }
+
+  function parseCsv(text, delimiter) {
+    // Records with the row number Excel shows: a line break inside a quoted cell (Alt+Enter) stays in its row.
+    var records = [];
+    var cells = [];
+    var cell = "";
+    var quoted = false;
+    var i = 0;
+    var n = text.length;
+    var dirty = false;
+    while (i < n) {
+      var ch = text[i];
+      if (quoted) {
+        if (ch === '"') {
+          if (text[i + 1] === '"') { cell += '"'; i += 2; continue; }
+          quoted = false; i += 1; continue;
+        }
+        cell += ch; i += 1; continue;
+      }
+      if (ch === '"' && cell === "") { quoted = true; dirty = true; i += 1; continue; }
+      if (ch === delimiter) { cells.push(cell); cell = ""; dirty = true; i += 1; continue; }
+      if (ch === "\r" || ch === "\n") {
+        cells.push(cell);
+        records.push(cells);
+        cells = []; cell = ""; dirty = false;
+        i += ch === "\r" && text[i + 1] === "\n" ? 2 : 1;
+        continue;
+      }
+      cell += ch; dirty = true; i += 1;
+    }
+    if (dirty || cell !== "" || cells.length) { cells.push(cell); records.push(cells); }
+    return { records: records, unclosed: quoted };
+  }
+
+  function norm(s) { return String(s).normalize("NFKC").trim(); }
+  function blank(s) { return norm(s) === ""; }
+
+  var ID_HEADING = /^(id|no\.?|番号|通し番号|診療所id|診療所番号|メモ)\b|^id[（(]|集計しません/i;
+  var QUESTION_NUMBER = /^問(\d+)(?!\d)/;
+  var NUMBER = /^\d+(\.\d+)?$/;
+  var MULTI = /[;；\n]/;
+
+  function headerMap(plan, header, errors) {
+    // Column index → question, from the id (responses.csv of the command line) or the sheet's heading 「問N …」.
+    var byId = {};
+    var byNumber = {};
+    plan.questions.forEach(function (q) { byId[q.id] = q; byNumber[q.number] = q; });
+    var columns = [];
+    var seen = {};
+    header.forEach(function (raw, i) {
+      var h = norm(raw);
+      var q = byId[h] || null;
+      var m = QUESTION_NUMBER.exec(h);
+      if (!q && m) q = byNumber[parseInt(m[1], 10)] || null;
+      if (q) {
+        if (seen[q.id] !== undefined) {
+          errors.push({ row: 1, column: i, question: q.id, code: "duplicate", first: seen[q.id] });
+          columns.push(null);
+          return;
+        }
+        seen[q.id] = i;
+        columns.push(q);
+        return;
+      }
+      if (h === "" ) { columns.push({ blank: true }); return; }
+      if (ID_HEADING.test(h)) { columns.push({ ignored: true }); return; }
+      errors.push({ row: 1, column: i, code: "unknown_column", value: String(raw).trim() });
+      columns.push(null);
+    });
+    plan.questions.forEach(function (q) {
+      if (seen[q.id] === undefined) errors.push({ row: 1, column: null, question: q.id, code: "missing_column" });
+    });
+    return columns;
+  }
+
+  function readCell(q, raw, doctors, push) {
+    var cell = norm(raw);
+    if (cell === "") return null;
+    if (q.answer === "text") return String(raw).trim();
+    if (q.answer === "numeric") {
+      var text = cell.replace(/,/g, "");
+      if (/^-\d/.test(text)) { push("negative", cell); return null; }
+      if (!NUMBER.test(text)) { push("not_number", cell); return null; }
+      var value = Number(text);
+      if (q.id === doctors && text.indexOf(".") >= 0 && !/^\d+\.0*$/.test(text)) { push("not_whole", cell); return null; }
+      return value;
+    }
+    var options = {};
+    q.options.forEach(function (o) { options[norm(o)] = o; });
+    if (q.answer === "single") {
+      if (options[cell] !== undefined) return options[cell];
+      push(NUMBER.test(cell) ? "number_for_option" : "unknown_option", cell);
+      return null;
+    }
+    var parts = String(raw).split(MULTI).map(norm).filter(function (p) { return p !== ""; });
+    var chosen = [];
+    var bad = false;
+    parts.forEach(function (p) {
+      if (options[p] === undefined) { push(NUMBER.test(p) ? "number_for_option" : "unknown_option", p); bad = true; return; }
+      if (chosen.indexOf(options[p]) >= 0) { push("twice", p); bad = true; return; }
+      chosen.push(options[p]);
+    });
+    return bad ? null : chosen;
+  }
+
+  function read(plan, bytes) {
+    // → {encoding, rows: one object per clinic (question id → value), read, empty, errors}; errors as
+    // {row (Excel's), column (index or null), question (id or null), code, value}; one per problem.
+    var decoded = decode(bytes);
+    if (decoded.error) return { errors: [{ row: null, column: null, code: decoded.error }], rows: [] };
+    var text = decoded.text;
+    var firstLine = text.split(/\r?\n/, 1)[0];
+    var delimiter = firstLine.indexOf("\t") >= 0 && firstLine.indexOf(",") < 0 ? "\t" : ",";
+    var parsed = parseCsv(text, delimiter);
+    var records = parsed.records;
+    var errors = [];
+    if (!records.length || records[0].every(blank)) {
+      return { errors: [{ row: 1, column: null, code: "no_header" }], rows: [] };
+    }
+    var columns = headerMap(plan, records[0], errors);
+    var rows = [];
+    var empty = 0;
+    for (var r = 1; r < records.length; r++) {
+      var cells = records[r];
+      var excelRow = r + 1;
+      if (cells.every(blank)) continue;  // blank rows Excel leaves at the end: not a form
+      if (cells.length > columns.length && !cells.slice(columns.length).every(blank)) {
+        errors.push({ row: excelRow, column: columns.length, code: "beyond_header" });
+      }
+      var row = {};
+      var answered = false;
+      for (var c = 0; c < columns.length; c++) {
+        var col = columns[c];
+        var raw = c < cells.length ? cells[c] : "";
+        if (col === null || col.ignored) continue;
+        if (col.blank) {
+          if (!blank(raw)) errors.push({ row: excelRow, column: c, code: "no_heading", value: norm(raw) });
+          continue;
+        }
+        (function (q, column) {
+          var value = readCell(q, raw, plan.doctors, function (code, v) {
+            errors.push({ row: excelRow, column: column, question: q.id, code: code, value: v });
+          });
+          if (value !== null && !(Array.isArray(value) && !value.length)) answered = true;
+          row[q.id] = value;
+        })(col, c);
+      }
+      if (!answered && !errors.some(function (e) { return e.row === excelRow; })) { empty += 1; continue; }
+      rows.push(row);
+    }
+    if (parsed.unclosed) errors.push({ row: records.length, column: null, code: "unclosed_quote" });
+    return { encoding: decoded.encoding, rows: errors.length ? [] : rows, read: rows.length, empty: empty,
+             errors: errors };
+  }
+
+  // ---- The tally, table by table (plan.py's specification). ----
+  function present(v) { return v !== null && v !== undefined && !(Array.isArray(v) && !v.length); }
+
+  function counts(t, rows) {
+    var tally = {};
+    var n = 0;
+    rows.forEach(function (row) {
+      var v = row[t.question];
+      if (!present(v)) return;
+      n += 1;
+      (Array.isArray(v) ? v : [v]).forEach(function (o) { tally[o] = (tally[o] || 0) + 1; });
+    });
+    return { n: n, columns: ["item", "series", "count"],
+             rows: t.items.map(function (item) { return [item, t.series[0], tally[item] || 0]; }) };
+  }
+
+  function matrix(t, plan, rows) {
+    var byId = questionsById(plan);
+    var out = [];
+    t.questions.forEach(function (id) {
+      var tally = {};
+      rows.forEach(function (row) { var v = row[id]; if (present(v)) tally[v] = (tally[v] || 0) + 1; });
+      t.series.forEach(function (s) { out.push([byId[id].item, s, tally[s] || 0]); });
+    });
+    var n = rows.filter(function (row) { return t.questions.some(function (id) { return present(row[id]); }); }).length;
+    return { n: n, columns: ["item", "series", "count"], rows: out };
+  }
+
+  function doctorGroup(v, series) {
+    if (!present(v) || v < 1) return null;
+    return v < 2 ? series[0] : series[1];
+  }
+
+  function byDoctors(t, rows) {
+    var tally = {};
+    var n = 0;
+    rows.forEach(function (row) {
+      var a = row[t.question];
+      var g = doctorGroup(row[t.doctors], t.series);
+      if (!present(a) || g === null) return;
+      n += 1;
+      tally[a + "\u0000" + g] = (tally[a + "\u0000" + g] || 0) + 1;
+    });
+    var out = [];
+    t.items.forEach(function (item) {
+      t.series.forEach(function (s) { out.push([item, s, tally[item + "\u0000" + s] || 0]); });
+    });
+    return { n: n, columns: ["item", "series", "count"], rows: out };
+  }
+
+  function figure(row, id, perDoctor, doctors) {
+    // A clinic's figure as a decimal, divided by its doctors for a per-doctor row (none or below 1: not counted).
+    var v = row[id];
+    if (!present(v)) return null;
+    if (!perDoctor) return ofNumber(v);
+    var d = row[doctors];
+    if (!present(d) || d < 1) return null;
+    return div(ofNumber(v), ofNumber(d));
+  }
+
+  function sum(values) {
+    var total = { c: ZERO, e: 0 };
+    values.forEach(function (v) { total = add(total, v); });
+    return total;
+  }
+
+  function stats(t, rows) {
+    var perDoctor = {};
+    t.per_doctor.forEach(function (id) { perDoctor[id] = true; });
+    var wanted = t.rows.concat(t.require.filter(function (id) { return t.rows.indexOf(id) < 0; }));
+    var kept = [];
+    rows.forEach(function (row) {
+      if (t.keep) {
+        var k = row[t.keep.question];
+        if (!present(k) || (t.keep.below ? !(k < t.keep.limit) : !(k >= t.keep.limit))) return;
+      }
+      var figures = {};
+      wanted.forEach(function (id) { figures[id] = figure(row, id, perDoctor[id], t.doctors); });
+      if (t.require.some(function (id) { return figures[id] === null; })) return;
+      kept.push(figures);
+    });
+    var fmt = {};
+    ["mean", "median", "min", "max"].forEach(function (c) { fmt[c] = formatter(t.format[c]); });
+    var out = t.rows.map(function (id, i) {
+      var col = kept.map(function (f) { return f[id]; }).filter(function (v) { return v !== null; });
+      if (!col.length) return [t.labels[i], 0, "", "", "", ""];
+      col.sort(cmp);
+      var mid = col.length >> 1;
+      var median = col.length % 2 ? col[mid] : div(add(col[mid - 1], col[mid]), dec("2"));
+      var mean = div(sum(col), dec(String(col.length)));
+      return [t.labels[i], col.length, fmt.mean(mean), fmt.median(median), fmt.min(col[0]), fmt.max(col[col.length - 1])];
+    });
+    var n = kept.filter(function (f) { return t.rows.some(function (id) { return f[id] !== null; }); }).length;
+    return { n: n, columns: ["item", "n", "mean", "median", "min", "max"], rows: out };
+  }
+
+  function values(t, plan, rows) {
+    var groups = t.series.slice(1);
+    var frame = [];
+    rows.forEach(function (row) {
+      var a = row[t.intention];
+      var g = doctorGroup(row[t.doctors], groups);
+      var v = figure(row, t.figure, t.divide, t.doctors);
+      if (present(a) && g !== null && v !== null) frame.push({ answer: a, group: g, value: v });
+    });
+    var out = [];
+    t.items.forEach(function (item) {
+      t.series.forEach(function (s, k) {
+        var mine = frame.filter(function (f) { return f.answer === item && (k === 0 || f.group === s); });
+        if (!mine.length) { out.push([item, s, "", "該当無し"]); return; }
+        var mean = quantize(div(sum(mine.map(function (f) { return f.value; })), dec(String(mine.length))), 1);
+        out.push([item, s, mean, mean + t.unit]);
+      });
+    });
+    return { n: frame.length, columns: ["item", "series", "value", "printed"], rows: out };
+  }
+
+  function percent(count, n) {
+    // count × 100 / n to one decimal, half up, in whole numbers (exact).
+    var tenths = Math.floor((2 * count * 1000 + n) / (2 * n));
+    return (tenths / 10).toFixed(1);
+  }
+
+  var N_IN_LABEL = /\(n=\d+\)$/;
+
+  function grouped(t, rows) {
+    var a = t.pair[0];
+    var b = t.pair[1];
+    var members = [[], []];
+    rows.forEach(function (row) {
+      var chosen = row[t.question];
+      if (!present(row[a]) || !present(row[b]) || !present(chosen)) return;
+      members[row[a] === t.option && row[b] === t.option ? 0 : 1].push(chosen);
+    });
+    var groups = members.map(function (m, k) {
+      var count = {};
+      m.forEach(function (chosen) { chosen.forEach(function (o) { count[o] = (count[o] || 0) + 1; }); });
+      return { label: t.series[k].replace(N_IN_LABEL, "(n=" + m.length + ")"), n: m.length, count: count };
+    });
+    var out = [];
+    t.items.forEach(function (item) {
+      groups.forEach(function (g) { out.push([item, g.label, g.n ? percent(g.count[item] || 0, g.n) : ""]); });
+    });
+    return { n: groups[0].n + groups[1].n, columns: ["item", "series", "percent"], rows: out,
+             groups: groups.map(function (g) { return { label: g.label, n: g.n, count: g.count }; }) };
+  }
+
+  function questionsById(plan) {
+    var byId = {};
+    plan.questions.forEach(function (q) { byId[q.id] = q; });
+    return byId;
+  }
+
+  function tally(plan, rows) {
+    return plan.tables.map(function (t) {
+      var result;
+      if (t.op === "counts") result = counts(t, rows);
+      else if (t.op === "matrix") result = matrix(t, plan, rows);
+      else if (t.op === "by_doctors") result = byDoctors(t, rows);
+      else if (t.op === "stats") result = stats(t, rows);
+      else if (t.op === "values") result = values(t, plan, rows);
+      else if (t.op === "grouped") result = grouped(t, rows);
+      else throw new Error("unknown op " + t.op);
+      result.id = t.id;
+      return result;
+    });
+  }
+
+  return { decode: decode, parseCsv: parseCsv, read: read, tally: tally, percent: percent,
+           decimal: { dec: dec, add: add, div: div, cmp: cmp, quantize: quantize, formatter: formatter } };
+});
