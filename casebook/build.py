@@ -80,6 +80,7 @@ def render_site(root: Path, base_url: str = "", expected_regions: int | None = E
 def _other_files(ctx: BuildContext, root: Path, site, env) -> list[tuple[str, bytes]]:
     """What a build writes besides the pages, sitemap and robots.txt, in the order it is added."""
     from .localsurvey.commands import template_files
+    from .localsurvey.plan import local_survey_files
     with ctx.stage("data exports"):
         raw_survey = {p.name: p.read_bytes() for p in sorted((root / "survey").iterdir())
                       if p.is_file() and p.suffix in (".csv", ".yaml")}  # the survey's own files, as they are
@@ -87,6 +88,8 @@ def _other_files(ctx: BuildContext, root: Path, site, env) -> list[tuple[str, by
         # The local-survey template, for a coordinator to download from /data/survey-template/ (linked from /survey/).
         files += [(f"data/survey-template/{name}", content)
                   for name, content in template_files(site, root / "templates", env).items()]
+        # The Excel input sheet and the tally's plan, beside the page that tallies in the browser (/survey/local/).
+        files += local_survey_files(site, root / "templates")
     with ctx.stage("search index"):
         files.extend(cached_search_assets(site_documents(site)).items())
     with ctx.stage("copy static"):

@@ -218,8 +218,15 @@ def not_found(s: Shared) -> list[Page]:
     return [Page(urls.NOT_FOUND, "404.html", lambda: {"absolute_links": True, "base_path": base_path}, (), "404")]
 
 
+def local_survey_tally_page(s: Shared) -> list[Page]:
+    """The region's own survey, tallied in the browser beside the report (static/js/survey-page.js)."""
+    from .localsurvey.plan import SHEET_NAME
+    return [Page(urls.local_survey(), "survey_tally.html", lambda: {"section": "survey", "sheet_name": SHEET_NAME},
+                 (SURVEY,), "survey/local/")]
+
+
 FAMILIES = (home, region_indexes, region_pages, print_document, model_pages, survey_index, local_survey_page,
-            survey_sections_pages, text_pages, similar_page, compare_pages, not_found)
+            local_survey_tally_page, survey_sections_pages, text_pages, similar_page, compare_pages, not_found)
 
 
 def site_pages(site: Site, strings: dict, env: Environment, base_url: str = "") -> list[Page]:

@@ -56,6 +56,11 @@ def survey_template() -> str:
     return "data/survey-template/"
 
 
+def local_survey() -> str:
+    """The page that tallies a region's own survey in the browser; its sheet and plan.js sit beside it."""
+    return "survey/local/"
+
+
 def about(anchor: str = "") -> str:
     return "about/" + (f"{INDEX}#{anchor}" if anchor else "")
 

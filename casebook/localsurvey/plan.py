@@ -21,9 +21,10 @@ from __future__ import annotations
 import json
 
 from ..model import SurveyTable
-from .questionnaire import (ALL_ITEMS_NOTE, DOCTOR_GROUP_TABLES, GROUPED_FROM, STATS_FROM, VALUES_FROM,
+from .questionnaire import (ALL_ITEMS_NOTE, DOCTOR_GROUP_TABLES, FOLLOW_UPS, GROUPED_FROM, STATS_FROM, VALUES_FROM,
                             VISITS_LIMIT, Question, build_questionnaire, doctors_question, per_doctor)
 
+SHEET_NAME = "responses.xlsx"  # the Excel input sheet, beside the page (sheet.py)
 REPORT_MONTH = "平成30年1月"
 MONTH_WORDS = "対象月"
 SPLIT_SERIES_FROM = 1  # values tables: the first series is 全体, the others the doctor groups
@@ -93,6 +94,14 @@ def _stats(table: SurveyTable, rows: list[Question], every: list[Question], labe
             "format": formats(table)}
 
 
+def _asked_if(table: SurveyTable, questions: list[Question]) -> dict | None:
+    if table.id not in FOLLOW_UPS:
+        return None
+    source, option = FOLLOW_UPS[table.id]
+    q = next((q for q in questions if q.table == source), None)
+    return None if q is None else {"question": q.id, "option": option}
+
+
 def _report(table: SurveyTable) -> dict:
     """The report's printed table, cell by cell as printed, for the comparison beside the region's."""
     return {"columns": list(table.cells.names), "rows": [list(r) for r in zip(*table.cells.values)]}
@@ -111,12 +120,23 @@ def tally_plan(tables) -> dict:
         plan_tables.append({"id": table.id, "section": table.section, "number": table.number, "title": table.title,
                             "kind": table.kind, "answer": table.answer, "unit": table.unit, "n": table.n,
                             "series": list(table.series), "items": list(table.items), **op,
-                            "report": _report(table)})
+                            "asked_if": _asked_if(table, questions), "report": _report(table)})
     return {"questions": [_question(i, q) for i, q in enumerate(questions, 1)],
             "doctors": doctors.id if doctors is not None else None, "tables": plan_tables}
 
 
-def plan_json(tables) -> str:
-    """The plan as the text of a JSON data block inside HTML: no character of it can end the block."""
-    text = json.dumps(tally_plan(tables), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+def plan_script(tables, strings: dict) -> bytes:
+    """survey/local/plan.js, loaded by the page before survey-core.js: the plan and the page's strings as data
+    (a file of the site's own, so the page runs under the CSP's script-src 'self' and from file://)."""
+    data = json.dumps({"plan": tally_plan(tables), "strings": strings}, ensure_ascii=False, separators=(",", ":"),
+                      sort_keys=True)
+    return ("// Made by the build (casebook/localsurvey/plan.py) from survey/ and templates/strings.ja.yaml.\n"
+            f"window.SurveyData = {data};\n").encode("utf-8")
+
+
+def local_survey_files(site, templates) -> list[tuple[str, bytes]]:
+    """The files beside /survey/local/: the Excel input sheet and plan.js."""
+    from ..render import load_strings
+    from .sheet import input_sheet
+    return [(f"survey/local/{SHEET_NAME}", input_sheet(tally_plan(site.survey))),
+            ("survey/local/plan.js", plan_script(site.survey, load_strings(templates)["survey_tally"]))]

@@ -32,6 +32,16 @@ PER_DOCTOR_NOTE = "※「医師１人あたり」の数値については、診�
 ASKED_PER_DOCTOR = "医師１人あたり"
 NOT_ASKED = (*STATS_FROM, *VALUES_FROM, *GROUPED_FROM)
 ALL_ITEMS_NOTE = "※すべての項目を回答した方のみ抽出"
+# Follow-up questions, asked only of the clinics giving an answer to an earlier question (the report's notes on
+# s3-2b, s3-2c and s4-2b; s6-2 and s6-3 ask about the 訪問看護ステーション and 薬局 a clinic named in s6-1): the form
+# says whom to skip, and the base of a fair comparison is the clinics asked.
+FOLLOW_UPS = {
+    "s3-2b": ("s3-2", "往診を行う曜日・時間帯を決めて行っている"),
+    "s3-2c": ("s3-2", "往診を行う曜日・時間帯を決めて行っている"),
+    "s4-2b": ("s4-2", "訪問診療を行う曜日・時間帯を決めて行っている"),
+    "s6-2": ("s6-1", "訪問看護ステーション"),
+    "s6-3": ("s6-1", "薬局"),
+}
 
 
 @dataclass(frozen=True)

@@ -397,15 +397,17 @@
       if (present(a) && g !== null && v !== null) frame.push({ answer: a, group: g, value: v });
     });
     var out = [];
+    var clinics = [];  // how many clinics each mean is of (the page hides a mean of too few)
     t.items.forEach(function (item) {
       t.series.forEach(function (s, k) {
         var mine = frame.filter(function (f) { return f.answer === item && (k === 0 || f.group === s); });
+        clinics.push(mine.length);
         if (!mine.length) { out.push([item, s, "", "該当無し"]); return; }
         var mean = quantize(div(sum(mine.map(function (f) { return f.value; })), dec(String(mine.length))), 1);
         out.push([item, s, mean, mean + t.unit]);
       });
     });
-    return { n: frame.length, columns: ["item", "series", "value", "printed"], rows: out };
+    return { n: frame.length, columns: ["item", "series", "value", "printed"], rows: out, clinics: clinics };
   }
 
   function percent(count, n) {
