@@ -25,7 +25,6 @@ from tools import INSTALL, require_tool
 ROOT = Path(__file__).resolve().parent.parent
 VECTORS = ROOT / "tests" / "vectors" / "survey_tally.json"
 NODE = shutil.which("node") or "/usr/bin/node"
-pytestmark = pytest.mark.unit
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +56,7 @@ def python_side(path: Path, real_site, questions) -> dict:
     except ResponsesInvalid as exc:
         return {"errors": [[int(m.group(1)), m.group(2)] for m in
                            (re.match(r"[^:]+:(\d+): (\w+):", line) for line in exc.lines) if m]}
-    return {"errors": [], "read": len(responses.rows),
+    return {"errors": [], "read": responses.clinics,
             "tallies": [{"id": t.table.id, "n": t.n, "columns": list(t.frame.columns),
                          "rows": [[str(c) for c in row] for row in t.frame.itertuples(index=False)]}
                         for t in tally(list(real_site.survey), questions, responses)]}
@@ -70,6 +69,7 @@ def node(job: dict) -> list:
     return json.loads(done.stdout)
 
 
+@pytest.mark.unit
 def test_decimal_vectors_hold_in_python():
     for v in vectors()["decimal"]:
         a = Decimal(v["a"])
@@ -78,6 +78,7 @@ def test_decimal_vectors_hold_in_python():
         assert got == v["expected"], v["name"]
 
 
+@pytest.mark.unit
 def test_file_vectors_hold_in_python(real_site, questions, tmp_path):
     ids = [q.id for q in questions]
     for k, v in enumerate(vectors()["files"]):
@@ -92,6 +93,7 @@ def test_file_vectors_hold_in_python(real_site, questions, tmp_path):
                 assert row in mine["rows"], (v["name"], table_id, row)
 
 
+@pytest.mark.unit
 def test_vectors_hold_in_the_browser_tally(plan, tmp_path):
     require_tool("node", shutil.which(NODE) is not None, INSTALL["node"])
     (tmp_path / "plan.json").write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
@@ -125,14 +127,24 @@ def random_clinic(rng: random.Random, questions, doctors_id: str) -> dict:
 ENCODINGS = [("utf-8-sig", ","), ("utf-8", ","), ("cp932", ","), ("utf-16", "\t")]
 
 
+@pytest.mark.site
 def test_random_response_files_tally_to_the_same_cells_in_both(real_site, questions, plan, tmp_path):
     rng = random.Random(31)
     ids = [q.id for q in questions]
     files, paths = [], []
+    sheet = ["ID（自由記入・集計しません）"] + [q["heading"] for q in plan["questions"]]
     for k in range(30):
         clinics = [random_clinic(rng, questions, plan["doctors"]) for _ in range(rng.choice([1, 2, 3, 5, 12, 40, 150]))]
         encoding, delimiter = ENCODINGS[k % len(ENCODINGS)]
-        raw = as_csv(ids, clinics, delimiter).encode(encoding)
+        if k % 3:
+            raw = as_csv(ids, clinics, delimiter).encode(encoding)
+        else:
+            # The Excel input sheet: headings 「問N …」, the coordinator's ID column, a form left empty but for its ID.
+            for n, clinic in enumerate(clinics, 1):
+                clinic["ID"] = f"No.{n}"
+            clinics.insert(len(clinics) // 2, {"ID": "空"})
+            rows = [{h: c.get(q.id if q else "ID", "") for h, q in zip(sheet, [None, *questions])} for c in clinics]
+            raw = as_csv(sheet, rows, delimiter).encode(encoding)
         path = tmp_path / f"r{k}.csv"
         path.write_bytes(raw)
         paths.append(path)

@@ -1,6 +1,8 @@
 """The questionnaire, derived from the survey tables: one question per table (per row for a matrix or numeric table)."""
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Optional
 
@@ -105,3 +107,24 @@ def doctors_question(questions: list[Question]) -> Question | None:
 def per_doctor(table: SurveyTable, q: Question) -> bool:
     """Whether the report divides this row by the clinic's home-care doctors (its 医師１人あたり note)."""
     return PER_DOCTOR_NOTE in table.notes and ASKED_PER_DOCTOR not in (q.item or "")
+
+
+# The input sheet's headings (plan.heading): 「問N …」 names question N; a column headed ID, No. or 番号 is the
+# coordinator's own and is not read. static/js/survey-core.js reads headings by the same two rules.
+QUESTION_NUMBER = re.compile(r"問(\d+)(?!\d)")
+ID_HEADING = re.compile(r"(id|no\.?|番号|通し番号|診療所id|診療所番号|メモ)\b|id[（(]|.*集計しません", re.IGNORECASE)
+IGNORED = "ignored"
+
+
+def column_of(heading: str, questions: list[Question]):
+    """The question a column heading names (its id, or 「問N …」), IGNORED for an ID column, else None."""
+    text = unicodedata.normalize("NFKC", heading).strip()
+    for q in questions:
+        if q.id == text:
+            return q
+    number = QUESTION_NUMBER.match(text)
+    if number and 1 <= int(number.group(1)) <= len(questions):
+        return questions[int(number.group(1)) - 1]
+    if text and ID_HEADING.match(text):
+        return IGNORED
+    return None

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .questionnaire import DOCTORS_QUESTION, Question
+from .questionnaire import DOCTORS_QUESTION, IGNORED, Question, column_of
 
 MULTI_SEPARATORS = (";", "；")
 # A figure as people write one: digits 0-9 (full-width ones too, by NFKC), thousands commas, a decimal part.
@@ -166,6 +166,11 @@ def read_responses(path: Path, questions: list[Question]) -> Responses:
         if not header:
             raise ResponsesInvalid([f"{name}:1: (header): expected the header row of the template, the file is empty"])
         width = len(header)
+        # The Excel input sheet's headings (「問N …」) name their question; its ID column is the coordinator's own,
+        # and a row with nothing but an ID is an empty form, not a clinic.
+        named = [column_of(h, questions) for h in header]
+        header = ["" if q is IGNORED else q.id if q is not None else h for h, q in zip(header, named)]
+        ignored = {i for i, q in enumerate(named) if q is IGNORED}
         columns = [_Column() for _ in header]
         lines: list[int] = []
         chunk: list[list[str]] = []
@@ -174,7 +179,7 @@ def read_responses(path: Path, questions: list[Question]) -> Responses:
         start = 1
         for cells in reader:
             start += 1
-            if not "".join(cells).strip():
+            if not "".join(c for k, c in enumerate(cells) if k not in ignored).strip():
                 skipped += 1  # a blank form, or the empty rows Excel leaves at the end
                 continue
             if len(cells) != width:
@@ -197,6 +202,8 @@ def read_responses(path: Path, questions: list[Question]) -> Responses:
     by_id = {q.id: q for q in questions}
     seen: dict[str, int] = {}
     for i, column in enumerate(header):
+        if i in ignored:
+            continue
         if column in seen:
             errors.append((1, i, f"{column}: column appears twice (columns {seen[column]} and {i + 1}); keep one"))
             continue
@@ -213,7 +220,7 @@ def read_responses(path: Path, questions: list[Question]) -> Responses:
         distinct = list(columns[i].values)
         q = by_id.get(column)
         if not column or q is None or seen.get(column) != i + 1:
-            if not column and any(v.strip() for v in distinct):  # data under no header would be lost unseen
+            if not column and i not in ignored and any(v.strip() for v in distinct):  # data under no header would be lost unseen
                 first = int(np.flatnonzero(np.isin(codes, [c for c, v in enumerate(distinct) if v.strip()]))[0])
                 errors.append((int(line_of[first]), i, f"(column {i + 1}): the column has no header but holds "
                                                        f"answers; give it its question id or delete it"))

@@ -175,7 +175,13 @@
 
   var ID_HEADING = /^(id|no\.?|番号|通し番号|診療所id|診療所番号|メモ)\b|^id[（(]|集計しません/i;
   var QUESTION_NUMBER = /^問(\d+)(?!\d)/;
-  var NUMBER = /^\d+(\.\d+)?$/;
+  // A figure as people write one (the command line's rule, responses.py): digits 0-9 (full-width ones by NFKC),
+  // thousands commas, at most three decimals; at most 9,999,999 (a doctor count: whole, at most 999).
+  var NUMBER = /^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$/;
+  var NEGATIVE = /^[-−‐–]\s*[0-9.,]+$/;
+  var MAX_DECIMALS = 3;
+  var MAX_FIGURE = 9999999;
+  var MAX_DOCTORS = 999;
   var MULTI = /[;；\n]/;
 
   function headerMap(plan, header, errors) {
@@ -216,11 +222,13 @@
     if (cell === "") return null;
     if (q.answer === "text") return String(raw).trim();
     if (q.answer === "numeric") {
-      var text = cell.replace(/,/g, "");
-      if (/^-\d/.test(text)) { push("negative", cell); return null; }
-      if (!NUMBER.test(text)) { push("not_number", cell); return null; }
-      var value = Number(text);
-      if (q.id === doctors && text.indexOf(".") >= 0 && !/^\d+\.0*$/.test(text)) { push("not_whole", cell); return null; }
+      var m = NUMBER.exec(cell);
+      if (!m) { push(NEGATIVE.test(cell) ? "negative" : "not_number", cell); return null; }
+      if (m[1] && m[1].length > MAX_DECIMALS) { push("decimals", cell); return null; }
+      var value = Number(cell.replace(/,/g, ""));
+      var whole = q.id === doctors;
+      if (whole && !/^0*$/.test(m[1] || "")) { push("not_whole", cell); return null; }
+      if (value > (whole ? MAX_DOCTORS : MAX_FIGURE)) { push(whole ? "too_many_doctors" : "too_large", cell); return null; }
       return value;
     }
     var options = {};
@@ -262,8 +270,10 @@
       var cells = records[r];
       var excelRow = r + 1;
       if (cells.every(blank)) continue;  // blank rows Excel leaves at the end: not a form
-      if (cells.length > columns.length && !cells.slice(columns.length).every(blank)) {
-        errors.push({ row: excelRow, column: columns.length, code: "beyond_header" });
+      if (cells.length !== columns.length) {
+        // Excel writes every row as wide as the sheet: a shorter row was cut, a longer one has cells beyond the header.
+        errors.push({ row: excelRow, column: null, code: cells.length < columns.length ? "short_row" : "beyond_header" });
+        continue;
       }
       var row = {};
       var answered = false;
@@ -287,6 +297,7 @@
       rows.push(row);
     }
     if (parsed.unclosed) errors.push({ row: records.length, column: null, code: "unclosed_quote" });
+    if (!errors.length && !rows.length) errors.push({ row: 2, column: null, code: "no_forms" });
     return { encoding: decoded.encoding, rows: errors.length ? [] : rows, read: rows.length, empty: empty,
              errors: errors };
   }

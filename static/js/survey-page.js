@@ -377,6 +377,7 @@
     box.appendChild(el("ul", {}, errors.map(function (e) {
       var message = fill(S.errors[e.code], { value: e.value, first: e.first === undefined ? "" : e.first + 1 });
       if (e.row === null) return el("li", { text: message });
+      if (!e.question && (e.column === null || e.column === undefined)) return el("li", { text: fill(S.error_row, { row: e.row, message: message }) });
       var column = e.question ? fill(S.column_of, { heading: byId[e.question].heading })
         : fill(S.column_at, { n: (e.column || 0) + 1 });
       return el("li", { text: fill(S.error_line, { row: e.row, column: column, message: message }) });
