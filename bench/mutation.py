@@ -89,8 +89,8 @@ NUMBERS = "tests/test_numbers.py::"
 HAND = (
     # Templates
     Hand("template-escape-dropped", "templates/_region_table.html",
-         "<a href=\"{{ url('regions/' ~ r.slug ~ '/') }}\">{{ r|name_breaks }}</a>",
-         "<a href=\"{{ url('regions/' ~ r.slug ~ '/') }}\">{{ r.short_name|safe }}</a>",
+         "<a href=\"{{ url(urls.region(r.slug)) }}\">{{ r|name_breaks }}</a>",
+         "<a href=\"{{ url(urls.region(r.slug)) }}\">{{ r.short_name|safe }}</a>",
          ("tests/test_fixture_site.py::test_markup_in_every_text_field_of_the_fixture_is_shown_as_text",
           "tests/test_exports_and_escaping.py::test_hostile_text_in_every_text_field_of_a_region_is_escaped_on_every_page"),
          "a region name printed as HTML"),
@@ -125,7 +125,7 @@ HAND = (
          "[0x309D, 0x309F], [0x30A1, 0x30F6]",
          ("tests/test_search.py",), "the browser's tokenizer splits words the index joined"),
     # The bugs issue 15 planted by hand (Python)
-    Hand("planted-tie-order-reversed", "casebook/render.py", "key=lambda r: (-measure(r), r.number)",
+    Hand("planted-tie-order-reversed", "casebook/pages.py", "key=lambda r: (-measure(r), r.number)",
          "key=lambda r: (-measure(r), -r.number)", ("tests/test_order.py",),
          "ties on /regions/by-rate-75/ in reverse report order"),
     Hand("planted-search-field-wrong", "casebook/search_docs.py", '"headline": r.headline,', '"headline": r.name,',

@@ -23,15 +23,15 @@ POLL_S = 0.1  # how often the sources are looked at
 RELOAD_SCRIPT = "/__serve/reload.js"
 VERSION_URL = "/__serve/version"
 
-# Served, never written into the site. Asks for the build number four times a second; a new number means a new
-# build or a change in the errors shown.
+# Served, never written into the site. Asks for the build number ten times a second (a local request); a new
+# number means a new build or a change in the errors shown.
 _RELOAD_JS = b"""(function () {
   var seen = null;
   function poll() {
     fetch("%s", {cache: "no-store"}).then(function (r) { return r.text(); }).then(function (version) {
       if (seen !== null && version !== seen) { location.reload(); return; }
       seen = version;
-      setTimeout(poll, 250);
+      setTimeout(poll, 100);
     }, function () { setTimeout(poll, 1000); });
   }
   poll();
