@@ -1,9 +1,18 @@
-"""Local-survey benchmark (issue 14): survey-tally of 124 and of 10,000 synthetic clinics, time and peak memory.
+"""Local-survey benchmark (issues 14, 29): survey-tally of 124, 10,000 and 1,000,000 synthetic clinics.
 
-Each size runs in a fresh process: read + validate, tally (pandas), pages + CSVs, write. Prints the figures and
-rewrites its own block of BENCHMARKS.md."""
+    python bench/survey_bench.py            all three sizes, then every goal and whether it is met (exit 1 if not)
+    python bench/survey_bench.py --sizes 124 10000
+    python bench/survey_bench.py --write    also rewrite its own block of BENCHMARKS.md
+
+Each size runs in a fresh process: read + validate, tally (pandas), pages + CSVs, write; time and peak memory.
+124 and 10,000: the 124 synthetic clinics of the round-trip test (their answers reproduce every published count
+table), repeated; about 2.4 KB a clinic. 1,000,000: the file issue 29 measured (82 MB, about 82 bytes a
+clinic): each clinic answers four questions (開設主体, 医師数, 在宅医療を担当する医師数, 往診件数) with the
+synthetic clinics' answers, every other cell empty; a full-size file of a million clinics would be 2.4 GB of text.
+Goals: 10,000 clinics ≤ 3 s; 1,000,000 clinics ≤ 60 s and ≤ 2 GB."""
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -42,18 +51,33 @@ print(json.dumps({"start": t1 - t0, "read": t2 - t1, "tally": t3 - t2, "render":
 """
 
 
+COMPACT_FROM = 100_000  # from this size on, the compact rows of issue 29's file
+COMPACT_QUESTIONS = ("q_s2_1", "q_s2_5_01", "q_s2_5_02", "q_s3_1_01")
+
+
 def synthetic_file(folder: Path, clinics: int) -> Path:
+    import csv
     from casebook.validate import load_site
     from survey_synth import synthetic_rows, to_csv_text
     questions, rows = synthetic_rows(list(load_site(ROOT).survey))
-    # Beyond 124: the 124 synthetic clinics again and again, so every table stays filled.
-    rows = [rows[i % len(rows)] for i in range(clinics)]
     path = folder / f"responses-{clinics}.csv"
-    path.write_text(to_csv_text(questions, rows), encoding="utf-8-sig")
+    if clinics < COMPACT_FROM:
+        # Beyond 124: the 124 synthetic clinics again and again, so every table stays filled.
+        rows = [rows[i % len(rows)] for i in range(clinics)]
+        path.write_text(to_csv_text(questions, rows), encoding="utf-8-sig")
+        return path
+    ids = [q.id for q in questions]
+    short = [[row[q] if q in COMPACT_QUESTIONS else "" for q in ids] for row in rows]
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(ids)
+        for start in range(0, clinics, len(short)):
+            writer.writerows(short[:min(len(short), clinics - start)])
     return path
 
 
 def measure(clinics: int, runs: int = 3) -> dict:
+    runs = 1 if clinics >= COMPACT_FROM else runs
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         path = synthetic_file(Path(tmp), clinics)
@@ -70,21 +94,52 @@ def measure(clinics: int, runs: int = 3) -> dict:
     return results[len(results) // 2]
 
 
+GOALS = {10_000: (3.0, None), 1_000_000: (60.0, 2048)}  # clinics: (seconds, MB)
+
+
 def main() -> None:
-    rows = []
-    for clinics in (124, 10_000):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[124, 10_000, 1_000_000])
+    parser.add_argument("--write", action="store_true", help="also rewrite this benchmark's block of BENCHMARKS.md")
+    args = parser.parse_args()
+    rows, goals = [], []
+    print(f"load average at start {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    for clinics in args.sizes:
         r = measure(clinics)
         rows.append(f"| {clinics:,} | {r['bytes'] / 1024:,.0f} KiB | {r['wall']:.2f} s | {r['start']:.2f} s | {r['read']:.3f} s | "
                     f"{r['tally']:.3f} s | {r['render']:.3f} s | {r['rss_mb']:.0f} MB | {r['files']} |")
-        print(rows[-1])
+        print(rows[-1], flush=True)
+        seconds, megabytes = GOALS.get(clinics, (None, None))
+        if seconds is not None:
+            goals.append((f"{clinics:,} clinics ≤ {seconds:.0f} s", f"{r['wall']:.1f} s", r["wall"] <= seconds))
+        if megabytes is not None:
+            goals.append((f"{clinics:,} clinics ≤ {megabytes / 1024:.0f} GB", f"{r['rss_mb']:.0f} MB",
+                          r["rss_mb"] <= megabytes))
+    for clinics in GOALS:
+        if clinics not in args.sizes:
+            goals.append((f"{clinics:,} clinics", "not run (--sizes)", "skipped"))
+    print("\n== goals")
+    for name, figure, met in goals:
+        shown = {"skipped": "skipped", True: "met    ", False: "NOT MET"}[met]
+        print(f"  {shown}  {name}: {figure}")
+    print(f"load average at end {os.getloadavg()[0]:.1f}")
+    if args.write:
+        write_block(rows)
+    unmet = [name for name, _, met in goals if met is False]
+    if unmet:
+        sys.exit(f"survey_bench.py: {len(unmet)} goal(s) not met: {'; '.join(unmet)}")
+
+
+def write_block(rows: list[str]) -> None:
     block = "\n".join([
         "<!-- survey-bench:start -->",
-        "## Local survey: `build.py survey-tally` (issue 14)",
+        "## Local survey: `build.py survey-tally` (issues 14, 29)",
         "",
         f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {platform.machine()}, {os.cpu_count()} cores; "
-        f"Python {platform.python_version()}. Command: `python bench/survey_bench.py`. Median of 3 fresh processes.",
+        f"Python {platform.python_version()}. Command: `python bench/survey_bench.py --write`. Median of 3 fresh processes "
+        "(one for 100,000 clinics and more).",
         "Synthetic responses: the 124 clinics of the round-trip test (their answers reproduce every published count table),",
-        "repeated to 10,000.",
+        "repeated; from 100,000 clinics on, compact rows of four answers each (issue 29's 82 MB file; bench/survey_bench.py).",
         "",
         "| clinics | responses file | wall (process) | import + load site | read + validate | tally | pages + CSVs + write | peak memory (RSS) | files |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",

@@ -360,3 +360,35 @@ def test_an_output_path_outside_the_site_or_twice_is_refused():
             output.add(bad, "x")
     with pytest.raises(write.DuplicateOutput, match="two pages would be written to a/b.html"):
         output.add("a/b.html", "y")
+
+
+def _bare_repository(folder: Path) -> None:
+    for name in ("objects", "refs/tags"):
+        (folder / name).mkdir(parents=True)
+    (folder / "HEAD").write_text("ref: refs/heads/main\n")
+
+
+# --out where no build may write: (what is made first, --out relative to the clone, the message)
+WRONG_PLACES = [
+    (None, ".git/refs/tags", "is inside {clone}/.git, a version-control repository's own files; choose a folder outside it"),
+    (None, ".git", "is inside {clone}/.git, a version-control repository's own files"),
+    (lambda c: _bare_repository(c.parent / "other.git"), "../other.git/refs/tags",
+     "is inside {tmp}/other.git, a version-control repository's own files"),
+    (lambda c: (c.parent / "hg/.hg").mkdir(parents=True), "../hg/.hg/store", "is inside {tmp}/hg/.hg"),
+    (lambda c: (c.parent / "notes.txt").write_text("mine"), "../notes.txt/site",
+     "{tmp}/notes.txt is a file, so {tmp}/notes.txt/site cannot be a folder inside it; choose another --out"),
+    (None, "survey/new", "is inside the sources ({clone}/survey); choose a folder outside them"),
+    (None, "casebook", "is inside the sources ({clone}/casebook)"),
+]
+
+
+@pytest.mark.parametrize("setup, out, message", WRONG_PLACES, ids=[row[1] for row in WRONG_PLACES])
+def test_a_build_never_writes_where_it_should_not(clone, setup, out, message):
+    if setup:
+        setup(clone)
+    before = everything(clone.parent)
+    result = run_build("--out", out, cwd=clone)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert message.format(clone=clone, tmp=clone.parent) in result.stderr and "nothing was written" in result.stderr, \
+        result.stderr
+    assert everything(clone.parent) == before

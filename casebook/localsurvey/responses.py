@@ -9,6 +9,8 @@ import csv
 import io
 import re
 import unicodedata
+from itertools import chain
+from operator import itemgetter
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -116,20 +118,23 @@ def _answer(q: Question, cell: str, doctors: bool) -> tuple[object, list[str]]:
     return parts[0], problems
 
 
-class _Column:
-    """One column's cells as codes into its distinct values, filled a chunk of rows at a time."""
+class _Cells:
+    """Every cell as a code into the file's distinct cell texts, filled a chunk of rows at a time: one
+    factorize per chunk (hashing in C), so a million clinics cost no Python work per cell."""
 
-    def __init__(self) -> None:
+    def __init__(self, width: int) -> None:
+        self.width = width
         self.values: dict[str, int] = {}
-        self.parts: list[np.ndarray] = []
+        self.blocks: list[np.ndarray] = []
 
-    def add(self, cells: tuple[str, ...]) -> None:
-        codes, distinct = pd.factorize(np.array(cells, dtype=object))
+    def add(self, rows: list[list[str]]) -> None:
+        cells = np.fromiter(chain.from_iterable(rows), dtype=object, count=len(rows) * self.width)
+        codes, distinct = pd.factorize(cells)
         ours = np.array([self.values.setdefault(v, len(self.values)) for v in distinct], dtype=np.int32)
-        self.parts.append(ours[codes])
+        self.blocks.append(ours[codes].reshape(len(rows), self.width))
 
     def codes(self) -> np.ndarray:
-        return np.concatenate(self.parts) if self.parts else np.zeros(0, dtype=np.int32)
+        return np.concatenate(self.blocks) if self.blocks else np.zeros((0, self.width), dtype=np.int32)
 
 
 def _lines_named(lines: np.ndarray) -> str:
@@ -171,7 +176,9 @@ def read_responses(path: Path, questions: list[Question]) -> Responses:
         named = [column_of(h, questions) for h in header]
         header = ["" if q is IGNORED else q.id if q is not None else h for h, q in zip(header, named)]
         ignored = {i for i, q in enumerate(named) if q is IGNORED}
-        columns = [_Column() for _ in header]
+        cells_of = _Cells(width)
+        kept = [k for k in range(width) if k not in ignored]
+        answered = itemgetter(*kept) if len(kept) > 1 else (lambda cells: [cells[k] for k in kept])  # in C
         lines: list[int] = []
         chunk: list[list[str]] = []
         skipped = 0
@@ -179,7 +186,8 @@ def read_responses(path: Path, questions: list[Question]) -> Responses:
         start = 1
         for cells in reader:
             start += 1
-            if not "".join(c for k, c in enumerate(cells) if k not in ignored).strip():
+            filled = answered(cells) if len(cells) == width else [c for k, c in enumerate(cells) if k not in ignored]
+            if not "".join(filled).strip():
                 skipped += 1  # a blank form, or the empty rows Excel leaves at the end
                 continue
             if len(cells) != width:
@@ -189,12 +197,10 @@ def read_responses(path: Path, questions: list[Question]) -> Responses:
             chunk.append(cells)
             lines.append(start)
             if len(chunk) == CHUNK:
-                for column, cells_of_column in zip(columns, zip(*chunk)):
-                    column.add(cells_of_column)
+                cells_of.add(chunk)
                 chunk = []
         if chunk:
-            for column, cells_of_column in zip(columns, zip(*chunk)):
-                column.add(cells_of_column)
+            cells_of.add(chunk)
     except csv.Error as exc:
         raise ResponsesInvalid([f"{name}:{reader.line_num}: (file): {exc}"])
     del text, chunk
@@ -215,19 +221,22 @@ def read_responses(path: Path, questions: list[Question]) -> Responses:
         if q.id not in seen:
             errors.append((1, width, f"{q.id}: missing column; copy the header row from the template's responses.csv"))
     data: dict[str, np.ndarray] = {}
+    every_code = cells_of.codes()
+    texts = list(cells_of.values)
     for i, column in enumerate(header):
-        codes = columns[i].codes()
-        distinct = list(columns[i].values)
+        codes = every_code[:, i]
+        used = np.flatnonzero(np.bincount(codes, minlength=len(texts)))  # the texts this column holds
         q = by_id.get(column)
         if not column or q is None or seen.get(column) != i + 1:
-            if not column and i not in ignored and any(v.strip() for v in distinct):  # data under no header would be lost unseen
-                first = int(np.flatnonzero(np.isin(codes, [c for c, v in enumerate(distinct) if v.strip()]))[0])
+            filled = [c for c in used.tolist() if texts[c].strip()]
+            if not column and i not in ignored and filled:  # data under no header would be lost unseen
+                first = int(np.flatnonzero(np.isin(codes, filled))[0])
                 errors.append((int(line_of[first]), i, f"(column {i + 1}): the column has no header but holds "
                                                        f"answers; give it its question id or delete it"))
             continue
         doctors = (q.table, q.item) == DOCTORS_QUESTION
-        answers = [_answer(q, v, doctors) for v in distinct]
-        wrong = [c for c, (_, problems) in enumerate(answers) if problems]
+        answers: dict[int, tuple[object, list[str]]] = {c: _answer(q, texts[c], doctors) for c in used.tolist()}
+        wrong = [c for c, (_, problems) in answers.items() if problems]
         if wrong:
             firsts = np.unique(codes, return_index=True)
             first_line = dict(zip(firsts[0].tolist(), firsts[1].tolist()))
@@ -240,14 +249,12 @@ def read_responses(path: Path, questions: list[Question]) -> Responses:
                 errors.append((int(line_of[first_line[wrong[SHOWN_MISTAKES]]]), i,
                                f"{q.id}: and {len(wrong) - SHOWN_MISTAKES:,} more distinct values like these"))
         if q.answer == "numeric":
-            values = np.array([v for v, _ in answers], dtype="float64")
+            values = np.full(len(texts), np.nan)
         else:
-            # Filled element by element: np.array() of equal-length answer tuples ((「A」,), (「B」,)) would make a
-            # 2-D array, and a column where every clinic chose as many options as the others failed to load.
-            values = np.empty(len(answers), dtype=object)
-            for k, (v, _) in enumerate(answers):
-                values[k] = v
-        data[q.id] = values[codes] if len(values) else np.zeros(0, dtype=values.dtype)
+            values = np.full(len(texts), None, dtype=object)
+        for c, (v, _) in answers.items():  # one by one: numpy would make equal-length tuples a second dimension
+            values[c] = v
+        data[q.id] = values[codes]
     if not errors and not lines:
         errors.append((2, -1, f"(rows): expected at least one filled-in form below the header, found none"
                               f"{f' ({skipped:,} empty rows)' if skipped else ''}"))

@@ -6,8 +6,10 @@ import io
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Callable, Optional
 
+import numpy as np
 import pandas as pd
 
 from ..model import SurveyTable
@@ -53,7 +55,10 @@ def _matrix(table: SurveyTable, qs: list[Question], df: pd.DataFrame) -> tuple[p
 
 def doctor_group(doctors: pd.Series, series: tuple[str, ...]) -> pd.Series:
     """在宅医療を担当する医師数 → the report's split: １人のみ所属 / ２人以上所属; none or no answer → not counted."""
-    return doctors.map(lambda v: None if pd.isna(v) or v < 1 else (series[0] if v < 2 else series[1]))
+    d = doctors.to_numpy(dtype="float64")
+    group = np.where(d >= 2, series[1], series[0]).astype(object)
+    group[~(d >= 1)] = None  # NaN compares false: no answer is in neither group
+    return pd.Series(group, index=doctors.index, dtype=object)
 
 
 def _by_doctors(table: SurveyTable, q: Question, df: pd.DataFrame, doctors: Question) -> tuple[pd.DataFrame, int]:
@@ -89,18 +94,80 @@ def exact(value: float) -> Decimal:
     return Decimal(repr(float(value)))
 
 
-def _divided(values: pd.Series, doctors: Optional[pd.Series]) -> list[Optional[Decimal]]:
+# Figures have at most 3 decimals (responses.MAX_DECIMALS): each clinic's figure is an exact fraction
+# num / den of integers, den = SCALE × its doctors where divided, and sums, means and medians are exact.
+SCALE = 1000
+PAIR = 1 << 20  # above every den: SCALE × at most 999 doctors
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Each clinic's figure as num / den exactly; den 0 where it is not counted (no answer, no doctor)."""
+    num: np.ndarray
+    den: np.ndarray
+
+    def approx(self) -> np.ndarray:
+        """The figures as floats, NaN where not counted: for choosing clinics, never for the printed values."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(self.den > 0, self.num / np.where(self.den > 0, self.den, 1), np.nan)
+
+
+def _figures(values: pd.Series, doctors: Optional[pd.Series]) -> Figures:
     """Each clinic's figure, divided exactly by its doctors where *doctors* is given (none or 0 → not counted)."""
-    out = []
-    for i, v in values.items():
-        if pd.isna(v):
-            out.append(None)
-        elif doctors is None:
-            out.append(exact(v))
-        else:
-            d = doctors.get(i)
-            out.append(None if d is None or pd.isna(d) or d < 1 else exact(v) / exact(d))
-    return out
+    v = values.to_numpy(dtype="float64")
+    counted = ~np.isnan(v)
+    num = np.where(counted, np.round(np.where(counted, v, 0) * SCALE), 0)
+    if not np.array_equal(num[counted] / SCALE, v[counted]):
+        raise ValueError("a figure with more than 3 decimals reached the tally")  # read_responses refuses them
+    den = np.where(counted, SCALE, 0).astype(np.int64)
+    if doctors is not None:
+        d = doctors.to_numpy(dtype="float64")
+        with_doctor = counted & (d >= 1)
+        den = np.where(with_doctor, np.round(np.where(with_doctor, d, 0)) * SCALE, 0).astype(np.int64)
+    return Figures(num.astype(np.int64), den)
+
+
+def _decimal(f: Fraction) -> Decimal:
+    return Decimal(f.numerator) / Decimal(f.denominator)
+
+
+def _summary(num: np.ndarray, den: np.ndarray) -> tuple[int, Decimal, Decimal, Decimal, Decimal]:
+    """n, mean, median, min and max of the fractions num/den (all counted), exact before the final division."""
+    n = len(num)
+    total = sum((Fraction(int(num[den == d].sum()), int(d)) for d in np.unique(den)), Fraction(0))
+    approx = num / den
+    order = np.argsort(approx, kind="stable")
+    ranked = approx[order]
+
+    def kth(k: int) -> Fraction:
+        # Floats order the fractions except within a rounding error of each other: those are ordered exactly.
+        x = ranked[k]
+        tol = 1e-9 * max(abs(x), 1.0)
+        lo, hi = np.searchsorted(ranked, x - tol, "left"), np.searchsorted(ranked, x + tol, "right")
+        window = order[lo:hi]
+        # Equal figures (often most of the window) counted once: num and den in one int64 (den < 2^20, num < 2^43)
+        counted = pd.Series(num[window] * PAIR + den[window]).value_counts(sort=False)
+        near: dict[Fraction, int] = {}
+        for key, c in zip(counted.index.tolist(), counted.tolist()):
+            f = Fraction(key // PAIR, key % PAIR)
+            near[f] = near.get(f, 0) + c
+        rank = k - lo
+        for f in sorted(near):
+            if rank < near[f]:
+                return f
+            rank -= near[f]
+        raise AssertionError("the window holds the k-th figure")
+
+    mid = n // 2
+    median = kth(mid) if n % 2 else (kth(mid - 1) + kth(mid)) / 2
+    return n, _decimal(total / n), _decimal(median), _decimal(kth(0)), _decimal(kth(n - 1))
+
+
+def _mean(figures: Figures, mask: np.ndarray) -> Decimal | None:
+    num, den = figures.num[mask], figures.den[mask]
+    if not len(num):
+        return None
+    return _decimal(sum((Fraction(int(num[den == d].sum()), int(d)) for d in np.unique(den)), Fraction(0)) / len(num))
 
 
 def _stats(table: SurveyTable, qs: list[Question], df: pd.DataFrame, all_items: list[Question] | None = None,
@@ -110,31 +177,27 @@ def _stats(table: SurveyTable, qs: list[Question], df: pd.DataFrame, all_items: 
     answered (「すべての項目を回答した方のみ抽出」); *keep*: the clinics of a split table; *doctors*: the question a
     医師１人あたり row is divided by. Mean and median are exact (decimal) before rounding half up."""
     every = all_items or qs
-    values = df[list(dict.fromkeys([q.id for q in every] + [q.id for q in qs]))].astype("float64")
-    counts = df[doctors.id].astype("float64") if doctors is not None else None
-    divided = {}
-    for q in dict.fromkeys([*every, *qs]):
-        split = counts if counts is not None and per_doctor(table, q) else None
-        divided[q.id] = pd.Series(_divided(values[q.id], split), index=values.index, dtype="object")
-    frame = pd.DataFrame(divided, index=values.index)
+    counts = df[doctors.id] if doctors is not None else None
+    figures = {q.id: _figures(df[q.id], counts if counts is not None and per_doctor(table, q) else None)
+               for q in dict.fromkeys([*every, *qs])}
+    chosen = np.ones(len(df), dtype=bool)
     if keep is not None:
-        frame = frame[keep.fillna(False).astype(bool)]
-    if ALL_ITEMS_NOTE in table.notes:
-        frame = frame.dropna(subset=[q.id for q in every])  # the report counts only clinics that answered every item
-    frame = frame[[q.id for q in qs]]
+        chosen &= keep.fillna(False).astype(bool).to_numpy()
+    if ALL_ITEMS_NOTE in table.notes:  # the report counts only clinics that answered every item
+        for q in every:
+            chosen &= figures[q.id].den > 0
     fmt = {c: _formatter(table, c) for c in ("mean", "median", "min", "max")}
     rows = []
+    answered = np.zeros(len(df), dtype=bool)
     for q, label in zip(qs, labels or [q.item for q in qs]):
-        col = sorted(v for v in frame[q.id] if v is not None)
-        if not col:
+        mine = chosen & (figures[q.id].den > 0)
+        answered |= mine
+        if not mine.any():
             rows.append((label, 0, "", "", "", ""))
             continue
-        mid = len(col) // 2
-        median = col[mid] if len(col) % 2 else (col[mid - 1] + col[mid]) / 2
-        rows.append((label, len(col), fmt["mean"](sum(col) / len(col)), fmt["median"](median),
-                     fmt["min"](col[0]), fmt["max"](col[-1])))
-    n = int(frame.notna().any(axis=1).sum())
-    return pd.DataFrame(rows, columns=["item", "n", "mean", "median", "min", "max"]), n
+        n, mean, median, low, high = _summary(figures[q.id].num[mine], figures[q.id].den[mine])
+        rows.append((label, n, fmt["mean"](mean), fmt["median"](median), fmt["min"](low), fmt["max"](high)))
+    return pd.DataFrame(rows, columns=["item", "n", "mean", "median", "min", "max"]), int(answered.sum())
 
 
 def _stats_from(table: SurveyTable, questions: list[Question], df: pd.DataFrame,
@@ -156,21 +219,22 @@ def _values_from(table: SurveyTable, questions: list[Question], df: pd.DataFrame
     intention, source, row, divide = VALUES_FROM[table.id]
     answer = next(q for q in questions if q.table == intention)
     figure = [q for q in questions if q.table == source][row]
-    n_doctors = df[doctors.id].astype("float64")
-    value = pd.Series(_divided(df[figure.id].astype("float64"), n_doctors if divide else None), index=df.index,
-                      dtype="object")
-    group = doctor_group(n_doctors, table.series[1:])
-    frame = pd.DataFrame({"answer": df[answer.id], "group": group, "value": value}).dropna()
+    n_doctors = df[doctors.id]
+    values = _figures(df[figure.id], n_doctors if divide else None)
+    group = doctor_group(n_doctors, table.series[1:]).to_numpy()
+    answers = df[answer.id].to_numpy(dtype=object)
+    counted = (values.den > 0) & pd.notna(answers) & pd.notna(group)
     rows = []
     for item in dict.fromkeys(table.data["item"]):
         for series in table.series:
-            mine = frame[(frame["answer"] == item) & ((frame["group"] == series) if series != table.series[0] else True)]
-            if mine.empty:
+            mask = counted & (answers == item) & ((group == series) if series != table.series[0] else True)
+            mean = _mean(values, mask)
+            if mean is None:
                 rows.append((item, series, "", "該当無し"))
             else:
-                mean = f"{(sum(mine['value']) / len(mine)).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):f}"
-                rows.append((item, series, mean, f"{mean}{table.unit}"))
-    return pd.DataFrame(rows, columns=["item", "series", "value", "printed"]), len(frame)
+                shown = f"{mean.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):f}"
+                rows.append((item, series, shown, f"{shown}{table.unit}"))
+    return pd.DataFrame(rows, columns=["item", "series", "value", "printed"]), int(counted.sum())
 
 
 N_IN_LABEL = re.compile(r"\(n=\d+\)$")
