@@ -382,6 +382,7 @@ WRONG_PLACES = [
 ]
 
 
+@pytest.mark.site
 @pytest.mark.parametrize("setup, out, message", WRONG_PLACES, ids=[row[1] for row in WRONG_PLACES])
 def test_a_build_never_writes_where_it_should_not(clone, setup, out, message):
     if setup:
