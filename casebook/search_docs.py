@@ -48,6 +48,22 @@ def region_fields(site: Site, r: Region) -> dict[str, str]:
     }
 
 
+def model_fields(m) -> dict[str, str]:
+    """The searchable text of a model page: everything it shows as content (the diagram, and each
+    region listed with what the report prints for it under this model: list label, remark, figure
+    callout), and its notes for readers.  tests/test_search.py checks it against the built page."""
+    entries = [(r, x) for r in m.regions for x in r.models if x.code == m.code]
+    return {
+        "headline": "\n".join(x.figure_label for _, x in entries if x.figure_label),
+        "body": "\n".join(x for x in (
+            m.axis_label, m.diagram.title, *(label_text(a.label) for a in m.diagram.actors),
+            *(label_text(line) for l in m.diagram.links for line in l.lines), *m.diagram.notes,
+            *(line for r, x in entries for line in (f"{r.number}. {r.name}", x.label, x.note) if line),
+            *(n.reader for n in m.source_notes if n.reader),
+        ) if x),
+    }
+
+
 def site_documents(site: Site) -> list[SearchDocument]:
     docs: list[SearchDocument] = []
     for r in site.regions:
@@ -63,18 +79,15 @@ def site_documents(site: Site) -> list[SearchDocument]:
         docs.append(SearchDocument(
             id=f"model:{m.slug}", url=urls.file_of(urls.model(m.slug)), kind="model",
             title=f"{m.code} {m.title}",
-            fields={"headline": "\n".join(x.figure_label for r in m.regions for x in r.models
-                                          if x.code == m.code and x.figure_label),
-                    "body": "\n".join(x for x in (m.axis_label, m.diagram.title, *(label_text(a.label) for a in m.diagram.actors),
-                                           *(label_text(line) for l in m.diagram.links for line in l.lines),
-                                           *m.diagram.notes) if x)},
+            fields=model_fields(m),
             summary={"該当地域": f"{len(m.regions)}地域"},
         ))
     for t in site.survey:
         docs.append(SearchDocument(
             id=f"survey:{t.id}", url=urls.survey_table(t.section_number, t.id), kind="survey",
             title=t.section if t.title in t.section else " ".join(x for x in (t.section, t.number, t.title) if x),
-            fields={"body": "\n".join((*t.items, *t.series, t.prose or ""))},
+            fields={"body": "\n".join(x for x in (*t.items, *t.series, t.prose, *t.notes,
+                                                   *(n.reader for n in t.source_notes if n.reader)) if x)},
             summary={} if t.n is None else {"回答数": f"n={t.n}"},
         ))
     if site.free_text:

@@ -497,6 +497,48 @@ def test_every_word_a_case_page_shows_is_in_its_search_document(real_site, built
 
 
 @pytest.mark.site
+def test_every_word_a_model_page_shows_is_in_its_search_document(real_site, built_site, root):
+    """A model page lists its regions with the labels the report prints for them (B2: 「メディカルケアステーション」):
+    the model is found by every one of those words, not only by its figure callouts."""
+    from casebook.search_docs import label_text, site_documents
+    from tests.html_tree import parse
+
+    ui = {w for s in _ui_strings(yaml.safe_load((root / "templates/strings.ja.yaml").read_text(encoding="utf-8")))
+          for kind, w in search_text.runs(normalize(s.split("{")[0]))}
+    docs = {d.id: d for d in site_documents(real_site)}
+    missing = {}
+    for model in real_site.models:
+        main = parse((built_site / "models" / model.slug / "index.html").read_text(encoding="utf-8")).find("main")
+        shown = _shown_words(main, skip_classes=("case__number", "memberships__page", "note", "print-header"))
+        doc = docs[f"model:{model.slug}"]
+        indexed = re.sub(r"\s+", "", normalize(label_text("\n".join([doc.title, *doc.fields.values()]))))
+        lost = sorted({w for w in shown if w not in ui and w not in indexed})
+        if lost:
+            missing[model.slug] = lost
+    assert missing == {}
+
+
+@pytest.mark.site
+def test_every_word_a_survey_section_shows_is_in_one_of_its_search_documents(real_site, built_site, root):
+    from casebook.search_docs import site_documents
+    from tests.html_tree import parse
+
+    ui = {w for s in _ui_strings(yaml.safe_load((root / "templates/strings.ja.yaml").read_text(encoding="utf-8")))
+          for kind, w in search_text.runs(normalize(s.split("{")[0]))}
+    docs = site_documents(real_site)
+    missing = {}
+    for number in sorted({t.section_number for t in real_site.survey}):
+        main = parse((built_site / "survey" / f"s{number}" / "index.html").read_text(encoding="utf-8")).find("main")
+        shown = _shown_words(main, skip_classes=("print-header", "note", "chart", "table-wrap", "survey-table__csv"))
+        indexed = re.sub(r"\s+", "", normalize("\n".join(
+            t for d in docs if d.url.startswith(f"survey/s{number}/") for t in (d.title, *d.fields.values()))))
+        lost = sorted({w for w in shown if w not in ui and w not in indexed})
+        if lost:
+            missing[number] = lost
+    assert missing == {}
+
+
+@pytest.mark.site
 def test_a_search_document_filled_from_the_wrong_region_fails_the_page_text_check(real_site, built_site):
     from casebook.search_docs import region_fields
     from tests.html_tree import parse

@@ -1,6 +1,6 @@
 """The Python/JavaScript twins keep one contract: tests/vectors/*.json (tests/update_vectors.py writes them).
 
-Each vector pairs an input with the output both sides must give: normalize/tokenize/query_words
+Each vector pairs an input with the output both sides must give: normalize/tokenize/query_words/reading_key
 (casebook/search/text.py, static/js/tokenize.js), the shard hash (shard_of, shardOf), the closeness
 ranking (casebook/similar.py, static/js/similar-core.js) and the reading data (casebook/search/readings.py
 writes it, static/js/search-readings.js reads it).  Here the Python side is checked; node checks the JS
@@ -17,6 +17,7 @@ import pytest
 
 from casebook.search import normalize, query_words, shard_of, tokenize
 from casebook.search import readings
+from casebook.search.text import reading_key
 from casebook.similar import rank
 from tools import INSTALL, require_tool
 
@@ -37,6 +38,7 @@ def test_python_normalizes_and_tokenizes_as_the_vectors_say(vector):
     assert tokenize(vector["text"]) == vector["tokenize"]
     got = [{**w, "clauses": [{"term": t, "prefix": p} for t, p in w["clauses"]]} for w in query_words(vector["text"])]
     assert got == vector["queryWords"]
+    assert reading_key(vector["normalize"]) == vector["readingKey"]
 
 
 def test_python_hashes_terms_to_the_shards_the_vectors_say():

@@ -16,6 +16,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from casebook.search import normalize, query_words, shard_of, tokenize  # noqa: E402
+from casebook.search.text import reading_key  # noqa: E402
 from casebook.search import readings  # noqa: E402
 from casebook.similar import rank  # noqa: E402
 
@@ -31,6 +32,7 @@ TEXTS = [
     "ヿゟ", "\u3099", "ｶ\uff9e", "\uff9e", "駒ヶ根市 駒ケ根 こまがね", "在宅医療・介護連携推進事業",
     "訪問看護 連携", "ict化", "かかりつけ医が看取りを支える", "ケアマネジャー（介護支援専門員）",
     "メディカルケアステーション", "主治医・副主治医制", "ＭＣＳ", "ｺﾝﾋﾟｭｰﾀｰ",
+    "ヴァイオリン ヴィ ヴ ヴェ ヴォ ゔぁ", "ァィゥェォッャュョヮヵヶ ぁぃぅぇぉっゃゅょゎ", "ターミナル・ケア ＝ ゝゞ",
 ]
 TERMS = ["医", "あ", "ア", "a", "z", "0", "𠮷", "😀", "ヶ", "看取", "連携", "ict"]
 READING_TEXTS = ["かかりつけ医が看取りを支える。", "訪問看護ステーションと連携する。", "主治医・副主治医制をとる。",
@@ -48,8 +50,8 @@ def js_query_words(text: str) -> list[dict]:
 
 
 def tokenize_vectors() -> list[dict]:
-    return [{"text": t, "normalize": normalize(t), "tokenize": tokenize(t), "queryWords": js_query_words(t)}
-            for t in TEXTS]
+    return [{"text": t, "normalize": normalize(t), "tokenize": tokenize(t), "queryWords": js_query_words(t),
+             "readingKey": reading_key(normalize(t))} for t in TEXTS]
 
 
 def shard_vectors() -> list[dict]:

@@ -6,18 +6,22 @@ on this report's words against 27, 27 and 24, and 0.14 s of analysis).  The brow
 dictionary: only ``search/readings.js``, the site's words with their readings, in this form::
 
     lexicon: one entry per distinct short unit (Sudachi's mode A), "\\n"-separated:
-             FLAGS SURFACE [\\t READING [\\t NORMALIZED]]
+             FLAGS SURFACE [\\t READING [\\t NORMALIZED [\\t VARIANTS]]]
              FLAGS "n" = a non-conjugating word (noun, suffix, …: a search may start at it and
              its normalized spelling is a key), "-" otherwise.  READING (katakana) is left out
              when it equals the surface in katakana; NORMALIZED (Sudachi's normalized spelling,
              e.g. かかりつけ → 掛かり付け) when it equals the surface or the word conjugates.
+             VARIANTS: other spellings of a noun with okurigana, " "-separated, each one Sudachi
+             reads as the same word (受け入れ → 受入れ, 受入): a query may use any of them.
     terms:   the site's runs of words between particles, auxiliaries and symbols, "," separated
              (runs of one unit are left out: every lexicon entry is also read as a term);
              each a list of lexicon positions in base 36: " " starts a long unit (mode C, e.g.
              看取り, かかりつけ医), "." continues one (看|取り).
 
-search.js matches a query against a term from a long-unit start (or a noun inside one) by
-consuming each short unit by its surface, its reading or its normalized spelling; the written
+search-readings.js matches a query against a term from a long-unit start (or a noun inside one) by
+consuming each short unit by its surface, its reading, its normalized spelling or a variant,
+all compared as reading keys (casebook.search.text.reading_key: ヴァ = バ, small kana = large,
+no long-vowel marks, ヶ = ケ); the written
 form shown to the reader (「みとり → 看取り」) is the matched units extended to the end of their
 long unit, and that form is then searched literally, so precision stays 1.0.
 
@@ -32,9 +36,9 @@ from functools import lru_cache
 from typing import Iterable
 
 from .script import data_script
-from .text import base36, normalize, shard_of
+from .text import base36, normalize, reading_key, shard_of
 
-__all__ = ["analyse", "reading_data", "reading_shards", "readings_assets", "to_katakana"]
+__all__ = ["analyse", "reading_data", "reading_shards", "readings_assets", "to_katakana", "variant_groups"]
 
 # Parts of speech that end a term (a term is what a reader would type as one word or compound).
 _BREAK = {"助詞", "助動詞", "補助記号", "空白", "記号"}
@@ -77,6 +81,65 @@ def _tokenizers():
         return k
 
     return dictionary.tokenizer(SplitMode.C, fields=fields), SplitMode.A, kind
+
+
+_HIRAGANA = re.compile("[\u3041-\u3096]")
+_KANJI = re.compile("[\u3400-\u9fff\uf900-\ufaff々]")
+
+
+# Katakana by column (same consonant, other vowel): カンファレンス and カンファランス are one word to
+# Sudachi, not to a reading key.
+_ROWS = ["アイウエオ", "カキクケコ", "ガギグゲゴ", "サシスセソ", "ザジズゼゾ", "タチツテト", "ダヂヅデド", "ナニヌネノ",
+         "ハヒフヘホ", "バビブベボ", "パピプペポ", "マミムメモ", "ヤユヨ", "ラリルレロ", "ワヰヱヲ"]
+_ROW_OF = {c: row for row in _ROWS for c in row}
+
+
+def _candidates(surface: str, reading: str, normalized: str) -> Iterable[tuple[str, bool]]:
+    """Spellings to put to Sudachi, each with whether the same reading is enough (okurigana left out
+    keeps the reading; any other change must give Sudachi's normalized spelling of the word)."""
+    for base in {surface, normalized}:
+        kana = [i for i, c in enumerate(base) if _HIRAGANA.match(c)]
+        if kana and len(kana) <= 3 and _KANJI.search(base):
+            for mask in range(1, 1 << len(kana)):
+                drop = {kana[b] for b in range(len(kana)) if mask >> b & 1}
+                yield "".join(c for i, c in enumerate(base) if i not in drop), True
+    if _KANJI.match(surface) and len(surface) <= 4:
+        # The first or the last kanji written in kana (箇所 → か所, ヶ所; 子供 → 子ども).
+        hira = to_hiragana(reading)
+        for n in (1, 2, 3):
+            for kana in {reading[:n], hira[:n]} | ({"ヶ", "ヵ"} if reading[:n] in ("カ", "ケ", "ガ") else set()):
+                yield kana + surface[1:], False
+            if _KANJI.match(surface[-1]):
+                for kana in {reading[-n:], hira[-n:]}:
+                    yield surface[:-1] + kana, False
+    if len(surface) >= 4 and all(c in _ROW_OF or c in "ンーァィゥェォッャュョ" for c in surface):
+        for i, c in enumerate(surface):
+            for other in _ROW_OF.get(c, ""):
+                if other != c:
+                    yield surface[:i] + other + surface[i + 1:], False
+
+
+def to_hiragana(text: str) -> str:
+    return "".join(chr(ord(c) - 0x60) if 0x30A1 <= ord(c) <= 0x30F6 else c for c in text)
+
+
+@lru_cache(maxsize=20000)
+def spelling_variants(surface: str, reading: str, normalized: str) -> tuple[str, ...]:
+    """Other spellings of a noun that Sudachi reads as the same word: okurigana left out (受け入れ →
+    受入れ, 受入), the first or last kanji in kana (箇所 → か所, ヶ所), one katakana vowel changed
+    (カンファレンス → カンファランス).  Each is kept only where Sudachi takes it as one word with the
+    same normalized spelling (or, for left-out okurigana, the same reading).  A query typed in any of
+    them finds the site's written form."""
+    tokenizer, _, _ = _tokenizers()
+    out: set[str] = set()
+    for candidate, same_reading_enough in _candidates(surface, reading, normalized):
+        if candidate in (surface, normalized) or candidate in out or not candidate:
+            continue
+        units = tokenizer.tokenize(candidate)
+        if len(units) == 1 and (units[0].normalized_form() == normalized or
+                                (same_reading_enough and units[0].reading_form() == reading)):
+            out.add(candidate)
+    return tuple(sorted(out))
 
 
 @lru_cache(maxsize=20000)
@@ -138,15 +201,18 @@ def _encode(terms: set[tuple], entries: set[tuple[str, str, str, bool]]) -> dict
     for surface, reading, normalized, stable in ordered:
         fields = [("n" if stable else "-") + surface]
         norm = normalized if stable and normalized != surface else ""
-        if reading != to_katakana(surface) or norm:
+        variants = " ".join(spelling_variants(surface, reading, normalized)) if stable else ""
+        if reading != to_katakana(surface) or norm or variants:
             fields.append(reading)
-        if norm:
+        if norm or variants:
             fields.append(norm)
+        if variants:
+            fields.append(variants)
         lexicon.append("\t".join(fields))
     encoded = []
     for term in terms:
         if len(term) == 1:
-            continue  # a one-unit term is its lexicon entry: search.js reads every entry as a term too
+            continue  # a one-unit term is its lexicon entry: search-readings.js reads every entry as a term too
         out = []
         for s, r, n, st, first in term:
             out.append((" " if first and out else "." if out else "") + base36(position[(s, r, n, st)]))
@@ -164,13 +230,14 @@ def reading_data(texts: Iterable[str]) -> dict[str, str]:
 
 
 def _keys(entry: tuple[str, str, str, bool]) -> set[str]:
-    """What search-readings.js matches a query against: the surface and the normalized spelling
-    in katakana, and the reading."""
+    """What search-readings.js matches a query against, as reading keys: the surface, the reading, the
+    normalized spelling and the spelling variants."""
     surface, reading, normalized, stable = entry
-    keys = {to_katakana(surface), reading}
-    if stable and normalized != surface:
-        keys.add(to_katakana(normalized))
-    return {k for k in keys if k}
+    keys = {surface, reading}
+    if stable:
+        keys.add(normalized)
+        keys.update(spelling_variants(surface, reading, normalized))
+    return {reading_key(k) for k in keys if k} - {""}
 
 
 def _kana_keys(entry: tuple[str, str, str, bool]) -> set[str]:
@@ -228,3 +295,35 @@ def readings_assets(texts: Iterable[str], target: int) -> dict[str, bytes]:
     for i, data in enumerate(reading_shards(texts, target)):
         out[f"r{i}.js"] = _script(str(i), data)
     return out
+
+
+def variant_groups(texts: Iterable[str]) -> list[list[str]]:
+    """Written forms of one word that the site itself spells in more than one way (駒ヶ根 and 駒ケ根,
+    コーディネーター and コーディネータ): its nouns (long units) that share Sudachi's normalized
+    spelling or a reading key.  A query holding one form also searches the others, so the pages
+    with either spelling are found whichever the reader types.  Sorted, for identical bytes."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    forms: set[str] = set()
+    for term in _site_terms(texts):
+        units: list[tuple] = []
+        for unit in term + ((None, None, None, None, True),):
+            if unit[4] and units:
+                if all(u[3] for u in units):
+                    surface = "".join(u[0] for u in units)
+                    if len(surface) > 1:
+                        forms.add(surface)
+                        for key in ("n:" + "".join(u[2] for u in units), "k:" + reading_key(surface)):
+                            parent[find("s:" + surface)] = find(key)
+                units = []
+            if unit[0] is not None:
+                units.append(unit)
+    groups: dict[str, list[str]] = {}
+    for surface in forms:
+        groups.setdefault(find("s:" + surface), []).append(surface)
+    return sorted(sorted(g) for g in groups.values() if len(g) > 1)

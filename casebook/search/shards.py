@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 
+from .glossary import glossary_entries
 from .index import KIND_LABELS, PRIMARY_FIELDS, SearchDocument, doc_fields, lunr_shards, pair_positions
 from .script import data_script
 from .text import MAX_WORD, base36, first_char, shard_of, utf16_key
@@ -73,6 +74,7 @@ def build_search_assets(docs: list[SearchDocument], readings: bool = True) -> di
         seen.add(doc.id)
 
     names, postings, version = lunr_shards(docs)
+    texts = [t for doc in docs for t in doc_fields(doc).values()]
     # Pair positions save a small site the documents' text for checks; on a big site they would make
     # the shard of a frequent first character too heavy for a first search (≤ 300 KB at 1,741 regions),
     # and there the results shown are checked on their text, block by block.
@@ -151,7 +153,7 @@ def build_search_assets(docs: list[SearchDocument], readings: bool = True) -> di
         assets["search/" + name] = data_script(f"d.lists[{b}]", entries[start:end])
 
     manifest = {
-        "v": 2,
+        "v": 3,
         "lunr": version,
         "n": len(docs),
         "fields": names,
@@ -170,11 +172,16 @@ def build_search_assets(docs: list[SearchDocument], readings: bool = True) -> di
         # kind filter work before the document blocks are loaded.
         "docKinds": _runs_of([d.kind for d in docs]),
         "readings": None,
+        # The search's glossary (glossary.yaml): short forms and everyday words, with their source.
+        "glossary": glossary_entries(texts),
+        # Words the site spells in more than one way (readings.variant_groups; needs the analyser).
+        "variants": [],
     }
     if readings:
-        from .readings import readings_assets  # the analyser is imported only by a build that ships readings
+        from .readings import readings_assets, variant_groups  # the analyser only for a build that ships readings
 
-        files = readings_assets((t for doc in docs for t in doc_fields(doc).values()), READING_TARGET)
+        manifest["variants"] = variant_groups(texts)
+        files = readings_assets(texts, READING_TARGET)
         for name, data in files.items():
             assets["search/" + name] = data
         manifest["readings"] = "readings.js"

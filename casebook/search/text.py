@@ -22,8 +22,8 @@ import unicodedata
 from functools import lru_cache
 from typing import Iterable
 
-__all__ = ["MAX_WORD", "base36", "char_class", "first_char", "is_pair", "normalize", "query_words", "runs",
-           "shard_of", "tokenize", "utf16_key"]
+__all__ = ["MAX_WORD", "base36", "char_class", "first_char", "is_pair", "normalize", "query_words", "reading_key",
+           "runs", "shard_of", "tokenize", "utf16_key"]
 
 #: Longest Latin/digit term; longer query words are matched by their first MAX_WORD characters.
 MAX_WORD = 20
@@ -212,3 +212,22 @@ def char_class(cp: int) -> str:
 def runs(norm: str) -> list[tuple[str, str]]:
     """Maximal runs ("J" or "W", text) of a normalized text."""
     return _runs(norm)
+
+
+# ---------------------------------------------------------------------------------------
+# reading keys (mirrored in static/js/tokenize.js readingKey): what a spelling variant of a loanword
+# or a place name does not change.  Only the reading matcher compares in this space; the forms it
+# finds are written forms of the site, searched literally, so a folded key never widens a match.
+
+_VU = {"ヴァ": "バ", "ヴィ": "ビ", "ヴェ": "ベ", "ヴォ": "ボ", "ヴ": "ブ"}
+_VU_RE = re.compile("ヴ[ァィェォ]?")
+_SMALL = str.maketrans({"ァ": "ア", "ィ": "イ", "ゥ": "ウ", "ェ": "エ", "ォ": "オ", "ッ": "ツ", "ャ": "ヤ", "ュ": "ユ",
+                        "ョ": "ヨ", "ヮ": "ワ", "ヵ": "ケ", "ヶ": "ケ", "ー": None, "・": None, "=": None})
+
+
+def reading_key(text: str) -> str:
+    """*text* (normalized) as the reading matcher compares it: hiragana in katakana, ヴァ/ヴィ/ヴ… as
+    バ/ビ/ブ…, small kana as large ones (ヵ and ヶ as ケ: 駒ヶ根 = 駒ケ根), and without long-vowel marks
+    and middle dots (コーディネータ = コーディネーター, ターミナル・ケア = ターミナルケア)."""
+    kata = "".join(chr(ord(c) + 0x60) if 0x3041 <= ord(c) <= 0x3096 or c in "ゝゞ" else c for c in text)
+    return _VU_RE.sub(lambda m: _VU[m.group(0)], kata).translate(_SMALL)

@@ -456,15 +456,8 @@
     var MAX_COMBOS = 12;
     var KANA_ONLY = /^[\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fc-\u30fe]+$/;
 
-    // Hiragana → katakana (as search-readings.js keys the site's words).
-    function kata(s) {
-      return s.replace(/[\u3041-\u3096\u309d\u309e]/g, function (c) {
-        return String.fromCharCode(c.charCodeAt(0) + 0x60);
-      });
-    }
-
-    // The reading shard of a kana word: the one of its first character in katakana.
-    function readingShardOf(text) { return tok.shardOf(kata(text), manifest.readingShards.length); }
+    // The reading shard of a kana word: the one of the first character of its reading key.
+    function readingShardOf(text) { return tok.shardOf(tok.readingKey(text), manifest.readingShards.length); }
 
     // Readings for these kana words (their shards), or all of them (words === null: variant
     // spellings and suggestions, which may need any word of the site).
@@ -485,7 +478,7 @@
             var file = i === 'all' ? manifest.readings : manifest.readingShards[i];
             readingShard[i] = opts.loadScript(file).then(function () {
               var all = store().readings || {};
-              shardReadings[i] = code.create(all[i]);
+              shardReadings[i] = code.create(all[i], tok.readingKey);
               delete all[i];
             });
           }
@@ -547,17 +540,20 @@
       });
     }
 
-    // Word lists to search: the query as typed, then with reading forms in place of words.
+    // Word lists to search: the query as typed, then with other forms in place of words.  An
+    // alternative is {form, from, to, kind, entry}: `from` (part of the query word) was replaced by
+    // `to`, giving the word `form`; kind 'reading' (a reading or a spelling the readings know),
+    // 'variant' (the site spells the word in several ways) or 'glossary' (entry: its position).
     function combos(words, alternatives) {
       var out = [{ words: words, via: [] }];
       words.forEach(function (w, i) {
         var next = out.slice();
         out.forEach(function (combo) {
-          alternatives[i].forEach(function (form) {
+          alternatives[i].forEach(function (alt) {
             if (next.length >= MAX_COMBOS) return;
             var ws = combo.words.slice();
-            ws[i] = tok.queryWords(form)[0];
-            next.push({ words: ws, via: combo.via.concat([{ from: w.text, to: form }]) });
+            ws[i] = tok.queryWords(alt.form)[0];
+            next.push({ words: ws, via: combo.via.concat([alt]) });
           });
         });
         out = next;
@@ -566,10 +562,67 @@
     }
 
     /*
+     * Other forms of a query word that need no readings: the spellings the site itself uses for one
+     * word (manifest.variants: 駒ヶ根 and 駒ケ根) and the glossary's short forms and everyday words
+     * (manifest.glossary: 訪看 and 訪問看護).  A form inside the word is replaced by each other form,
+     * unless a longer form holding it is already there (ケアマネジャー holds ケアマネ).
+     */
+    function siteAlternatives(w) {
+      var text = w.text, out = [], seen = {};
+      seen[text] = true;
+      function swap(forms, kind, entry) {
+        forms.forEach(function (m) {
+          if (!standsAlone(text, m)) return;
+          var inside = forms.some(function (o) { return o !== m && o.indexOf(m) >= 0 && text.indexOf(o) >= 0; });
+          if (inside) return;
+          forms.forEach(function (o) {
+            if (o === m) return;
+            var form = text.split(m).join(o);
+            if (seen[form]) return;
+            seen[form] = true;
+            out.push({ form: form, from: m, to: o, kind: kind, entry: entry });
+          });
+        });
+      }
+      (manifest.variants || []).forEach(function (group) { swap(group, 'variant', null); });
+      (manifest.glossary || []).forEach(function (g, i) { swap([g[0]].concat(g[1]), 'glossary', i); });
+      return out;
+    }
+
+    // Whether `form` is in `text` as a word of its own where it is written in katakana or Latin
+    // letters (ケアマネ in ケアマネ会議, not in ケアマネージャー; msw, not in mswx).
+    var KATA_OR_LATIN = /[\u30a1-\u30fa\u30fc-\u30fea-z0-9]/;
+    function standsAlone(text, form) {
+      for (var at = text.indexOf(form); at >= 0; at = text.indexOf(form, at + 1)) {
+        var before = text.charAt(at - 1), after = text.charAt(at + form.length);
+        var clash = (before && KATA_OR_LATIN.test(before) && KATA_OR_LATIN.test(form.charAt(0))) ||
+          (after && KATA_OR_LATIN.test(after) && KATA_OR_LATIN.test(form.charAt(form.length - 1)));
+        if (!clash) return true;
+      }
+      return false;
+    }
+
+    // The glossary entries behind the results, as help for the reader: [{short, long, kind, source}].
+    function glossaryHelp(lists) {
+      var used = {}, out = [];
+      lists.forEach(function (c) {
+        c.via.forEach(function (v) {
+          if (v.kind !== 'glossary' || used[v.entry]) return;
+          used[v.entry] = true;
+          var g = manifest.glossary[v.entry];
+          out.push({ short: g[0], long: g[1].join('」「'), kind: g[2], source: g[3] });
+        });
+      });
+      return out;
+    }
+
+    /*
      * search(query, {limit, kind, snippets}) → Promise of {query, words, total, exact, results, more,
      * counts, suggestions}.  snippets: how many results get their snippet now (default: all shown).
      * results: [{id, doc, url, kind, title, summary, score, tier, snippet, via}]; via lists the
-     * written forms a reading matched ([{from: 'みとり', to: '看取り'}], empty for a literal match).
+     * written forms searched in place of the query's ([{from: 'みとり', to: '看取り', kind: 'reading'}],
+     * empty for a literal match).  help: the glossary entries used ({short, long, kind, source}).
+     * notInReport: no result and no suggestion that has one.
      * counts: matches per kind (before the kind filter); total counts the filtered matches.
      * exact is false only on big (lazily loaded) sites while candidates are unverified;
      * total is then an upper bound.  suggestions: site words near a query without results.
@@ -586,35 +639,53 @@
         var kanaWords = words.some(function (w) { return KANA_ONLY.test(w.text); });
         function run(withReadings) {
           var alternatives = words.map(function (w) {
-            return withReadings && (!kanaWords || KANA_ONLY.test(w.text)) ? readingForms(w.text) : [];
+            var alts = siteAlternatives(w), seen = {};
+            alts.forEach(function (a) { seen[a.form] = true; });
+            if (withReadings && (!kanaWords || KANA_ONLY.test(w.text))) {
+              readingForms(w.text).forEach(function (form) {
+                if (!seen[form]) alts.push({ form: form, from: w.text, to: form, kind: 'reading' });
+              });
+            }
+            return alts;
           });
           var lists = combos(words, alternatives);
           return Promise.all(lists.map(function (c) { return core(c.words); })).then(function (outs) {
             if (outs[0] === null) return null;
-            var byDoc = {}, merged = [], lazy = false;
+            var merged = [], lazy = false;
             outs.forEach(function (o, i) {
               if (!o) return;
               lazy = lazy || o.lazyVerify;
-              o.list.forEach(function (c) {
-                if (byDoc[c.doc]) return;  // the literal (first) list wins: no arrow where the query itself is found
-                c.via = lists[i].via;
-                byDoc[c.doc] = c;
-                merged.push(c);
-              });
+              o.list.forEach(function (c) { c.via = lists[i].via; merged.push(c); });
             });
             return { list: merged, lazyVerify: lazy };
           });
+        }
+        // One candidate per document: the first list's (the query as typed) where it holds, so there
+        // is no arrow where the query itself is found.  Run after the literal check where there is one:
+        // a document the typed words match only in lunr's terms may hold an alternative's form.
+        function onePerDoc(res) {
+          var byDoc = {};
+          res.list = res.list.filter(function (c) {
+            if (byDoc[c.doc]) return false;
+            byDoc[c.doc] = true;
+            return true;
+          });
+          return res;
         }
         // A kana query means a reading: load the readings before the first search.
         return (kanaWords ? loadReadings(words) : Promise.resolve(false)).then(function (ready) {
           return run(ready);
         }).then(function (res) {
           if (res === null) { empty.unsupported = true; return empty; }
-          if (res.list.length || kanaWords || !manifest.readings) return res;
-          // Nothing found as written: a variant spelling (掛かり付け医 → かかりつけ医) may be.
-          return loadReadings(null).then(function (ready) { return ready ? run(true) : res; });
+          return verifyAll(res).then(onePerDoc);
         }).then(function (res) {
-          return res.unsupported ? res : verifyAll(res);
+          if (res.unsupported || res.list.length || kanaWords || !manifest.readings) return res;
+          // Nothing found as written (after the literal check): a variant spelling may be
+          // (掛かり付け医 → かかりつけ医, ターミナル・ケア → ターミナルケア).
+          return loadReadings(null).then(function (ready) {
+            if (!ready) return res;
+            return run(true).then(function (again) { return again ? verifyAll(again).then(onePerDoc) : res; });
+          });
         }).then(function (res) {
           if (res.unsupported) return res;
           var counts = {};
@@ -630,11 +701,18 @@
           return collect(list, words, limit, res.lazyVerify, withSnippets).then(function (out) {
             out.counts = counts;
             out.kind = kind;
+            out.help = glossaryHelp(res.list);
             out.suggestions = [];
+            out.notInReport = false;
             if (res.list.length) return out;
+            // No dead end: only suggestions that themselves find pages; none left means the
+            // report does not have the word, which the page then says plainly.
             return suggest(words).then(function (near) {
-              out.suggestions = near;
-              return out;
+              return Promise.all(near.map(function (s) { return hasResults(s); })).then(function (ok) {
+                out.suggestions = near.filter(function (s, i) { return ok[i]; });
+                out.notInReport = !out.suggestions.length;
+                return out;
+              });
             });
           });
         }).then(function (out) {
@@ -642,6 +720,16 @@
           out.words = words;
           return out;
         });
+      });
+    }
+
+    // Whether a word (a suggestion) finds any page as written.
+    function hasResults(text) {
+      var words = tok.queryWords(text);
+      if (!words.length) return Promise.resolve(false);
+      return core(words).then(function (res) {
+        if (!res || !res.list.length) return false;
+        return verifyAll({ list: res.list, lazyVerify: false }).then(function (v) { return v.list.length > 0; });
       });
     }
 

@@ -3,9 +3,10 @@
  * file of its own because only a kana query or a query without results needs it; search.js loads
  * it beside the data (importScripts in the worker, <script src> on the page, require in Node).
  *
- *   CasebookReadings.create(shard) → {forms(q): written forms the normalized kana word q may mean
- *   (みとり → 看取り), near(): the shard's words that may be suggested}; a word q is in the
- *   shard of its first character (in katakana), as search.js picks it (casebook/readings.py)
+ *   CasebookReadings.create(shard, readingKey) → {forms(q): written forms the normalized word q may
+ *   mean (みとり → 看取り, ケアマネージャー → ケアマネジャー, 受け入れ → 受入), near(): the shard's words
+ *   that may be suggested}; readingKey is tokenize.js's (keys and query compared in that space); a
+ *   word q is in the shard of the first character of its reading key (casebook/search/readings.py)
  *   CasebookReadings.suggest(words, [shard, …]) → site words near a query without results
  */
 (function (root, factory) {
@@ -24,14 +25,15 @@
   }
 
 
-  function create(data) {
-    var lexicon, termList, nearList = null;
+  function create(data, readingKey) {
+    var lexicon, termList, nearList = null, keyOf = readingKey || kata;
 
     lexicon = data.lexicon ? data.lexicon.split('\n').map(function (line) {
-      var f = line.split('\t'), surface = f[0].slice(1);
-      var keys = [kata(surface)];
-      if (f[1] && keys.indexOf(f[1]) < 0) keys.push(f[1]);
-      if (f[2] && keys.indexOf(kata(f[2])) < 0) keys.push(kata(f[2]));
+      var f = line.split('\t'), surface = f[0].slice(1), keys = [];
+      [surface, f[1], f[2]].concat(f[3] ? f[3].split(' ') : []).forEach(function (k) {
+        k = k && keyOf(k);
+        if (k && keys.indexOf(k) < 0) keys.push(k);
+      });
       return { surface: surface, reading: f[1] || kata(surface), stable: f[0][0] === 'n', keys: keys };
     }) : [];
     termList = lexicon.map(function (e, i) { return [{ e: i, c: true }]; });
@@ -53,7 +55,7 @@
      * in part (a reading typed so far), extended to the end of its long unit.
      */
     function readingForms(q) {
-      var key = kata(q), found = {}, order = [];
+      var key = keyOf(q), found = {}, order = [];
       if (key.length < MIN_READING) return [];
       termList.forEach(function (term) {
         for (var i = 0; i < term.length; i++) {

@@ -202,8 +202,23 @@
     return (Math.imul(cpAt(term, 0), 2654435761 | 0) >>> 0) % shards;
   }
 
+  // Reading keys (casebook/search/text.py reading_key): hiragana in katakana, ヴァ… as バ…, small kana
+  // as large (ヵ ヶ as ケ), without long-vowel marks and middle dots.  Only the reading matcher compares
+  // in this space; what it finds is searched literally.
+  var VU = { 'ヴァ': 'バ', 'ヴィ': 'ビ', 'ヴェ': 'ベ', 'ヴォ': 'ボ', 'ヴ': 'ブ' };
+  var SMALL = { 'ァ': 'ア', 'ィ': 'イ', 'ゥ': 'ウ', 'ェ': 'エ', 'ォ': 'オ', 'ッ': 'ツ', 'ャ': 'ヤ', 'ュ': 'ユ',
+                'ョ': 'ヨ', 'ヮ': 'ワ', 'ヵ': 'ケ', 'ヶ': 'ケ', 'ー': '', '・': '', '=': '' };
+  function readingKey(text) {
+    var kata = text.replace(/[\u3041-\u3096\u309d\u309e]/g, function (c) {
+      return String.fromCharCode(c.charCodeAt(0) + 0x60);
+    });
+    return kata.replace(/ヴ[ァィェォ]?/g, function (m) { return VU[m]; })
+      .replace(/[ァィゥェォッャュョヮヵヶー・=]/g, function (c) { return SMALL[c]; });
+  }
+
   return {
     MAX_WORD: MAX_WORD,
+    readingKey: readingKey,
     normalize: normalize,
     normalizeWithMap: normalizeWithMap,
     tokenize: tokenize,

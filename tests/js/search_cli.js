@@ -52,7 +52,7 @@ async function main() {
       const before = loaded.length;
       const r = await engine.search(q, { limit: req.limit || 1e9, kind: req.kind });
       out.push({ query: q, total: r.total, exact: r.exact, more: r.more, unsupported: !!r.unsupported,
-                 counts: r.counts, suggestions: r.suggestions,
+                 counts: r.counts, suggestions: r.suggestions, help: r.help, notInReport: r.notInReport,
                  loaded: loaded.slice(before), results: r.results });
     }
     process.stdout.write(JSON.stringify(out));

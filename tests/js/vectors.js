@@ -24,7 +24,7 @@ function check(what, got, want) {
 }
 
 const reading = load('readings.json');
-const shard = readings.create(reading.data);
+const shard = readings.create(reading.data, tok.readingKey);
 const forms = {};
 reading.queries.forEach((q) => { forms[q] = shard.forms(tok.normalize(q)); });
 if (process.argv[2] === 'forms') {
@@ -37,6 +37,7 @@ load('tokenize.json').forEach((v) => {
   check(`normalize(${JSON.stringify(v.text)})`, tok.normalize(v.text), v.normalize);
   check(`tokenize(${JSON.stringify(v.text)})`, tok.tokenize(v.text), v.tokenize);
   check(`queryWords(${JSON.stringify(v.text)})`, tok.queryWords(v.text), v.queryWords);
+  check(`readingKey(${JSON.stringify(v.normalize)})`, tok.readingKey(v.normalize), v.readingKey);
 });
 load('shard_hash.json').forEach((v) => {
   check(`shardOf(${JSON.stringify(v.term)}, ${v.shards})`, tok.shardOf(v.term, v.shards), v.shard);
