@@ -610,7 +610,7 @@
           if (v.kind !== 'glossary' || used[v.entry]) return;
           used[v.entry] = true;
           var g = manifest.glossary[v.entry];
-          out.push({ short: g[0], long: g[1].join('」「'), kind: g[2], source: g[3] });
+          out.push({ short: g[0], long: g[1].join('』『'), kind: g[2], source: g[3] });
         });
       });
       return out;

@@ -108,6 +108,7 @@
       });
     }
     var kindsNav = box.querySelector('[data-kinds]');
+    var helpBox = box.querySelector('[data-help]');
     var suggestBox = box.querySelector('[data-suggest]');
     var FROM_URL = {};
     ['region', 'model', 'survey', 'page'].forEach(function (k) {
@@ -117,7 +118,7 @@
     var kind = null;  // the kind filter (internal name) or null for every kind
 
     var enginePromise = null, seq = 0, timer = null, limit = PAGE, lastQuery = null, lastKind = null;
-    var renderTimer = null, pendingSnippets = [], observer = null, beforePrint = null;
+    var renderTimer = null, pendingSnippets = [];
 
     // Results that get their snippet with the search: about as many as fit below the list's top.
     function firstScreen() {
@@ -126,45 +127,23 @@
     }
 
     function stopWatching() {
-      if (observer) observer.disconnect();
-      observer = null;
       pendingSnippets = [];
-      if (beforePrint) window.removeEventListener('beforeprint', beforePrint);
-      beforePrint = null;
     }
 
-    // The other snippets come when their result nears the screen (or at once without an observer).
+    // The other snippets are asked for as soon as every result is in (one message to the engine):
+    // each case hit shows where its words are, on screen, in a full-page view and on paper.
     function watchSnippets(query) {
       var waiting = pendingSnippets.slice();
       if (!waiting.length) return;
-      var mine = seq, asked = [];
-      function fill(nodes) {
-        var ids = nodes.map(function (n) { return +n.getAttribute('data-doc'); });
-        getEngine().then(function (e) { return e.snippets(query, ids); }).then(function (got) {
-          if (mine !== seq) return;
-          nodes.forEach(function (n) {
-            var sn = got[n.getAttribute('data-doc')];
-            if (sn && n.parentNode) n.parentNode.replaceChild(renderSnippet(sn), n);
-          });
-        }, function () { /* the result keeps its title and figures */ });
-      }
-      if (typeof IntersectionObserver === 'undefined') { fill(waiting); return; }
-      // Paper does not scroll: asked to print, fetch every snippet still waiting, so a print made
-      // once they are in has them all (one made at once shows those results without a snippet).
-      beforePrint = function () {
-        var rest = waiting.filter(function (n) { return asked.indexOf(n) < 0; });
-        rest.forEach(function (n) { asked.push(n); observer.unobserve(n); });
-        if (rest.length) fill(rest);
-      };
-      window.addEventListener('beforeprint', beforePrint);
-      observer = new IntersectionObserver(function (seen) {
-        var nodes = seen.filter(function (x) { return x.isIntersecting && asked.indexOf(x.target) < 0; })
-          .map(function (x) { return x.target; });
-        if (!nodes.length) return;
-        nodes.forEach(function (n) { asked.push(n); observer.unobserve(n); });
-        fill(nodes);
-      }, { rootMargin: '300px 0px' });
-      waiting.forEach(function (n) { observer.observe(n); });
+      var mine = seq;
+      var ids = waiting.map(function (n) { return +n.getAttribute('data-doc'); });
+      getEngine().then(function (e) { return e.snippets(query, ids); }).then(function (got) {
+        if (mine !== seq) return;
+        waiting.forEach(function (n) {
+          var sn = got[n.getAttribute('data-doc')];
+          if (sn && n.parentNode) n.parentNode.replaceChild(renderSnippet(sn), n);
+        });
+      }, function () { /* the result keeps its title and figures */ });
     }
 
     /*
@@ -314,11 +293,9 @@
       return p;
     }
 
-    function renderResult(r, later) {
+    function renderResult(r) {
       var item = el('li', 'search-result search-result--' + r.kind);
-      // Results put in after the first screenful skip layout while off screen (content-visibility
-      // on the body, not the item, so the list number stays).
-      var li = el('div', 'search-result__body' + (later ? ' search-result__body--later' : ''));
+      var li = el('div', 'search-result__body');
       item.appendChild(li);
       var head = el('p', 'search-result__head');
       head.appendChild(el('span', 'search-result__kind', kinds[r.kind] || r.kind));
@@ -329,9 +306,11 @@
       head.appendChild(a);
       li.appendChild(head);
       if (r.via && r.via.length) {
-        // Which written form a reading or variant spelling matched: 「みとり → 看取り」.
+        // Which written form was searched in place of the query's: 「みとり → 看取り」 (a reading or a
+        // spelling), 「訪看 → 訪問看護」 (the glossary: its help line says why).
         var via = el('p', 'search-result__via');
-        via.appendChild(el('span', 'search-result__via-label', str('via')));
+        var glossary = r.via.every(function (v) { return v.kind === 'glossary'; });
+        via.appendChild(el('span', 'search-result__via-label', str(glossary ? 'via-glossary' : 'via')));
         r.via.forEach(function (v, i) {
           via.appendChild(document.createTextNode((i ? str('via-separator') : '') + v.from + ' \u2192 '));
           via.appendChild(el('mark', null, v.to));
@@ -374,7 +353,7 @@
         if (!rest.length) { renderTimer = null; watchSnippets(out.query); return; }
         renderTimer = setTimeout(function () {
           var part = document.createDocumentFragment();
-          rest.splice(0, FIRST_SCREEN).forEach(function (r) { part.appendChild(renderResult(r, true)); });
+          rest.splice(0, FIRST_SCREEN).forEach(function (r) { part.appendChild(renderResult(r)); });
           list.appendChild(part);
           more();
         }, 0);
@@ -399,11 +378,12 @@
       var q = out.query.trim();
       renderKinds(out, q);
       renderSuggestions(out);
+      renderHelp(out);
       var count = str(out.exact ? 'count' : 'count-about', { n: out.total });
       if (out.unsupported) setStatus(str('symbols-only', { q: q }), false);
       else if (!out.total && out.kind && kindsNav && !kindsNav.hidden) {
         setStatus(str('kind-empty', { q: q, kind: kinds[out.kind] }), false);
-      } else if (!out.total) setStatus(str('none', { q: q }), false);
+      } else if (!out.total) setStatus(str(out.notInReport ? 'not-in-report' : 'none', { q: q }), false);
       else {
         setStatus(str('results', {
           q: q, count: count,
@@ -463,6 +443,19 @@
       });
     }
 
+    // Search help: which glossary entries the results come from, with where each pairing comes from.
+    function renderHelp(out) {
+      if (!helpBox) return;
+      clear(helpBox);
+      var help = out.help || [];
+      helpBox.hidden = !help.length;
+      help.forEach(function (h) {
+        var p = el('p', 'search__help-line', str(h.kind === '略' ? 'help-abbr' : 'help-same', { short: h.short, long: h.long }));
+        p.appendChild(el('span', 'search__help-source', str('help-source', { source: h.source })));
+        helpBox.appendChild(p);
+      });
+    }
+
     function run(keepLimit, push) {
       var q = input.value;
       if (!keepLimit) limit = PAGE;
@@ -475,6 +468,7 @@
         if (old) old.parentNode.removeChild(old);
         renderKinds({ counts: {} }, '');
         renderSuggestions({});
+        renderHelp({});
         setStatus('', false);
         lastQuery = q;
         lastKind = k;
