@@ -36,12 +36,15 @@ TEXTS = [
 ]
 TERMS = ["医", "あ", "ア", "a", "z", "0", "𠮷", "😀", "ヶ", "看取", "連携", "ict"]
 READING_TEXTS = ["かかりつけ医が看取りを支える。", "訪問看護ステーションと連携する。", "主治医・副主治医制をとる。",
-                 "駒ヶ根市の在宅医療", "多職種連携の研修会"]
+                 "駒ヶ根市の在宅医療", "多職種連携の研修会", "記入箇所をカンファレンスでケアマネジャーが確認する。"]
 # What the JS matcher must give for each query on READING_TEXTS' data, stated by hand (a reading in either
 # script, a reading typed in part, a suffix that starts no match).
 READING_FORMS = {"みとり": ["看取り"], "ミトリ": ["看取り"], "かかりつけい": ["かかりつけ医"], "ほうもんかん": ["訪問看護"],
                  "しゅじい": ["主治医", "主治医制"], "こまがね": ["駒ヶ根", "駒ヶ根市"], "けんしゅう": ["研修", "研修会"],
-                 "あ": [], "zz": []}
+                 "あ": [], "zz": [],
+                 # spelling variants: a small kana, a long vowel, a vowel Sudachi reads as the same word
+                 "ヵ所": ["箇所"], "ケアマネージャー": ["ケアマネジャー"], "カンファランス": ["カンファレンス"],
+                 "こまがね市": ["駒ヶ根市"], "駒ケ根": ["駒ヶ根", "駒ヶ根市"]}
 
 
 def js_query_words(text: str) -> list[dict]:
