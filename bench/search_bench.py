@@ -14,9 +14,12 @@ worker's included) with the gzip size of each file sent, and main-thread long ta
 (PerformanceObserver 'longtask') from the first key on; CLS on /search/?q=看取り at 360 and
 1280 px; and the whole build against the bare import of its libraries (bench/run.py's
 definition).  Last, every goal with its figure and whether it is met.
-Goals: the first search on the real page ≤ 50 KB gzip in all requests; no main-thread task
-over 100 ms while typing; CLS < 0.1; at 1,741 regions a first search ≤ 300 KB gzip; recall
-and precision 1.0 on the query set; whole build ≤ 1.5x the bare import.  Lighthouse
+Goals: the first search on the real page ≤ 50 KB gzip in all requests (kana and variant queries
+included); no main-thread task over 50 ms while typing; CLS < 0.1; at 1,741 regions a first
+search ≤ 300 KB gzip; recall and precision 1.0 on the query set's literal, reading, width and
+multi-word groups, recall ≥ 0.95 with precision 1.0 on its variant and abbreviation groups; no
+dead end (a query without a result offers a suggestion that finds pages, or says the report does
+not contain the word); whole build ≤ 1.5x the bare import.  Lighthouse
 (performance ≥ 90 on /search/?q=看取り) is bench/lighthouse.py's.
 """
 from __future__ import annotations
@@ -163,7 +166,8 @@ PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "i
 #: Queries typed into a fresh /search/ page: kanji, katakana, a reading, width variants, two words, one character.
 #: Fresh pages per query typed key by key: long tasks on a shared machine vary from run to run.
 TYPING_RUNS = 3
-BROWSER_QUERIES = ["看取り", "主治医", "カナミック", "訪問看護 連携", "ＩＣＴ", "医", "みとり", "ほうもんかんご"]
+BROWSER_QUERIES = ["看取り", "主治医", "カナミック", "訪問看護", "訪問看護 連携", "ＩＣＴ", "医", "みとり", "ほうもんかんご",
+                   "ケアマネージャー", "訪看"]
 KANA = set(range(0x3041, 0x3097)) | set(range(0x30A1, 0x30FB))
 
 # Installed through the DevTools protocol before any page script (so the page's CSP does not apply):
@@ -329,12 +333,12 @@ def report_browser(tmp: Path, queries: list[str], typing_runs: int = TYPING_RUNS
         goals.append(("first search downloads ≤ 50 KB gzip, all requests (each query without kana, entered at once)",
                       f"max {max(kanji) / 1024:.1f} KB", max(kanji) <= 50 * 1024))
     if kana:
-        goals.append(("first search downloads ≤ 50 KB gzip, all requests (kana queries, which load the readings)",
+        goals.append(("first search downloads ≤ 50 KB gzip, all requests (kana and variant queries, which load readings)",
                       f"max {max(kana) / 1024:.1f} KB", max(kana) <= 50 * 1024))
     goals += [
         ("  (typed key by key, a search after every key: reported, not a goal)", f"max {keyed / 1024:.1f} KB", None),
-        ("no main-thread task over 100 ms while typing at 4x CPU slowdown (worst query, median of its runs)",
-         f"{task:.0f} ms", task <= 100),
+        ("no main-thread task over 50 ms while typing at 4x CPU slowdown (worst query, median of its runs)",
+         f"{task:.0f} ms", task <= 50),
         ("CLS < 0.1 on /search/?q=看取り (360 and 1280 px)", f"{cls:.3f}", cls < 0.1),
     ]
     return goals
@@ -376,10 +380,49 @@ QUALITY = [
     ("multi-word", "みとり 連携", [["看取り"], ["連携"]]),
     ("multi-word", "主治医 搬送", [["主治医"], ["搬送"]]),
     ("multi-word", "かかりつけ医 ほうもんかんご", [["かかりつけ医"], ["訪問看護"]]),
+    # Issue 30: words as the report writes them (model and survey pages included), ...
+    ("literal", "主治医", [["主治医"]]),
+    ("literal", "カナミックネットワーク", [["カナミックネットワーク"]]),
+    ("literal", "メディカルケアステーション", [["メディカルケアステーション"]]),
+    ("literal", "後方支援", [["後方支援"]]),
+    ("literal", "病診連携", [["病診連携"]]),
+    ("literal", "駒ヶ根", [["駒ヶ根", "駒ケ根"]]),
+    # ... spelling variants the report does not write (or writes only some of the time), ...
+    ("variant", "コーディネーター", [["コーディネーター", "コーディネータ"]]),
+    ("variant", "ケアマネージャー", [["ケアマネジャー"]]),
+    ("variant", "ヴァイタルサイン", [["バイタルサイン"]]),
+    ("variant", "サマリフォーム", [["サマリーフォーム"]]),
+    ("variant", "ターミナル・ケア", [["ターミナルケア"]]),
+    ("variant", "イー・ツー・ネット", [["イーツーネット"]]),
+    ("variant", "メーリング・リスト", [["メーリングリスト"]]),
+    ("variant", "バツクアップ", [["バックアップ"]]),
+    ("variant", "カンファランス", [["カンファレンス"]]),
+    ("variant", "ヵ所", [["箇所"]]),
+    ("variant", "受入れ", [["受入"]]),
+    ("variant", "組合せ", [["組み合わせ"]]),
+    ("variant", "書き起し", [["書き起こし"]]),
+    ("variant", "障がい", [["障害"]]),
+    ("variant", "胃ろう", [["胃瘻"]]),
+    ("variant", "褥そう", [["褥瘡"]]),
+    # ... and practitioners' short forms and everyday words (casebook/search/glossary.yaml).
+    ("abbreviation", "訪看", [["訪看", "訪問看護"]]),
+    ("abbreviation", "在支病", [["在支病", "在宅療養支援病院"]]),
+    ("abbreviation", "特養", [["特別養護老人ホーム"]]),
+    ("abbreviation", "老健", [["介護老人保健施設"]]),
+    ("abbreviation", "MSW", [["医療ソーシャルワーカー"]]),
+    ("abbreviation", "MCS", [["メディカルケアステーション"]]),
+    ("abbreviation", "ナース", [["看護師"]]),
+    ("abbreviation", "後方ベッド", [["後方支援病床", "バックベッド"]]),
+    ("abbreviation", "介護支援専門員", [["介護支援専門員", "ケアマネジャー", "ケアマネ"]]),
+    ("abbreviation", "訪看 連携", [["訪看", "訪問看護"], ["連携"]]),
 ]
+# Queries a reader may type that the report has no page for as written (issue 30: no dead ends): each must
+# offer suggestions that themselves find pages, or say plainly that the report does not contain the word.
+DEAD_END_PROBES = ["みとる", "ショートステイ", "サ高住", "人生会議", "ACP", "退院調整", "かんふぁ", "在宅いりょ",
+                   "ほうもんしんりょうじょ", "介護保健施設"]
 
 
-def quality(docs: list[SearchDocument], tmp: Path) -> tuple[float, float]:
+def quality(docs: list[SearchDocument], tmp: Path) -> tuple[dict[str, tuple[float, float]], list[str]]:
     from casebook.search import normalize
 
     assets = build_search_assets(docs)
@@ -391,7 +434,7 @@ def quality(docs: list[SearchDocument], tmp: Path) -> tuple[float, float]:
     texts = {d.id: [normalize(t) for t in doc_fields(d).values()] for d in docs}
     got = node("query", out / "search", {"queries": [q for _, q, _ in QUALITY], "limit": 10**9})
     print(f"\n== quality on the real site: {len(QUALITY)} queries (readings, variant spellings, width variants, "
-          "multi-word)")
+          "multi-word, literal, abbreviations)")
     print(f"  {'group':10} {'query':24} {'expected':>8} {'found':>6} {'recall':>7} {'precision':>9}  forms shown")
     sums: dict[str, list[int]] = {}
     for (group, query, meant), res in zip(QUALITY, got):
@@ -407,11 +450,28 @@ def quality(docs: list[SearchDocument], tmp: Path) -> tuple[float, float]:
         precision = hit / len(found) if found else 1.0
         print(f"  {group:10} {query:24} {len(expected):8} {len(found):6} {recall:7.2f} {precision:9.2f}  "
               f"{' '.join(forms[:3])}")
+    per_group = {}
     for group, (hit, exp, found) in sums.items():
-        print(f"  {group:10} recall {hit / exp if exp else 1:.2f}, precision {hit / found if found else 1:.2f} "
+        per_group[group] = (hit / exp if exp else 1.0, hit / found if found else 1.0)
+        print(f"  {group:12} recall {per_group[group][0]:.2f}, precision {per_group[group][1]:.2f} "
               f"({hit} of {exp} expected pages, {found} found)")
-    hit, exp, found = (sum(v[i] for v in sums.values()) for i in range(3))
-    return hit / exp if exp else 1.0, hit / found if found else 1.0
+    # No dead ends: every query without a result (the quality set's and the probes') offers suggestions,
+    # each checked here to find pages, or says that the report does not contain the word.
+    probes = DEAD_END_PROBES + [q for (_, q, _), r in zip(QUALITY, got) if not r["total"]]
+    answers = node("query", out / "search", {"queries": probes, "limit": 5})
+    offered = sorted({w for r in answers for w in r["suggestions"]})
+    finds = {r["query"]: r["total"] for r in node("query", out / "search", {"queries": offered, "limit": 1})}
+    dead = []
+    print("  queries without a result:")
+    for r in answers:
+        if r["total"]:
+            continue
+        working = [w for w in r["suggestions"] if finds.get(w)]
+        ok = bool(working) or (r["notInReport"] and not r["suggestions"])
+        if not ok:
+            dead.append(r["query"])
+        print(f"    {r['query']:14} {'suggests ' + '、'.join(f'{w}({finds.get(w, 0)}件)' for w in r['suggestions']) if r['suggestions'] else 'says: not in the report' if r['notInReport'] else 'NOTHING'}")
+    return per_group, dead
 
 
 def build_ratio(runs: int) -> tuple[float, float]:
@@ -458,9 +518,13 @@ def main() -> None:
         big = report(f"synthetic site ({args.regions} regions)", synthetic(real, args.regions), args.rounds, Path(tmp))
         goals.append((f"{args.regions} regions: first search ≤ 300 KB gzip (code + data)", f"{big / 1024:.1f} KB",
                       big <= 300 * 1024))
-        recall, precision = quality(real, Path(tmp))
-        goals.append(("quality query set: recall 1.0 and precision 1.0", f"{recall:.2f} / {precision:.2f}",
-                      recall == 1.0 and precision == 1.0))
+        per_group, dead = quality(real, Path(tmp))
+        for group, (recall, precision) in per_group.items():
+            need = 0.95 if group in ("variant", "abbreviation") else 1.0
+            goals.append((f"quality, {group}: recall ≥ {need:.2f} and precision 1.0", f"{recall:.2f} / {precision:.2f}",
+                          recall >= need and precision == 1.0))
+        goals.append(("every query without a result offers a suggestion that finds pages or says 'not in the report'",
+                      "dead ends: " + ("、".join(dead) if dead else "none"), not dead))
         if args.browser_queries:
             goals[:0] = report_browser(Path(tmp), BROWSER_QUERIES[:args.browser_queries], args.typing_runs)
         else:
