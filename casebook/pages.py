@@ -221,8 +221,13 @@ def not_found(s: Shared) -> list[Page]:
 def local_survey_tally_page(s: Shared) -> list[Page]:
     """The region's own survey, tallied in the browser beside the report (static/js/survey-page.js)."""
     from .localsurvey.plan import SHEET_NAME
+    from .localsurvey.form import form_sections
+    from .localsurvey.plan import tally_plan
     return [Page(urls.local_survey(), "survey_tally.html", lambda: {"section": "survey", "sheet_name": SHEET_NAME},
-                 (SURVEY,), "survey/local/")]
+                 (SURVEY,), "survey/local/"),
+            Page(urls.local_survey_form(), "survey_questionnaire.html", lambda: {
+                "section": "survey", "sections": form_sections(tally_plan(s.site.survey), s.site.survey)},
+                 (SURVEY,), "survey/local/questionnaire/")]
 
 
 FAMILIES = (home, region_indexes, region_pages, print_document, model_pages, survey_index, local_survey_page,

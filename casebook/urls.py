@@ -61,6 +61,11 @@ def local_survey() -> str:
     return "survey/local/"
 
 
+def local_survey_form() -> str:
+    """The printable questionnaire of the local survey."""
+    return "survey/local/questionnaire/"
+
+
 def about(anchor: str = "") -> str:
     return "about/" + (f"{INDEX}#{anchor}" if anchor else "")
 

@@ -91,6 +91,9 @@ def test_file_vectors_hold_in_python(real_site, questions, tmp_path):
             assert mine["n"] == want["n"], (v["name"], table_id)
             for row in want["rows"]:
                 assert row in mine["rows"], (v["name"], table_id, row)
+        for table_id, order in v.get("order", {}).items():
+            items = [r[0] for r in next(t for t in got["tallies"] if t["id"] == table_id)["rows"]]
+            assert [i for i in items if i in order] == order, (v["name"], items)
 
 
 @pytest.mark.unit
@@ -111,6 +114,8 @@ def random_clinic(rng: random.Random, questions, doctors_id: str) -> dict:
             clinic[q.id] = rng.choice(q.options)
         elif q.answer == "multiple":
             clinic[q.id] = rng.choice([";", "；"]).join(rng.sample(q.options, rng.randint(1, min(4, len(q.options)))))
+        elif q.answer == "area":
+            clinic[q.id] = rng.choice([*q.options[:3], "東地区", "西地区", "西地区", "ｶﾅ町", "カナ町"])
         elif q.answer == "text":
             clinic[q.id] = rng.choice(["連携が取りやすい", "一行目\n二行目", "「医師会」, 病院"])
         elif q.id == doctors_id:

@@ -82,7 +82,7 @@ def _table_op(table: SurveyTable, qs: list[Question], questions: list[Question],
         return {"op": "by_doctors", "question": qs[0].id, "doctors": doctors.id}
     if qs[0].item is not None:
         return {"op": "matrix", "questions": [q.id for q in qs]}
-    return {"op": "counts", "question": qs[0].id}
+    return {"op": "counts", "question": qs[0].id, "areas": qs[0].answer == "area"}
 
 
 def _stats(table: SurveyTable, rows: list[Question], every: list[Question], labels: list[str],

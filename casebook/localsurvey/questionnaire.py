@@ -34,6 +34,10 @@ PER_DOCTOR_NOTE = "※「医師１人あたり」の数値については、診�
 ASKED_PER_DOCTOR = "医師１人あたり"
 NOT_ASKED = (*STATS_FROM, *VALUES_FROM, *GROUPED_FROM)
 ALL_ITEMS_NOTE = "※すべての項目を回答した方のみ抽出"
+# s1 counts the clinics by area. The report's areas are its 13 regions; a region's own survey has its own areas
+# (市区町村, 地区), so the clinic writes its area and the tally counts each written area after the report's ones.
+AREA_TABLE = "s1"
+AREA_TEXT = "所在地域（市区町村・地区など）"
 # Follow-up questions, asked only of the clinics giving an answer to an earlier question (the report's notes on
 # s3-2b, s3-2c and s4-2b; s6-2 and s6-3 ask about the 訪問看護ステーション and 薬局 a clinic named in s6-1): the form
 # says whom to skip, and the base of a fair comparison is the clinics asked.
@@ -51,7 +55,7 @@ class Question:
     id: str
     table: str
     text: str
-    answer: str  # single, multiple, numeric or text
+    answer: str  # single, multiple, numeric, text or area (written, counted by what is written)
     options: tuple[str, ...]
     item: Optional[str] = None
 
@@ -82,6 +86,8 @@ def questions_for(table: SurveyTable) -> list[Question]:
         # A matrix: each printed row is asked on its own, its answers are the table's series.
         return [Question(_qid(table.id, i), table.id, f"{table.title}：{item}", "single", table.series, item)
                 for i, item in enumerate(table.items, 1)]
+    if table.id == AREA_TABLE:
+        return [Question(_qid(table.id), table.id, AREA_TEXT, "area", table.items)]
     return [Question(_qid(table.id), table.id, table.title, table.answer, table.items)]
 
 

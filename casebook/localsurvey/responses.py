@@ -96,6 +96,9 @@ def _answer(q: Question, cell: str, doctors: bool) -> tuple[object, list[str]]:
         return (np.nan if q.answer == "numeric" else None), []
     if q.answer == "text":
         return cell, []  # free text, listed as written and never tallied
+    if q.answer == "area":
+        written = unicodedata.normalize("NFKC", cell)
+        return next((o for o in q.options if unicodedata.normalize("NFKC", o) == written), cell), []
     if q.answer == "numeric":
         value, problem = figure(cell, whole=doctors)
         return (np.nan if value is None else value), [problem] if problem else []

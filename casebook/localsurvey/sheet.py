@@ -15,6 +15,8 @@ ANSWER_SHEET = "回答"
 OPTIONS_SHEET = "選択肢"
 ROWS = 2000  # drop-down lists and checks reach this row of the answer sheet
 MULTI_PROMPT = "複数選ぶときは、選択肢を「;」で区切って入力します（「選択肢」シートから写せます）。"
+AREA_PROMPT = "診療所の所在地域（市区町村・地区など）を記入します。同じ地域は同じ書き方にします。"
+TEXT_PROMPT = "自由に記入します。セル内の改行（Alt+Enter）もそのまま読み込めます。"
 NUMBER_PROMPT = "数字だけを入力します（0以上）。"
 WHOLE_PROMPT = "人数（実人数、0以上の整数）を入力します。"
 DATE = (2018, 2, 1, 0, 0, 0)  # a fixed date for every part, so that builds are byte-identical
@@ -62,7 +64,11 @@ def answer_sheet(questions: list[dict], doctors: str | None) -> str:
                           f"<formula1>{escape(source)}</formula1></dataValidation>")
         if q["answer"] in ("single", "multiple"):
             option_column += 1
-        if q["answer"] == "multiple":
+        if q["answer"] in ("area", "text"):
+            prompt = AREA_PROMPT if q["answer"] == "area" else TEXT_PROMPT
+            checks.append(f'<dataValidation allowBlank="1" showInputMessage="1" sqref="{ref}" promptTitle="{title}" '
+                          f'prompt="{_attr(prompt)}"/>')
+        elif q["answer"] == "multiple":
             checks.append(f'<dataValidation allowBlank="1" showInputMessage="1" sqref="{ref}" promptTitle="{title}" '
                           f'prompt="{_attr(MULTI_PROMPT)}"/>')
         elif q["answer"] == "numeric":

@@ -39,8 +39,12 @@ def _counts(table: SurveyTable, q: Question, answers: pd.Series) -> tuple[pd.Dat
         counted = answered.explode().value_counts()
     else:
         counted = answered.value_counts()
-    frame = pd.DataFrame({"item": list(table.items), "series": table.series[0],
-                          "count": [int(counted.get(o, 0)) for o in table.items]})
+    items = list(table.items)
+    if q.answer == "area":
+        others = {str(a): int(c) for a, c in counted.items() if a not in table.items}
+        items += sorted(others, key=lambda a: (-others[a], a))
+    frame = pd.DataFrame({"item": items, "series": table.series[0],
+                          "count": [int(counted.get(o, 0)) for o in items]})
     return frame, len(answered)
 
 

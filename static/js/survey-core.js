@@ -221,6 +221,11 @@
     var cell = norm(raw);
     if (cell === "") return null;
     if (q.answer === "text") return String(raw).trim();
+    if (q.answer === "area") {
+      // one of the report's areas when written as it (width-insensitively), else the area as written
+      for (var a = 0; a < q.options.length; a++) if (norm(q.options[a]) === cell) return q.options[a];
+      return String(raw).trim();
+    }
     if (q.answer === "numeric") {
       var m = NUMBER.exec(cell);
       if (!m) { push(NEGATIVE.test(cell) ? "negative" : "not_number", cell); return null; }
@@ -314,8 +319,15 @@
       n += 1;
       (Array.isArray(v) ? v : [v]).forEach(function (o) { tally[o] = (tally[o] || 0) + 1; });
     });
+    var items = t.items;
+    if (t.areas) {
+      // the report's areas in printed order, then the others by count (most first), then by their text
+      var others = Object.keys(tally).filter(function (a) { return items.indexOf(a) < 0; });
+      others.sort(function (a, b) { return tally[b] - tally[a] || (a < b ? -1 : a > b ? 1 : 0); });
+      items = items.concat(others);
+    }
     return { n: n, columns: ["item", "series", "count"],
-             rows: t.items.map(function (item) { return [item, t.series[0], tally[item] || 0]; }) };
+             rows: items.map(function (item) { return [item, t.series[0], tally[item] || 0]; }) };
   }
 
   function matrix(t, plan, rows) {

@@ -91,8 +91,8 @@
       var blank = asked.filter(function (r) { return !present(r[t.question]); }).length;
       own[NO_ANSWER] = (own[NO_ANSWER] || 0) + blank; n += blank;
     }
-    return [{ title: t.title, n: n, rn: t.n, rows: t.items.map(function (i) {
-      return [i, own[i] || 0, report[i + "\u0000" + t.series[0]] || 0];
+    return [{ title: t.title, n: n, rn: t.n, rows: tally.rows.map(function (r) {
+      return [r[0], own[r[0]] || 0, report[r[0] + "\u0000" + t.series[0]] || 0];
     }) }];
   }
 

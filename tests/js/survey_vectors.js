@@ -30,6 +30,10 @@ vectors.files.forEach((v) => {
   }
   if (!v.expected) return;
   const tallies = Object.fromEntries(core.tally(plan, read.rows).map((t) => [t.id, t]));
+  Object.entries(v.order || {}).forEach(([id, order]) => {
+    const items = tallies[id].rows.map((r) => r[0]).filter((i) => order.includes(i));
+    if (JSON.stringify(items) !== JSON.stringify(order)) failures.push(`${v.name}: ${id} order ${JSON.stringify(items)}`);
+  });
   Object.entries(v.expected).forEach(([id, want]) => {
     const got = tallies[id];
     if (got.n !== want.n) failures.push(`${v.name}: ${id} n ${got.n}, expected ${want.n}`);
