@@ -79,34 +79,34 @@ def _region(text: str) -> str:
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="build.py", allow_abbrev=False, formatter_class=argparse.RawDescriptionHelpFormatter,
-                     description="在宅医療連携モデル 事例集 — static site builder.\n\ncommands:\n"
-                     + "\n".join(f"  {name:16} {text}" for name, text in COMMANDS.items())
-                     + "\n\n`build.py COMMAND --help` shows the options of one command; without a command, "
-                       "build.py builds.")
+                     description="在宅医療連携モデル 事例集 — static site builder. Without a command, build.py builds.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def command(name: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=COMMANDS[name], description=COMMANDS[name], allow_abbrev=False)
-        sub.add_argument("--root", type=Path, default=ROOT,
+        sub.add_argument("--root", type=Path, default=ROOT, metavar="DIR",
                          help="project folder holding regions/, survey/, content/ (default: this one)")
         return sub
 
     for name in ("build", "serve"):
         sub = command(name)
-        sub.add_argument("--out", type=Path, default=None, help="output folder (default: _site/ in the project)")
-        sub.add_argument("--base-url", type=_base_url, default=None,
+        sub.add_argument("--out", type=Path, default=None, metavar="DIR", help="output folder (default: _site/ in the project)")
+        sub.add_argument("--base-url", type=_base_url, default=None, metavar="URL",
                          help="the site's absolute http(s) URL, for sitemap.xml, robots.txt and printed page URLs")
         if name == "serve":
             sub.add_argument("--port", type=_port, default=8000, help="port on 127.0.0.1 (1–65535, default 8000; 0 picks a free one)")
     command("check")
     command("schema")
     sub = command("survey-template")
-    sub.add_argument("--out", type=Path, required=True, help="a new or empty folder for the three files")
+    sub.add_argument("--out", type=Path, required=True, metavar="DIR", help="a new or empty folder for the three files")
     sub = command("survey-tally")
     sub.add_argument("responses", type=Path, metavar="RESPONSES.csv", help="the filled-in responses.csv")
-    sub.add_argument("--out", type=Path, required=True, help="a new or empty folder for the tables and pages")
-    sub.add_argument("--region", type=_region, default="この地域",
+    sub.add_argument("--out", type=Path, required=True, metavar="DIR", help="a new or empty folder for the tables and pages")
+    sub.add_argument("--region", type=_region, default="この地域", metavar="NAME",
                      help="the region's name on the comparison pages (default: この地域)")
+    parser.epilog = ("each command's options (`build.py COMMAND --help` says what each does):\n"
+                     + "\n".join("  " + " ".join(sub.format_usage().removeprefix("usage: ").split())
+                                  for sub in commands.choices.values()))
     return parser
 
 
