@@ -330,7 +330,12 @@ def _write_new(new: Path, output: SiteOutput, current: Path | None, held: _Held 
             except OSError:
                 pass
         with open(target, "xb") as handle:
-            handle.write(content)
+            try:
+                handle.write(content)
+            except OSError as exc:
+                if exc.filename is None:  # a failed write names no file: the message should
+                    exc.filename = str(target)
+                raise
 
 
 ADVICE = {

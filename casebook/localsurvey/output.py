@@ -35,7 +35,12 @@ def write_files(files: dict[str, bytes], out: Path) -> None:
                     made_dirs.append(d)
             with open(target, "xb") as handle:  # never replace a file that appeared meanwhile
                 written.append(target)  # created: removed on failure even when writing it fails (a full disk)
-                handle.write(content)
+                try:
+                    handle.write(content)
+                except OSError as exc:
+                    if exc.filename is None:  # a failed write names no file: the message should
+                        exc.filename = str(target)
+                    raise
     except BaseException:
         # Best effort: the error that stopped the writing is the one to report, not a failure to undo it.
         for path in written:
