@@ -103,7 +103,8 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="also rewrite this benchmark's block of BENCHMARKS.md")
     args = parser.parse_args()
     rows, goals = [], []
-    print(f"load average at start {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    load = os.getloadavg()[0]
+    print(f"load average at start {load:.1f} on {os.cpu_count()} cores")
     for clinics in args.sizes:
         r = measure(clinics)
         rows.append(f"| {clinics:,} | {r['bytes'] / 1024:,.0f} KiB | {r['wall']:.2f} s | {r['start']:.2f} s | {r['read']:.3f} s | "
@@ -124,20 +125,20 @@ def main() -> None:
         print(f"  {shown}  {name}: {figure}")
     print(f"load average at end {os.getloadavg()[0]:.1f}")
     if args.write:
-        write_block(rows)
+        write_block(rows, load)
     unmet = [name for name, _, met in goals if met is False]
     if unmet:
         sys.exit(f"survey_bench.py: {len(unmet)} goal(s) not met: {'; '.join(unmet)}")
 
 
-def write_block(rows: list[str]) -> None:
+def write_block(rows: list[str], load: float) -> None:
     block = "\n".join([
         "<!-- survey-bench:start -->",
         "## Local survey: `build.py survey-tally` (issues 14, 29)",
         "",
         f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {platform.machine()}, {os.cpu_count()} cores; "
-        f"Python {platform.python_version()}. Command: `python bench/survey_bench.py --write`. Median of 3 fresh processes "
-        "(one for 100,000 clinics and more).",
+        f"Python {platform.python_version()}, load average {load:.1f} at the start. Command: "
+        "`python bench/survey_bench.py --write`. Median of 3 fresh processes (one for 100,000 clinics and more).",
         "Synthetic responses: the 124 clinics of the round-trip test (their answers reproduce every published count table),",
         "repeated; from 100,000 clinics on, compact rows of four answers each (issue 29's 82 MB file; bench/survey_bench.py).",
         "",
