@@ -5,6 +5,7 @@ import argparse
 import difflib
 import json
 import os
+import re
 import sys
 import time
 import unicodedata
@@ -54,10 +55,17 @@ def _invisible(text: str) -> list[str]:
     return sorted({f"U+{ord(c):04X}" for c in text if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn")})
 
 
+_NOT_IN_URLS = re.compile(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")  # what RFC 3986 does not allow in a URL
+
+
 def _base_url(text: str) -> str:
     bad = _invisible(text) + (["a space"] if " " in text else [])
     if bad:
         raise argparse.ArgumentTypeError(f"expected a URL without spaces or control characters, found {', '.join(bad)}")
+    odd = sorted(set(_NOT_IN_URLS.findall(text)))
+    if odd:  # a quote or bracket would end the attribute or element the URL is written into
+        raise argparse.ArgumentTypeError(f"expected a URL of letters, digits and - . _ ~ : / ? # [ ] @ ! $ & ' ( ) * "
+                                         f"+ , ; = %, found {' '.join(odd)}; percent-encode them")
     parts = urlsplit(text)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise argparse.ArgumentTypeError(f"expected an http:// or https:// URL such as https://example.org/casebook/, "
@@ -212,6 +220,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except WriteFailed as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # e.g. schema into a folder that is missing or read-only
+        from .write import failure
+        print(f"error: {failure(exc, root, '')}".rstrip(), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -85,6 +85,8 @@ BAD_ARGUMENTS = [
     (["--base-url", "https://example.org/\nDisallow: /"], "argument --base-url: expected a URL without spaces or "
                                                           "control characters, found U+000A, a space"),
     (["--base-url", "data:text/html,x"], "expected an http:// or https:// URL"),
+    (["--base-url", 'https://example.org/"><script>'], "expected a URL of letters, digits and - . _ ~ : / ? # [ ] @ ! $ "
+                                                       "& ' ( ) * + , ; = %, found \" < >; percent-encode them"),
     (["--base-url", "//example.org/"], "expected an http:// or https:// URL"),
     (["--base-url", "https://"], "expected an http:// or https:// URL"),
     (["survey-tally", "r.csv", "--out", "o", "--region", "板橋\u202e区"],
@@ -106,6 +108,14 @@ def test_a_mistyped_command_line_names_the_mistake(tmp_path, args, message):
     assert result.returncode == 2 and result.stdout == ""
     assert message in result.stderr and "Traceback" not in result.stderr, result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.unit
+def test_schema_into_a_missing_folder_is_one_line(tmp_path):
+    result = run("schema", "--root", str(tmp_path / "missing"), cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr == f"error: cannot write {tmp_path}/missing/regions.schema.json: No such file or directory; " \
+                            "check the folder and build again.\n"
 
 
 @pytest.mark.unit
