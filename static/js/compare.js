@@ -14,6 +14,8 @@
   var print = form.querySelector("[data-print]");
   var printBase = print.getAttribute("href");
   var rows = Array.prototype.slice.call(wrap.querySelectorAll("tr"));
+  var details = form.querySelector("[data-details]");
+  var summary = form.querySelector("[data-summary]");
   var selection = [];
 
   function fromUrl() {
@@ -51,10 +53,17 @@
       : status.getAttribute("data-template").replace("{n}", selection.length);
     if (selection.length >= MAX) text += " " + status.getAttribute("data-max");
     status.textContent = text;
+    describePicker();
     print.hidden = selection.length === 0;
     print.href = printBase + (selection.length ? "?r=" + selection.join(",") : "");
   }
 
+  function describePicker() {
+    var which = selection.length === 0 ? "data-none" : details.open ? "data-open" : "data-closed";
+    summary.textContent = summary.getAttribute(which).replace("{n}", selection.length);
+  }
+
+  details.addEventListener("toggle", describePicker);
   form.addEventListener("change", function (event) {
     var box = event.target;
     if (!box || box.name !== "r") return;
@@ -69,5 +78,6 @@
   if (nojs) nojs.hidden = true;
   form.hidden = false;
   selection = fromUrl();
+  details.open = selection.length === 0;
   apply();
 })();

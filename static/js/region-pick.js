@@ -9,11 +9,13 @@
   var COMPARE_MAX = 4;
   var hint = bar.querySelector("[data-pick-hint]");
   var active = bar.querySelector("[data-pick-active]");
-  var countEl = bar.querySelector("[data-pick-count]");
-  var compare = bar.querySelector("[data-pick-compare]");
-  var print = bar.querySelector("[data-pick-print]");
   var note = bar.querySelector("[data-pick-note]");
-  var bases = { compare: compare.getAttribute("href"), print: print.getAttribute("href") };
+  // The same count and links in the bar above the table and in the line after it (_pick_after.html).
+  var after = document.querySelector('[data-module="pick-after"]');
+  var scope = bar.parentNode;
+  function all(selector) { return Array.prototype.slice.call(scope.querySelectorAll(selector)); }
+  var counts = all("[data-pick-count]"), compares = all("[data-pick-compare]"), prints = all("[data-pick-print]");
+  var bases = { compare: compares[0].getAttribute("href"), print: prints[0].getAttribute("href") };
   var chosen = [];
   var boxes = [];
 
@@ -22,9 +24,10 @@
     bar.classList.toggle("pick-bar--active", n > 0);
     hint.hidden = n > 0;
     active.hidden = n === 0;
-    countEl.textContent = bar.getAttribute("data-count").replace("{n}", n);
-    compare.href = bases.compare + (n ? "?r=" + chosen.slice(0, COMPARE_MAX).join(",") : "");
-    print.href = bases.print + (n ? "?r=" + chosen.join(",") : "");
+    if (after) after.hidden = n === 0;
+    counts.forEach(function (el) { el.textContent = bar.getAttribute("data-count").replace("{n}", n); });
+    compares.forEach(function (a) { a.href = bases.compare + (n ? "?r=" + chosen.slice(0, COMPARE_MAX).join(",") : ""); });
+    prints.forEach(function (a) { a.href = bases.print + (n ? "?r=" + chosen.join(",") : ""); });
     var why = n === 1 ? "data-one" : n > COMPARE_MAX ? "data-max" : "";
     note.textContent = why ? bar.getAttribute(why) : "";
   }

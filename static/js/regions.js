@@ -10,6 +10,11 @@
   var rows = Array.prototype.slice.call(tbody.rows);
   var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
   var status = form.querySelector("[role=status]");
+  var caption = table.caption;
+  // The figure columns; the one sorted by (else 高齢化率（65歳以上）) is the row's key figure, shown right after
+  // the name when a phone stacks the rows.
+  var FIGURES = ["total", "aged65", "rate65", "aged75", "rate75"];
+  var DEFAULT_KEY = "rate65";
   var empty = form.querySelector("[data-empty]");
   var FIELDS = ["rate65_min", "rate65_max", "rate75_min", "rate75_max", "band", "v", "h", "ict"];
   var state = { sort: "number", order: "asc" };
@@ -25,10 +30,26 @@
 
   function readForm() {
     FIELDS.forEach(function (name) { state[name] = (form.elements[name].value || "").trim(); });
+    var sort = form.elements.sort.value;
+    // Choosing another column sorts it as its header button would: figures largest first, the rest A to Z.
+    if (sort !== state.sort) { state.sort = sort; state.order = defaultOrder(sort); }
+    else state.order = form.elements.order.value;
   }
 
   function writeForm() {
     FIELDS.forEach(function (name) { form.elements[name].value = state[name] || ""; });
+    writeSort();
+  }
+
+  // The sort controls follow the header buttons (never the fields, which may hold what the reader is typing).
+  function writeSort() {
+    form.elements.sort.value = state.sort;
+    form.elements.order.value = state.order;
+  }
+
+  function defaultOrder(sort) {
+    var header = headers.filter(function (h) { return h.dataset.sort === sort; })[0];
+    return header && header.dataset.type === "number" && sort !== "number" ? "desc" : "asc";
   }
 
   // One condition of the filters, tested alone: the counts and the empty-result advice test them one by one.
@@ -172,13 +193,32 @@
       if (h.dataset.sort === state.sort) h.setAttribute("aria-sort", state.order === "desc" ? "descending" : "ascending");
       else h.removeAttribute("aria-sort");
     });
+    var keyAt = headers.map(function (h) { return h.dataset.sort; })
+      .indexOf(FIGURES.indexOf(state.sort) >= 0 ? state.sort : DEFAULT_KEY);
+    rows.forEach(function (row) {
+      Array.prototype.forEach.call(row.cells, function (cell, i) { cell.classList.toggle("region-table__key", i === keyAt); });
+    });
+    writeSort();
+    describeTable(shown);
     status.textContent = shown === 0 ? status.dataset.none
       : status.dataset.template.replace("{n}", shown).replace("{total}", rows.length);
     updateCounts();
     advise(shown);
   }
 
-  // Column widths are those of the full table, fixed, so filtering never makes the columns jump.
+  // The caption says what the table holds now: how many of the regions, sorted how.
+  function describeTable(shown) {
+    var sorted = state.sort === "number" && state.order === "asc" ? ""
+      : fill(caption.getAttribute("data-sort"), {
+        column: headers.filter(function (h) { return h.dataset.sort === state.sort; })[0].textContent.replace(/[▲▼]/g, ""),
+        order: caption.getAttribute(state.order === "desc" ? "data-desc" : "data-asc") });
+    var filtered = FIELDS.some(function (name) { return state[name]; });
+    caption.textContent = fill(caption.getAttribute(filtered ? "data-filtered" : "data-all"),
+                               { total: rows.length, n: shown, sort: sorted });
+  }
+
+  // Column widths are those of the full table, fixed, so filtering never makes the columns jump. A phone shows the
+  // rows stacked (no table layout), where nothing is fixed.
   var lockedFor = null;
   function lockColumns() {
     if (lockedFor === window.innerWidth) return;
@@ -188,6 +228,10 @@
     table.style.tableLayout = "";
     table.style.width = "";
     headers.forEach(function (h) { h.style.width = ""; });
+    if (window.getComputedStyle(table).display !== "table") {
+      hidden.forEach(function (row) { row.hidden = true; });
+      return;
+    }
     var widths = headers.map(function (h) { return h.getBoundingClientRect().width; });
     var total = table.getBoundingClientRect().width;
     headers.forEach(function (h, i) { h.style.boxSizing = "border-box"; h.style.width = widths[i] + "px"; });
@@ -221,11 +265,14 @@
     var button = document.createElement("button");
     button.type = "button";
     button.className = "sort-button";
+    // Out of the Tab order: the sort controls in the form do the same for the keyboard, and a keyboard user
+    // reaching the rows from the skip link should not pass 11 header buttons first.
+    button.tabIndex = -1;
     while (h.firstChild) button.appendChild(h.firstChild);
     h.appendChild(button);
     button.addEventListener("click", function () {
       if (state.sort === h.dataset.sort) state.order = state.order === "asc" ? "desc" : "asc";
-      else { state.sort = h.dataset.sort; state.order = h.dataset.type === "number" && h.dataset.sort !== "number" ? "desc" : "asc"; }
+      else { state.sort = h.dataset.sort; state.order = defaultOrder(h.dataset.sort); }
       render(); saveUrl();
     });
   });

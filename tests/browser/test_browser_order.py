@@ -21,12 +21,12 @@ def test_sorting_high_to_low_gives_the_report_order(open_context, site_url, key)
     context, watcher = open_context(site_url)
     page = context.new_page()
     page.goto(site_url + "regions/index.html", wait_until="load")
-    page.wait_for_selector(".sort-button")
+    page.wait_for_selector(".sort-button", state="attached")
     page.locator(f'th[data-sort="{COLUMN[key]}"] .sort-button').click()  # numbers sort high to low first
     assert page.locator(f'th[data-sort="{COLUMN[key]}"]').get_attribute("aria-sort") == "descending"
     assert page.evaluate(VISIBLE_ROWS) == REPORT_ORDER[key]
     page.goto(site_url + f"regions/index.html?sort={COLUMN[key]}&order=desc", wait_until="load")
-    page.wait_for_selector(".sort-button")
+    page.wait_for_selector(".sort-button", state="attached")
     assert page.evaluate(VISIBLE_ROWS) == REPORT_ORDER[key], "restored from the address"
     assert not watcher.problems(page)
     page.close()

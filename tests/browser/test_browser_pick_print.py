@@ -37,7 +37,7 @@ def ctx(open_context, site_url):
 
 
 def chosen(page) -> list[str]:
-    href = page.locator("[data-pick-print]").get_attribute("href")
+    href = page.locator("[data-module=pick-bar] [data-pick-print]").get_attribute("href")
     query = parse_qs(urlsplit(href).query)
     return query["r"][0].split(",") if "r" in query else []
 
@@ -55,9 +55,9 @@ def test_the_selection_bar_counts_and_links_to_compare_and_print(ctx, site_url, 
     for i in order:
         boxes.nth(i).check()
     want = [slugs[i] for i in order]
-    assert page.locator("[data-pick-count]").inner_text() == strings["pick"]["count"].format(n=3)
+    assert page.locator("[data-module=pick-bar] [data-pick-count]").inner_text() == strings["pick"]["count"].format(n=3)
     assert chosen(page) == want
-    assert page.locator("[data-pick-compare]").get_attribute("href").endswith("compare/index.html?r=" + ",".join(want))
+    assert page.locator("[data-module=pick-bar] [data-pick-compare]").get_attribute("href").endswith("compare/index.html?r=" + ",".join(want))
     # The bar is where the selection is: with the table's last rows on screen, the bar is on screen too.
     page.locator(".region-table tbody tr").last.scroll_into_view_if_needed()
     box = bar.bounding_box()
@@ -65,7 +65,7 @@ def test_the_selection_bar_counts_and_links_to_compare_and_print(ctx, site_url, 
     row = page.locator(".region-table tbody tr").last.bounding_box()
     assert row["y"] >= box["y"] + box["height"] - 1, "the bar covers the row just chosen"
     # Every action is at least 24 × 24 px, the checkboxes too (WCAG 2.5.8).
-    for target in [page.locator("[data-pick-compare]"), page.locator("[data-pick-print]"), page.locator("[data-pick-clear]"), boxes.nth(0)]:
+    for target in [page.locator("[data-module=pick-bar] [data-pick-compare]"), page.locator("[data-module=pick-bar] [data-pick-print]"), page.locator("[data-module=pick-bar] [data-pick-clear]"), boxes.nth(0)]:
         b = target.bounding_box()
         assert b["width"] >= 24 and b["height"] >= 24, b
     # More than four: all go to print, the first four to compare, and the bar says so.
@@ -73,19 +73,19 @@ def test_the_selection_bar_counts_and_links_to_compare_and_print(ctx, site_url, 
         boxes.nth(i).check()
     want += [slugs[5], slugs[6]]
     assert chosen(page) == want
-    assert page.locator("[data-pick-compare]").get_attribute("href").endswith("?r=" + ",".join(want[:4]))
-    assert page.locator("[data-pick-note]").inner_text() == strings["pick"]["compare_max"]
+    assert page.locator("[data-module=pick-bar] [data-pick-compare]").get_attribute("href").endswith("?r=" + ",".join(want[:4]))
+    assert page.locator("[data-module=pick-bar] [data-pick-note]").inner_text() == strings["pick"]["compare_max"]
     assert page.locator(".pick-bar__status").inner_text() == strings["pick"]["count"].format(n=5) + strings["pick"]["compare_max"]
     boxes.nth(0).uncheck()
     want.remove(slugs[0])
     assert chosen(page) == want
-    page.locator("[data-pick-print]").click()
+    page.locator("[data-module=pick-bar] [data-pick-print]").click()
     page.wait_for_load_state("load")
     assert page.evaluate("() => [...document.querySelectorAll('.print-cases__case')].filter((c) => !c.hidden).map((c) => c.dataset.case)") == want
     page.go_back(wait_until="load")
     page.goto(site_url + INDEX, wait_until="load")
     page.locator(".pick-check input").nth(1).check()
-    page.locator("[data-pick-clear]").click()
+    page.locator("[data-module=pick-bar] [data-pick-clear]").click()
     assert page.locator(".pick-check input:checked").count() == 0
     assert page.locator("[data-pick-hint]").is_visible() and not page.locator("[data-pick-active]").is_visible()
     assert not watcher.problems(page)
