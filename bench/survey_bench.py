@@ -9,7 +9,12 @@ Each size runs in a fresh process: read + validate, tally (pandas), pages + CSVs
 table), repeated; about 2.4 KB a clinic. 1,000,000: the file issue 29 measured (82 MB, about 82 bytes a
 clinic): each clinic answers four questions (開設主体, 医師数, 在宅医療を担当する医師数, 往診件数) with the
 synthetic clinics' answers, every other cell empty; a full-size file of a million clinics would be 2.4 GB of text.
-Goals: 10,000 clinics ≤ 3 s; 1,000,000 clinics ≤ 60 s and ≤ 2 GB."""
+Goals: 10,000 clinics ≤ 3 s; 1,000,000 clinics ≤ 60 s and ≤ 2 GB.
+
+The browser (issue 31): the page /survey/local/ of a fresh build, opened from file:// in Chromium (/usr/bin/chromium
+through Playwright, at the machine's normal CPU), tallies the same 10,000-clinic file: the time from the click on
+「集計する」 to the summary on screen (median of 3), and the page's own scripts (survey-core.js, survey-page.js and
+plan.js as shipped) gzipped. Goals: ≤ 2 s; ≤ 60 KB gzip. `--browser-clinics 0` skips this part."""
 from __future__ import annotations
 
 import argparse
@@ -95,12 +100,51 @@ def measure(clinics: int, runs: int = 3) -> dict:
 
 
 GOALS = {10_000: (3.0, None), 1_000_000: (60.0, 2048)}  # clinics: (seconds, MB)
+BROWSER_SECONDS = 2.0
+SCRIPTS_KB = 60
+PAGE_SCRIPTS = ("js/survey-core.js", "js/survey-page.js", "survey/local/plan.js")
+
+
+def page_scripts_gzip(site: Path) -> int:
+    import gzip
+    return sum(len(gzip.compress((site / name).read_bytes(), 9)) for name in PAGE_SCRIPTS)
+
+
+def measure_browser(clinics: int, runs: int = 3) -> dict:
+    """Seconds from the click to the summary on screen, for *clinics* clinics in Chromium from file://."""
+    from playwright.sync_api import sync_playwright
+    from casebook.build import build_site
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "_site"
+        build_site(ROOT, site, log=lambda _: None)
+        path = synthetic_file(Path(tmp), clinics)
+        times = []
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium")
+            for _ in range(runs):
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                page.goto((site / "survey" / "local" / "index.html").as_uri())
+                page.set_input_files("#survey-file", str(path))
+                started = time.perf_counter()
+                page.get_by_role("button", name="集計する").click()
+                page.wait_for_selector("#summary-title", timeout=120_000)
+                times.append(time.perf_counter() - started)
+                marks = page.evaluate("""Object.fromEntries(performance.getEntriesByType('mark')
+                    .map(m => [m.name, m.startTime]))""")
+                print(f"  run: {times[-1]:.2f} s; read {(marks['survey-read'] - marks['survey-loaded']) / 1000:.2f} s, "
+                      f"tally and draw {(marks['survey-shown'] - marks['survey-read']) / 1000:.2f} s", flush=True)
+                page.close()
+            browser.close()
+        return {"seconds": sorted(times)[len(times) // 2], "gzip": page_scripts_gzip(site),
+                "bytes": path.stat().st_size}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[124, 10_000, 1_000_000])
     parser.add_argument("--write", action="store_true", help="also rewrite this benchmark's block of BENCHMARKS.md")
+    parser.add_argument("--browser-clinics", type=int, default=10_000,
+                        help="clinics tallied in the browser (0 skips the browser part)")
     args = parser.parse_args()
     rows, goals = [], []
     load = os.getloadavg()[0]
@@ -116,6 +160,19 @@ def main() -> None:
         if megabytes is not None:
             goals.append((f"{clinics:,} clinics ≤ {megabytes / 1024:.0f} GB", f"{r['rss_mb']:.0f} MB",
                           r["rss_mb"] <= megabytes))
+    browser_row = None
+    if args.browser_clinics:
+        b = measure_browser(args.browser_clinics)
+        browser_row = (f"| {args.browser_clinics:,} | {b['bytes'] / 1024:,.0f} KiB | {b['seconds']:.2f} s | "
+                       f"{b['gzip'] / 1024:.1f} KB |")
+        print(f"browser: {args.browser_clinics:,} clinics tallied and shown in {b['seconds']:.2f} s; "
+              f"the page's scripts {b['gzip'] / 1024:.1f} KB gzip", flush=True)
+        goals.append((f"browser: {args.browser_clinics:,} clinics ≤ {BROWSER_SECONDS:.0f} s", f"{b['seconds']:.2f} s",
+                      b["seconds"] <= BROWSER_SECONDS))
+        goals.append((f"browser: the page's scripts ≤ {SCRIPTS_KB} KB gzip", f"{b['gzip'] / 1024:.1f} KB",
+                      b["gzip"] <= SCRIPTS_KB * 1024))
+    else:
+        goals.append(("browser", "not run (--browser-clinics 0)", "skipped"))
     for clinics in GOALS:
         if clinics not in args.sizes:
             goals.append((f"{clinics:,} clinics", "not run (--sizes)", "skipped"))
@@ -125,13 +182,13 @@ def main() -> None:
         print(f"  {shown}  {name}: {figure}")
     print(f"load average at end {os.getloadavg()[0]:.1f}")
     if args.write:
-        write_block(rows, load)
+        write_block(rows, load, browser_row)
     unmet = [name for name, _, met in goals if met is False]
     if unmet:
         sys.exit(f"survey_bench.py: {len(unmet)} goal(s) not met: {'; '.join(unmet)}")
 
 
-def write_block(rows: list[str], load: float) -> None:
+def write_block(rows: list[str], load: float, browser_row: str | None = None) -> None:
     block = "\n".join([
         "<!-- survey-bench:start -->",
         "## Local survey: `build.py survey-tally` (issues 14, 29)",
@@ -145,6 +202,9 @@ def write_block(rows: list[str], load: float) -> None:
         "| clinics | responses file | wall (process) | import + load site | read + validate | tally | pages + CSVs + write | peak memory (RSS) | files |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         *rows,
+        *(["", "In the browser (/survey/local/ from file://, Chromium, normal CPU; click to summary, median of 3):", "",
+           "| clinics | responses file | click → summary | the page's scripts (gzip) |", "|---:|---:|---:|---:|",
+           browser_row] if browser_row else []),
         "<!-- survey-bench:end -->",
     ])
     bench = ROOT / "BENCHMARKS.md"

@@ -34,8 +34,11 @@
   }
   function ofNumber(x) { return dec(String(x)); }
 
+  var LIMIT = pow10(PREC);
+
   function roundTo(c, e, sticky) {
     // c × 10^e rounded to PREC digits, half even; *sticky*: a non-zero remainder was already dropped below c.
+    if (!sticky && c < LIMIT && -c < LIMIT) return { c: c, e: e };  // fits: no digits to count
     var n = digits(c);
     if (n <= PREC && !sticky) return { c: c, e: e };
     var drop = Math.max(n - PREC, 0);
@@ -51,6 +54,7 @@
   }
 
   function add(x, y) {
+    if (x.e === y.e) return roundTo(x.c + y.c, x.e, false);
     var e = Math.min(x.e, y.e);
     var c = x.c * pow10(x.e - e) + y.c * pow10(y.e - e);
     return roundTo(c, e, false);
@@ -72,6 +76,7 @@
   }
 
   function cmp(x, y) {
+    if (x.e === y.e) return x.c < y.c ? -1 : x.c > y.c ? 1 : 0;
     var e = Math.min(x.e, y.e);
     var a = x.c * pow10(x.e - e);
     var b = y.c * pow10(y.e - e);
@@ -139,39 +144,48 @@
 
   function parseCsv(text, delimiter) {
     // Records with the row number Excel shows: a line break inside a quoted cell (Alt+Enter) stays in its row.
+    // One sticky pattern per field: a quoted cell ("" inside is one "), or anything up to the delimiter or line end.
+    var d = delimiter === "\t" ? "\\t" : delimiter;
+    var field = new RegExp('"((?:[^"]|"")*)"|([^"' + d + '\\r\\n]*)', "y");
+    var rest = new RegExp("[^" + d + "\\r\\n]*", "y");
     var records = [];
     var cells = [];
-    var cell = "";
-    var quoted = false;
     var i = 0;
     var n = text.length;
-    var dirty = false;
-    while (i < n) {
-      var ch = text[i];
-      if (quoted) {
-        if (ch === '"') {
-          if (text[i + 1] === '"') { cell += '"'; i += 2; continue; }
-          quoted = false; i += 1; continue;
+    if (!n) return { records: records, unclosed: false };
+    for (;;) {
+      field.lastIndex = i;
+      var m = field.exec(text);
+      var value;
+      if (m[1] !== undefined) value = m[1].indexOf('"') >= 0 ? m[1].replace(/""/g, '"') : m[1];
+      else value = m[2];
+      i = field.lastIndex;
+      if (i < n && text[i] !== delimiter && text[i] !== "\r" && text[i] !== "\n") {
+        if (m[1] === undefined && value === "") {
+          // a quote opening a cell that never closes: the rest of the file is that cell
+          cells.push(text.slice(i + 1));
+          records.push(cells);
+          return { records: records, unclosed: true };
         }
-        cell += ch; i += 1; continue;
+        // a quote inside an unquoted cell, or text after a closing quote: kept as it is (Python's csv does so)
+        rest.lastIndex = i;
+        value += rest.exec(text)[0];
+        i = rest.lastIndex;
       }
-      if (ch === '"' && cell === "") { quoted = true; dirty = true; i += 1; continue; }
-      if (ch === delimiter) { cells.push(cell); cell = ""; dirty = true; i += 1; continue; }
-      if (ch === "\r" || ch === "\n") {
-        cells.push(cell);
-        records.push(cells);
-        cells = []; cell = ""; dirty = false;
-        i += ch === "\r" && text[i + 1] === "\n" ? 2 : 1;
-        continue;
-      }
-      cell += ch; dirty = true; i += 1;
+      cells.push(value);
+      if (i >= n) { records.push(cells); break; }
+      var ch = text[i];
+      if (ch === delimiter) { i += 1; continue; }
+      records.push(cells);
+      cells = [];
+      i += ch === "\r" && text[i + 1] === "\n" ? 2 : 1;
+      if (i >= n) break;
     }
-    if (dirty || cell !== "" || cells.length) { cells.push(cell); records.push(cells); }
-    return { records: records, unclosed: quoted };
+    return { records: records, unclosed: false };
   }
 
   function norm(s) { return String(s).normalize("NFKC").trim(); }
-  function blank(s) { return norm(s) === ""; }
+  function blank(s) { return String(s).trim() === "" || norm(s) === ""; }
 
   var ID_HEADING = /^(id|no\.?|番号|通し番号|診療所id|診療所番号|メモ)\b|^id[（(]|集計しません/i;
   var QUESTION_NUMBER = /^問(\d+)(?!\d)/;
@@ -217,7 +231,24 @@
     return columns;
   }
 
+  var PLAIN_NUMBER = /^\d{1,7}(\.\d{1,3})?$/;  // most figures: read without normalising
+
+  function optionsOf(q) {
+    // Each option by its width-insensitive form, made once per question (not once per cell).
+    if (!q._options) {
+      q._options = {};
+      q.options.forEach(function (o) { q._options[norm(o)] = o; });
+    }
+    return q._options;
+  }
+
   function readCell(q, raw, doctors, push) {
+    if (raw === "") return null;
+    if (q.answer === "numeric" && PLAIN_NUMBER.test(raw) && (q.id !== doctors || raw.indexOf(".") < 0)) {
+      var plain = Number(raw);
+      if (plain <= (q.id === doctors ? MAX_DOCTORS : MAX_FIGURE)) return plain;
+    }
+    if (q.answer === "single" && q.options.indexOf(raw) >= 0) return raw;
     var cell = norm(raw);
     if (cell === "") return null;
     if (q.answer === "text") return String(raw).trim();
@@ -236,8 +267,7 @@
       if (value > (whole ? MAX_DOCTORS : MAX_FIGURE)) { push(whole ? "too_many_doctors" : "too_large", cell); return null; }
       return value;
     }
-    var options = {};
-    q.options.forEach(function (o) { options[norm(o)] = o; });
+    var options = optionsOf(q);
     if (q.answer === "single") {
       if (options[cell] !== undefined) return options[cell];
       push(NUMBER.test(cell) ? "number_for_option" : "unknown_option", cell);
@@ -364,14 +394,30 @@
     return { n: n, columns: ["item", "series", "count"], rows: out };
   }
 
-  function figure(row, id, perDoctor, doctors) {
+  function figure(row, id, perDoctor, doctors, memo) {
     // A clinic's figure as a decimal, divided by its doctors for a per-doctor row (none or below 1: not counted).
+    // *memo*: the decimals already made, by figure and doctors (clinics share most figures).
     var v = row[id];
     if (!present(v)) return null;
-    if (!perDoctor) return ofNumber(v);
-    var d = row[doctors];
-    if (!present(d) || d < 1) return null;
-    return div(ofNumber(v), ofNumber(d));
+    var d = null;
+    if (perDoctor) {
+      d = row[doctors];
+      if (!present(d) || d < 1) return null;
+    }
+    var key = d === null ? String(v) : v + "/" + d;
+    var x = memo && memo.get(key);
+    if (!x) {
+      x = d === null ? ofNumber(v) : div(ofNumber(v), ofNumber(d));
+      x.f = Number(x.c) * Math.pow(10, x.e);  // for sorting: exact comparison only where floats come close
+      if (memo) memo.set(key, x);
+    }
+    return x;
+  }
+
+  function ascending(x, y) {
+    var a = x.f, b = y.f;
+    if (a !== b && Math.abs(a - b) > 1e-9 * Math.max(Math.abs(a), Math.abs(b))) return a < b ? -1 : 1;
+    return cmp(x, y);
   }
 
   function sum(values) {
@@ -385,13 +431,14 @@
     t.per_doctor.forEach(function (id) { perDoctor[id] = true; });
     var wanted = t.rows.concat(t.require.filter(function (id) { return t.rows.indexOf(id) < 0; }));
     var kept = [];
+    var memo = new Map();
     rows.forEach(function (row) {
       if (t.keep) {
         var k = row[t.keep.question];
         if (!present(k) || (t.keep.below ? !(k < t.keep.limit) : !(k >= t.keep.limit))) return;
       }
       var figures = {};
-      wanted.forEach(function (id) { figures[id] = figure(row, id, perDoctor[id], t.doctors); });
+      wanted.forEach(function (id) { figures[id] = figure(row, id, perDoctor[id], t.doctors, memo); });
       if (t.require.some(function (id) { return figures[id] === null; })) return;
       kept.push(figures);
     });
@@ -400,7 +447,7 @@
     var out = t.rows.map(function (id, i) {
       var col = kept.map(function (f) { return f[id]; }).filter(function (v) { return v !== null; });
       if (!col.length) return [t.labels[i], 0, "", "", "", ""];
-      col.sort(cmp);
+      col.sort(ascending);
       var mid = col.length >> 1;
       var median = col.length % 2 ? col[mid] : div(add(col[mid - 1], col[mid]), dec("2"));
       var mean = div(sum(col), dec(String(col.length)));
@@ -413,10 +460,11 @@
   function values(t, plan, rows) {
     var groups = t.series.slice(1);
     var frame = [];
+    var memo = new Map();
     rows.forEach(function (row) {
       var a = row[t.intention];
       var g = doctorGroup(row[t.doctors], groups);
-      var v = figure(row, t.figure, t.divide, t.doctors);
+      var v = figure(row, t.figure, t.divide, t.doctors, memo);
       if (present(a) && g !== null && v !== null) frame.push({ answer: a, group: g, value: v });
     });
     var out = [];

@@ -401,12 +401,16 @@
                   month: $("survey-month").value.trim() || S.month_default };
       var reader = new FileReader();
       reader.onload = function () {
+        // Marks for bench/survey_bench.py: reading the file, then tallying and drawing the results.
+        performance.mark("survey-loaded");
         var read = SurveyCore.read(plan, new Uint8Array(reader.result));
+        performance.mark("survey-read");
         $("survey-results").hidden = true;
         document.body.classList.remove("survey-tally--done");
         if (read.errors.length) { showErrors(plan, S, read.errors); return; }
         $("survey-errors").hidden = true;
         render(plan, S, read, ctx);
+        performance.mark("survey-shown");
         $("summary-title").focus();
       };
       reader.readAsArrayBuffer(file);
