@@ -45,7 +45,7 @@ def strip_comment_lines(source: str) -> str:
 
 
 # A string (to its closing quote, or to the end of its line: CSS strings cannot span lines) or a comment. One
-# regular expression, not a loop over characters: the build strips two sheets and a Python loop cost 17 ms a sheet.
+# regular expression, not a loop over characters, which was slow enough to show in the build (BENCHMARKS.md).
 _CSS_STRING_OR_COMMENT = re.compile(
     r"""("(?:\\[\s\S]?|[^"\\\n])*(?:"|(?=\n)|$)|'(?:\\[\s\S]?|[^'\\\n])*(?:'|(?=\n)|$))|/\*[\s\S]*?(?:\*/|$)""")
 

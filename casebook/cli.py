@@ -231,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run() -> None:
     """main() as a process: the exit code, and no interpreter teardown. What teardown would do is free the
-    memory of every object and module one by one (~0.1 s after a build, as long as a tenth of the build), which the
+    memory of every object and module one by one (a noticeable part of a build's time), which the
     operating system does at once; everything the command wrote is closed by then. mypy ends the same way."""
     code = main()
     for stream in (sys.stdout, sys.stderr):

@@ -41,7 +41,7 @@ _REJECTED = object()
 
 
 def _fast_compose(text: str):
-    """libyaml composes valid YAML ~10x faster than the Python parser; whatever it rejects, the Python
+    """libyaml composes valid YAML much faster than the Python parser; whatever it rejects, the Python
     parser composes again, so error messages stay exactly the Python parser's."""
     if _FastLoader is None:
         return _REJECTED

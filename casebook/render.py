@@ -26,7 +26,7 @@ SORTED_PAGES = ("population", "aged-65", "aged-75", "rate-65", "rate-75")
 
 
 def load_strings(templates: Path) -> dict:
-    # libyaml when present: the same result as safe_load for this file, several times faster
+    # libyaml when present: the same result as safe_load for this file, and quicker
     return yaml.load((templates / "strings.ja.yaml").read_text(encoding="utf-8"),
                      Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
@@ -98,7 +98,7 @@ def _converter() -> md.Markdown:
     converter = getattr(_converters, "markdown", None)
     if converter is None:
         # Extensions as objects: by name, Markdown looks each up among every installed package's entry points
-        # (importlib.metadata, ~30 ms)
+        # (importlib.metadata)
         converter = md.Markdown(extensions=[TableExtension(), AttrListExtension(), SaneListExtension()],
                                 output_format="html")
         converter.preprocessors.deregister("html_block")
@@ -117,7 +117,7 @@ def markdown_to_html(text: str, heading_offset: int = 0) -> Markup:
 
 
 def _bytecode_cache():
-    """Compiled templates kept between runs (a fresh build spends ~0.1 s compiling them otherwise).
+    """Compiled templates kept between runs, so a fresh build does not compile them again.
     Entries are checked against the template source; the folder name changes with this file and Jinja's
     version, so a change to the environment's options never meets stale code. None where /tmp is not writable."""
     import hashlib, os, tempfile
@@ -153,7 +153,7 @@ def check_templates(templates: Path, report: ErrorReport, env: Environment | Non
 
 def make_environment(templates: Path, auto_reload: bool = True, bytecode_cache: bool = True) -> Environment:
     """*auto_reload* False: for one build, whose templates are read once; Jinja otherwise checks each template's
-    file every time a page includes it (~1,100 times a build). *bytecode_cache* False: nothing written outside
+    file every time a page includes it. *bytecode_cache* False: nothing written outside
     the output (the local-survey commands)."""
     env = Environment(loader=FileSystemLoader(str(templates)), undefined=StrictUndefined,
                       autoescape=select_autoescape(["html", "xml"], default_for_string=True),

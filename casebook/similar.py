@@ -95,7 +95,7 @@ def closest(region, regions, count: int = 3) -> list[dict]:
     return rank(query, cases, exclude=region.slug)[:count]
 
 
-# Below this many cases, `closest` for each is quicker than importing numpy (~0.1 s) and whole columns.
+# Below this many cases, `closest` for each is quicker than importing numpy and whole columns.
 NUMPY_FROM = 50
 
 
