@@ -64,7 +64,10 @@ def render_site(root: Path, base_url: str = "", expected_regions: int | None = E
     site = check_sources(root, expected_regions, env, ctx)
     strings = render.load_strings(templates)
     output = SiteOutput()
-    pages = site_pages(site, strings, env, base_url)
+    # the downloads first: /data/ states each one's size and columns
+    others = _other_files(ctx, root, site, env)
+    downloads = exports.catalogue({name[len("data/"):]: content for name, content in others if name.startswith("data/")})
+    pages = site_pages(site, strings, env, base_url, downloads)
     for page in pages:
         with ctx.stage("render: " + page.family):
             html = kept(page) if kept is not None else None
@@ -72,7 +75,7 @@ def render_site(root: Path, base_url: str = "", expected_regions: int | None = E
     output.add("sitemap.xml", render.sitemap(env, [page.url for page in pages], base_url))
     output.add("robots.txt", "User-agent: *\nAllow: /\n"
                + (f"Sitemap: {base_url.rstrip('/')}/sitemap.xml\n" if base_url else ""))
-    for name, content in _other_files(ctx, root, site, env):
+    for name, content in others:
         output.add(name, content)
     return site, output
 

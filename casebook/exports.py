@@ -54,6 +54,18 @@ def spreadsheet_safe_csv(content: bytes) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def catalogue(files: dict[str, bytes]) -> dict[str, dict]:
+    """What /data/ says of each download, keyed by its path under data/, as data catalogues do: size in bytes,
+    whether a text file starts with a UTF-8 BOM, and a CSV's columns (its header row)."""
+    out = {}
+    for name, content in files.items():
+        entry = {"size": len(content), "bom": content.startswith(BOM), "columns": []}
+        if name.endswith(".csv"):
+            entry["columns"] = next(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")), [])
+        out[name] = entry
+    return out
+
+
 def with_bom(content: bytes) -> bytes:
     """The survey CSV as shipped, behind a UTF-8 BOM so Excel on Japanese Windows does not read it as Shift_JIS."""
     return content if content.startswith(BOM) else BOM + content

@@ -52,8 +52,9 @@ class Shared:
     """What several page families use, each made once a build, when first needed: a diagram appears on more than
     one page (a model's on the models page and its own, a case's on its page and in the print document)."""
 
-    def __init__(self, site: Site, strings: dict, env: Environment, base_url: str):
+    def __init__(self, site: Site, strings: dict, env: Environment, base_url: str, downloads: dict[str, dict]):
         self.site, self.t, self.env, self.base_url = site, strings, env, base_url
+        self.downloads = downloads  # exports.catalogue of the files under data/
         self.case_diagram = cache(self._case_diagram)
         self.case_relations = cache(lambda slug: relations(site.region(slug).diagram))
         self.model_diagram = cache(self._model_diagram)
@@ -170,9 +171,12 @@ def local_survey_page(s: Shared) -> list[Page]:
 
 
 def text_pages(s: Shared) -> list[Page]:
-    """About (the Markdown pages of content/), the data page and the search page."""
+    """About (the Markdown pages of content/), the data page, the editors' log and the search page."""
     return [Page(urls.about(), "about.html", lambda: {"section": "about"}, (CONTENT,), "about/"),
-            Page(urls.data(), "data.html", lambda: {"section": "data"}, (REGIONS, CONTENT, SURVEY), "data/"),
+            Page(urls.data(), "data.html", lambda: {"section": "data", "downloads": s.downloads}, (REGIONS, CONTENT, SURVEY),
+                 "data/"),
+            # the editors' record of every note: a page of its own (inline it made /data/ 58,000 px tall on a phone)
+            Page(urls.data_log(), "data_log.html", lambda: {"section": "data"}, (REGIONS, MODELS, SURVEY), "data/log/"),
             Page(urls.search(), "search.html", lambda: {"section": "search"}, (), "search/")]
 
 
@@ -234,7 +238,9 @@ FAMILIES = (home, region_indexes, region_pages, print_document, model_pages, sur
             local_survey_tally_page, survey_sections_pages, text_pages, similar_page, compare_pages, not_found)
 
 
-def site_pages(site: Site, strings: dict, env: Environment, base_url: str = "") -> list[Page]:
-    """Every output page, in the order they are written and listed in the sitemap."""
-    shared = Shared(site, strings, env, base_url)
+def site_pages(site: Site, strings: dict, env: Environment, base_url: str = "",
+               downloads: dict[str, dict] | None = None) -> list[Page]:
+    """Every output page, in the order they are written and listed in the sitemap. *downloads*: what /data/
+    says of each file under data/ (exports.catalogue)."""
+    shared = Shared(site, strings, env, base_url, downloads or {})
     return [page for family in FAMILIES for page in family(shared)]

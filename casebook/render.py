@@ -90,6 +90,23 @@ class _ActiveContentStripper(md.treeprocessors.Treeprocessor):
                     del element.attrib[name]
 
 
+class _HeaderlessTables(md.treeprocessors.Treeprocessor):
+    """A Markdown table written with an empty header row (`| | |`) is a list of items with their values, as the
+    report prints them: no header row (empty header cells announce nothing), each row named by its first cell."""
+
+    def run(self, root):
+        for table in root.iter("table"):
+            head = table.find("thead")
+            if head is None or any((th.text or "").strip() or len(th) for th in head.iter("th")):
+                continue
+            table.remove(head)
+            for row in table.iter("tr"):
+                first = row.find("td")
+                if first is not None:
+                    first.tag = "th"
+                    first.set("scope", "row")
+
+
 _converters = threading.local()
 
 
@@ -104,6 +121,7 @@ def _converter() -> md.Markdown:
         converter.preprocessors.deregister("html_block")
         converter.inlinePatterns.deregister("html")
         converter.treeprocessors.register(_ActiveContentStripper(converter), "active_content", 0)
+        converter.treeprocessors.register(_HeaderlessTables(converter), "headerless_tables", 1)
         _converters.markdown = converter
     return converter.reset()
 

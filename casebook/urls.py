@@ -74,6 +74,11 @@ def data() -> str:
     return "data/"
 
 
+def data_log() -> str:
+    """The editors' record of every source note (field, what was printed where, what was done)."""
+    return "data/log/"
+
+
 def search() -> str:
     return "search/"
 

@@ -107,7 +107,7 @@ def test_reader_pages_show_no_editor_tokens_and_claim_no_provenance(built_site):
 
 @pytest.mark.site
 def test_data_page_lists_the_editors_detail_of_every_note(built_site, real_site):
-    text = visible_text((built_site / "data/index.html").read_text(encoding="utf-8"))
+    text = visible_text((built_site / "data/log/index.html").read_text(encoding="utf-8"))
     notes = [n for r in real_site.regions for n in r.source_notes] + [n for m in real_site.models for n in m.source_notes] \
         + [n for t in real_site.survey for n in t.source_notes]
     missing = [n.note for n in notes if n.note not in text]

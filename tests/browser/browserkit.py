@@ -51,7 +51,8 @@ WATCH_SCRIPT = """
 
 AXE_RUN = """
 async (tags) => {
-  const r = await axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
+  const r = await axe.run(document, tags ? { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] }
+                                         : { resultTypes: ["violations"] });
   const rules = [...r.violations, ...r.passes, ...r.incomplete, ...r.inapplicable].map((x) => x.id);
   return {
     rules,
@@ -153,11 +154,12 @@ class Watcher:
         return found
 
 
-def run_axe(page) -> dict:
-    """Run axe-core's WCAG 2.0/2.1 A and AA rules on the page; needs the `axe_source` fixture."""
+def run_axe(page, tags: list[str] | None = WCAG_TAGS) -> dict:
+    """Run axe-core on the page: its WCAG 2.0/2.1 A and AA rules, or with tags=None its default rules (those and
+    the best practices, landmark-unique and empty-table-header among them); needs the `axe_source` fixture."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.add_script_tag(url=AXE_URL_PATH)
-    return page.evaluate(AXE_RUN, WCAG_TAGS)
+    return page.evaluate(AXE_RUN, tags)
 
 
 def block_site_scripts(context) -> None:
