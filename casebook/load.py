@@ -68,6 +68,7 @@ _CORE_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("map", "seq", "str", "int
                                                             "timestamp")}  # an unquoted date resolves to timestamp
 _INT_TAG = "tag:yaml.org,2002:int"
 _STR_TAG = "tag:yaml.org,2002:str"
+_DECIMAL_INT = re.compile(r"-?[0-9]+")
 MAX_INT_DIGITS = 15  # no figure in the report has more; longer ones are typing accidents or attacks
 # Bidirectional overrides and isolates reorder what a reader sees (U+202E); other control characters, zero-width
 # characters and the BOM are invisible; a lone surrogate ("\ud800" in YAML) cannot be written as UTF-8 at all.
@@ -117,6 +118,10 @@ def _to_node(loader: _LineLoader, node: yaml.Node, path: Path, report: ErrorRepo
     if isinstance(node, yaml.SequenceNode):
         return Node([_to_node(loader, child, path, report, f"{where}[{i}]") for i, child in enumerate(node.value)],
                     line)
+    if node.tag == _INT_TAG and not _DECIMAL_INT.fullmatch(node.value):
+        # YAML 1.1 reads 0x50, 0o17, 0b101, 1_000 and 1:20 (sexagesimal: 80) as integers: never what an editor meant
+        report.add(path, line, where, f"expected a whole number in the digits 0-9, found {node.value!r}")
+        return Node(REFUSED, line)
     if node.tag == _INT_TAG and len(node.value.lstrip("+-0").replace("_", "")) > MAX_INT_DIGITS:
         report.add(path, line, where, f"expected a number of at most {MAX_INT_DIGITS} digits, found one of "
                    f"{len(node.value.lstrip('+-'))} digits")

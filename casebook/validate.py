@@ -310,11 +310,17 @@ def _load_survey(folder: Path, report: ErrorReport, n_lines: dict[str, int] | No
     return tables
 
 
+# A figure as the report prints one: ASCII digits, a minus sign, a decimal point. int() and float() also take
+# 1_000, full-width and Arabic-Indic digits, spaces, 1e3, NaN and inf, each a typing mistake in these files.
+_FIGURE = re.compile(r"-?\d+(\.\d+)?", re.ASCII)
+
+
 def _number(cell: str, integer: bool) -> float | int | None:
-    try:
-        return int(cell) if integer else float(cell)
-    except ValueError:
+    match = _FIGURE.fullmatch(cell)
+    if match is None or (integer and match.group(1)):
         return None
+    value = int(cell) if integer else float(cell)
+    return None if value == 0 and cell.startswith("-") else value  # -0 is no figure the report prints
 
 
 def _survey_table(t: dict, csv_path: Path, meta_path: Path, meta_line: int, report: ErrorReport) -> SurveyTable | None:

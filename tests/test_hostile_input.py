@@ -270,6 +270,18 @@ UNBUILDABLE_OR_INVISIBLE = [
      "item: expected visible text, found 3 combining marks stacked on one character"),
     ("content/background.md", "## （１）事業の背景", "## （１）事業の背景\n\n" + DEEP_LIST + "\n", 30,
      "body: expected lists and quotes nested at most 20 deep, found 21 levels"),
+    # Figures int()/float()/YAML 1.1 take and no editor means (silent acceptance)
+    ("survey/s2-4.csv", "外科,件数,13", "外科,件数,1_3", 3, "count: expected a whole number ≥ 0, got '1_3'"),
+    ("survey/s2-4.csv", "外科,件数,13", "外科,件数,١٣", 3, "count: expected a whole number ≥ 0, got '١٣'"),
+    ("survey/s2-4.csv", "外科,件数,13", "外科,件数,１３", 3, "count: expected a whole number ≥ 0, got '１３'"),
+    ("survey/s2-4.csv", "外科,件数,13", "外科,件数,-0", 3, "count: expected a whole number ≥ 0, got '-0'"),
+    ("survey/s2-4.csv", "外科,件数,13", "外科,件数,1e30", 3, "count: expected a whole number ≥ 0, got '1e30'"),
+    ("regions/04-itabashi.yaml", "report_page: 80", "report_page: 0x50", 16,
+     "report_page: expected a whole number in the digits 0-9, found '0x50'"),
+    ("regions/04-itabashi.yaml", "report_page: 80", "report_page: 1:20", 16,
+     "report_page: expected a whole number in the digits 0-9, found '1:20'"),
+    ("regions/04-itabashi.yaml", "report_page: 80", "report_page: 8_0", 16,
+     "report_page: expected a whole number in the digits 0-9, found '8_0'"),
     ("content/background.md", "## （１）事業の背景", "## （１）事業の背景\n\n" + ">" * 300 + " x\n", 10,
      "body: expected lists and quotes nested at most 20 deep, found 300 levels"),
 ]
