@@ -198,6 +198,7 @@ def _wide(diagram: Diagram, ident: str, title: str, desc: str) -> tuple[Markup, 
 # ---------------------------------------------------------------- the narrow form, for a phone
 
 NARROW = 328  # the content column of a 360 px phone: drawn at this width, the labels show at their own 13 px
+HUB_FILL, HUB_STROKE, HUB_NODE = "#e8eef5", "#1d3b58", 8  # a box other boxes' lines start from, and its node
 TRACK_GAP = 12
 ROW_GAP = 10
 STUB_GAP = 2 * R + 4
@@ -295,27 +296,37 @@ def _narrow(diagram: Diagram, ident: str, title: str, desc: str, width: float = 
         if link.lines:
             numbers[n] = link_marker(count)
             count += 1
+    # Which box a line joins is read from its hub: each track starts at the box that owns it (its busier end),
+    # whose stub is drawn thick and meets the track in a square, and whose box is drawn as a hub (thick border,
+    # tinted); every other stub is thin and meets the track in a dot. A stub crossing another party's track
+    # passes over it (a white halo cuts the track), so a track is never read as joining a box it only crosses.
     ends: dict[str, list[float]] = {}
-    parts = ['<g class="diagram__links">']
-    marks = []
+    stubs, marks = [], []
+    box_x = lay["box_x"]
     for _, _, _, _, row_stubs in lay["rows"]:
         for (owner, n), sy in row_stubs:
             tx = lay["track_x"][lay["track"][owner]]
             ends.setdefault(owner, []).append(sy)
-            parts.append(f'<line x1="{tx:.1f}" y1="{sy:.1f}" x2="{lay["box_x"]:.1f}" y2="{sy:.1f}" stroke="#444" stroke-width="1.5"/>'
-                         f'<circle cx="{tx:.1f}" cy="{sy:.1f}" r="2.5" fill="#444"/>')
+            hub = n is None
+            stubs.append(f'<line x1="{tx + 4:.1f}" y1="{sy:.1f}" x2="{box_x:.1f}" y2="{sy:.1f}" stroke="#fff" stroke-width="{7 if hub else 5}"/>'
+                         f'<line x1="{tx:.1f}" y1="{sy:.1f}" x2="{box_x:.1f}" y2="{sy:.1f}" stroke="#444" stroke-width="{3.5 if hub else 1.5}"/>'
+                         + (f'<path d="M{tx - HUB_NODE / 2:.1f},{sy - HUB_NODE / 2:.1f}h{HUB_NODE}v{HUB_NODE}h-{HUB_NODE}z" fill="{HUB_STROKE}"/>'
+                            if hub else f'<circle cx="{tx:.1f}" cy="{sy:.1f}" r="2.5" fill="#444"/>'))
             if n in numbers:
                 marks.append(_circle(lay["circle_x"], sy, numbers[n]))
+    parts = ['<g class="diagram__links">']
     for owner, ys in ends.items():
         tx = lay["track_x"][lay["track"][owner]]
         parts.append(f'<line x1="{tx:.1f}" y1="{min(ys):.1f}" x2="{tx:.1f}" y2="{max(ys):.1f}" stroke="#444" stroke-width="1.5"/>')
-    parts += marks
+    parts += stubs + marks
     parts.append('</g><g class="diagram__actors">')
-    for _, top, h, lines, _ in lay["rows"]:
-        parts.append(f'<rect x="{lay["box_x"]:.1f}" y="{top:.1f}" width="{lay["box_w"]:.1f}" height="{h:.1f}" rx="6" '
-                     f'fill="#fff" stroke="#1d3b58" stroke-width="1.5"/>')
+    for actor_id, top, h, lines, _ in lay["rows"]:
+        hub = actor_id in lay["track"]
+        parts.append(f'<rect x="{box_x:.1f}" y="{top:.1f}" width="{lay["box_w"]:.1f}" height="{h:.1f}" rx="6" '
+                     + (f'fill="{HUB_FILL}" stroke="{HUB_STROKE}" stroke-width="3" class="diagram__hub"/>' if hub
+                        else f'fill="#fff" stroke="{HUB_STROKE}" stroke-width="1.5"/>'))
         first_baseline = top + h / 2 - (len(lines) - 1) * LINE / 2 + FONT * 0.35
-        parts.append(text_block(lines, lay["box_x"] + 9, first_baseline, FONT))
+        parts.append(text_block(lines, box_x + 9, first_baseline, FONT))
     parts.append("</g>")
     return svg_root(lay["box_x"] + lay["box_w"] + 2, lay["height"], title, desc, ident, "".join(parts), "diagram diagram--narrow")
 

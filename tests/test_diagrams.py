@@ -184,3 +184,26 @@ def test_the_wide_drawing_is_shown_only_from_a_column_where_labels_reach_11_px(w
     step = re.search(r"fit-(\d+)", expected)
     if step:  # in the narrowest column the class allows the wide drawing in, 13 px labels still show at 11 px
         assert 13 * int(step.group(1)) / width >= 11
+
+
+def _hub_labels(narrow) -> list[str]:
+    """The labels of the boxes the narrow form draws as hubs (the box every line of a track starts from)."""
+    boxes = narrow.by_class("diagram__actors")[0].children
+    elements = [e for e in boxes if not isinstance(e, str)]
+    return [re.sub(r"\s", "", after.text) for box, after in zip(elements, elements[1:])
+            if box.tag == "rect" and box.has_class("diagram__hub")]
+
+
+def test_the_narrow_form_shows_which_box_each_track_starts_from(real_site):
+    """Issue 27: on a phone the one-column drawing's tracks must show which boxes they join; each track's owner
+    is drawn as a hub, so A, B2 and C1 (three stars) no longer look identical."""
+    from casebook.diagrams import narrow_layout
+    for name, diagram in _all_diagrams(real_site):
+        _, narrow = _svgs(render_diagram(diagram, "d", "図"))
+        owners = sorted(re.sub(r"\s", "", diagram.label_of(o)) for o in narrow_layout(diagram)["track"])
+        assert sorted(_hub_labels(narrow)) == owners, name
+        # a hub's own stub meets its track in a square, the others' in a dot: one square a track
+        assert len([p for p in narrow.find_all("path") if p.attrs.get("d", "").endswith("z")]) >= len(owners), name
+    hubs = {m.code: _hub_labels(_svgs(render_diagram(m.diagram, "d", "図"))[1]) for m in real_site.models
+            if m.code in ("A", "B2", "C1")}
+    assert hubs == {"A": ["在宅医"], "B2": ["ICT"], "C1": ["仲介（民間）"]}
