@@ -50,7 +50,8 @@
 (function (root) {
   'use strict';
 
-  var PAGE = 20, FIRST_SCREEN = 5;
+  // Results put in per task: a slow phone (4x CPU) lays out a few at a time without a long task.
+  var PAGE = 20, FIRST_SCREEN = 5, PER_TASK = 3;
 
   function loadScriptTag(src) {
     return new Promise(function (resolve, reject) {
@@ -118,7 +119,7 @@
     var kind = null;  // the kind filter (internal name) or null for every kind
 
     var enginePromise = null, seq = 0, timer = null, limit = PAGE, lastQuery = null, lastKind = null;
-    var renderTimer = null, pendingSnippets = [];
+    var renderTimer = null, pendingSnippets = [], observer = null, beforePrint = null;
 
     // Results that get their snippet with the search: about as many as fit below the list's top.
     function firstScreen() {
@@ -127,23 +128,51 @@
     }
 
     function stopWatching() {
+      if (observer) observer.disconnect();
+      observer = null;
       pendingSnippets = [];
+      if (beforePrint) window.removeEventListener('beforeprint', beforePrint);
+      beforePrint = null;
     }
 
-    // The other snippets are asked for as soon as every result is in (one message to the engine):
-    // each case hit shows where its words are, on screen, in a full-page view and on paper.
+    // The other snippets: a case hit's at once, once every result is in (each case shows where its
+    // words are without scrolling, on screen and on paper); the others as they near the screen (a
+    // first search stays small), or all at once when the reader prints.
     function watchSnippets(query) {
       var waiting = pendingSnippets.slice();
       if (!waiting.length) return;
-      var mine = seq;
-      var ids = waiting.map(function (n) { return +n.getAttribute('data-doc'); });
-      getEngine().then(function (e) { return e.snippets(query, ids); }).then(function (got) {
-        if (mine !== seq) return;
-        waiting.forEach(function (n) {
-          var sn = got[n.getAttribute('data-doc')];
-          if (sn && n.parentNode) n.parentNode.replaceChild(renderSnippet(sn), n);
-        });
-      }, function () { /* the result keeps its title and figures */ });
+      var mine = seq, asked = [];
+      function fill(nodes) {
+        nodes.forEach(function (n) { asked.push(n); if (observer) observer.unobserve(n); });
+        var ids = nodes.map(function (n) { return +n.getAttribute('data-doc'); });
+        getEngine().then(function (e) { return e.snippets(query, ids); }).then(function (got) {
+          var left = nodes.slice();
+          (function put() {  // a few per task, as the results went in
+            if (mine !== seq) return;
+            left.splice(0, PER_TASK).forEach(function (n) {
+              var sn = got[n.getAttribute('data-doc')];
+              if (sn && n.parentNode) n.parentNode.replaceChild(renderSnippet(sn), n);
+            });
+            if (left.length) setTimeout(put, 0);
+          })();
+        }, function () { /* the result keeps its title and figures */ });
+      }
+      var cases = waiting.filter(function (n) { return n.getAttribute('data-kind') === 'region'; });
+      var rest = waiting.filter(function (n) { return cases.indexOf(n) < 0; });
+      if (cases.length) fill(cases);
+      if (!rest.length) return;
+      if (typeof IntersectionObserver === 'undefined') { fill(rest); return; }
+      beforePrint = function () {
+        var left = rest.filter(function (n) { return asked.indexOf(n) < 0; });
+        if (left.length) fill(left);
+      };
+      window.addEventListener('beforeprint', beforePrint);
+      observer = new IntersectionObserver(function (seen) {
+        var nodes = seen.filter(function (x) { return x.isIntersecting && asked.indexOf(x.target) < 0; })
+          .map(function (x) { return x.target; });
+        if (nodes.length) fill(nodes);
+      }, { rootMargin: '300px 0px' });
+      rest.forEach(function (n) { observer.observe(n); });
     }
 
     /*
@@ -319,9 +348,10 @@
       }
       if (r.snippet) li.appendChild(renderSnippet(r.snippet));
       else if (r.snippet === undefined) {
-        // Its text is not loaded yet: a reserved line, filled in when the result scrolls near.
+        // Its text is not loaded yet: a reserved line, filled in at once for a case, else when it scrolls near.
         var wait = el('p', 'search-result__snippet search-result__snippet--pending');
         wait.setAttribute('data-doc', r.doc);
+        wait.setAttribute('data-kind', r.kind);
         li.appendChild(wait);
         pendingSnippets.push(wait);
       }
@@ -353,7 +383,7 @@
         if (!rest.length) { renderTimer = null; watchSnippets(out.query); return; }
         renderTimer = setTimeout(function () {
           var part = document.createDocumentFragment();
-          rest.splice(0, FIRST_SCREEN).forEach(function (r) { part.appendChild(renderResult(r)); });
+          rest.splice(0, PER_TASK).forEach(function (r) { part.appendChild(renderResult(r)); });
           list.appendChild(part);
           more();
         }, 0);

@@ -313,9 +313,9 @@ def test_search_works_from_file_urls(open_context, search_site):
 
 @pytest.mark.parametrize("width", [360, 1280])
 def test_journey_a_reading_typed_shows_every_case_hit_with_its_snippet(open_context, site_url, search_site, width):
-    """A reader types 「みとり」 on a phone or a PC and, without scrolling, every result is there with the
-    words it holds: each case hit shows a snippet with 看取り marked, the results below the first ten too
-    (nothing waits for the reader to scroll to it, so a screenshot or a print shows them)."""
+    """A reader types 「みとり」 on a phone or a PC and, without scrolling, every result is there: each case hit
+    shows a snippet with 看取り marked, the results below the first ten too (a case's snippet does not wait
+    for the reader to scroll to it), and every result below the screen is laid out with its title."""
     context, watcher = open_context(site_url, viewport={"width": width, "height": 740 if width == 360 else 900})
     page = context.new_page()
     page.goto(site_url + "search/index.html", wait_until="load")
@@ -323,7 +323,7 @@ def test_journey_a_reading_typed_shows_every_case_hit_with_its_snippet(open_cont
     box.click()
     box.type("みとり", delay=30)
     page.wait_for_selector(RESULT_LINKS)
-    page.wait_for_function("() => !document.querySelector('.search-result__snippet--pending')"
+    page.wait_for_function("() => !document.querySelector('.search-result__snippet--pending[data-kind=region]')"
                            " && document.querySelectorAll('[data-results] > li').length > 10")
     assert page.evaluate("() => window.scrollY") == 0
     items = page.locator(RESULTS)
@@ -331,8 +331,8 @@ def test_journey_a_reading_typed_shows_every_case_hit_with_its_snippet(open_cont
     for i in range(items.count()):
         item = items.nth(i)
         text = item.inner_text()
-        assert item.locator(SNIPPET).count() == 1, text
         if "事例" in item.locator(".search-result__kind").inner_text():
+            assert item.locator(SNIPPET).count() == 1, text
             cases += 1
             assert "看取り" in item.locator(SNIPPET + " mark").all_inner_texts(), text
         # laid out like the first ones (no result left unpainted below the screen)
@@ -425,6 +425,24 @@ def test_the_search_page_looks_the_same_with_its_own_stylesheet_as_with_the_site
     page.wait_for_load_state("networkidle")
     site = page.screenshot(full_page=(media == "print"), animations="disabled")
     assert own == site, f"the search page at {width} px ({media}, q={query}) looks different with site.css"
+    problems = watcher.problems(page)
+    page.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_asked_to_print_the_page_fetches_every_snippet_still_waiting(open_context, site_url, search_site):
+    """Paper does not scroll, so results below the screen would be printed without their text."""
+    context, watcher = open_context(site_url, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(urljoin(site_url, "search/?q=主治医"), wait_until="load")
+    page.wait_for_selector(RESULT_LINKS)
+    page.wait_for_timeout(500)
+    assert page.locator(".search-result__snippet--pending").count() > 2
+    page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+    page.wait_for_function("() => !document.querySelector('.search-result__snippet--pending')")
+    total = page.locator(RESULTS).count()
+    assert page.locator(RESULTS + " " + SNIPPET).count() == total, "a result has no snippet after printing began"
+    assert page.evaluate("() => window.scrollY") == 0  # nothing was scrolled into view to get them
     problems = watcher.problems(page)
     page.close()
     assert not problems, "\n".join(problems)
