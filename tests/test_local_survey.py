@@ -429,6 +429,7 @@ SURVEY_MISTAKES = [
     (lambda header: ",".join(header) + ",\r\n" + "," * len(header) + "個人\r\n",
      ["responses.csv:2: (column {n_plus}): the column has no header but holds answers; give it its question id or "
       "delete it"]),
+    ("/dev/zero", ["zero: expected a CSV file, found no regular file"]),
     (lambda header: ",".join(header) + "\r\n", ["responses.csv:2: (rows): expected at least one filled-in form below "
                                                  "the header, found none"]),
     (lambda header: ",".join(header) + "\r\n" + ("," * (len(header) - 1) + "\r\n") * 3,
@@ -439,7 +440,9 @@ SURVEY_MISTAKES = [
 @pytest.mark.unit
 @pytest.mark.parametrize("rows, expected", SURVEY_MISTAKES, ids=range(len(SURVEY_MISTAKES)))
 def test_a_mistake_in_the_responses_is_refused_and_named(tmp_path, capsys, header, rows, expected):
-    if callable(rows):
+    if isinstance(rows, str):
+        path = Path(rows)
+    elif callable(rows):
         path = tmp_path / "responses.csv"
         path.write_text(rows(header), encoding="utf-8")
     else:
@@ -516,3 +519,13 @@ def test_a_full_or_read_only_disk_writes_nothing_and_says_so(synthetic, tmp_path
     assert said.startswith(f"error: cannot write {opened[2]}: {os.strerror(err)}; {advice}. Nothing was written.")
     assert not out.exists(), sorted(p.name for p in out.rglob("*"))
     assert list(tmp_path.iterdir()) == [p for p in tmp_path.iterdir() if p.name != "out"]
+
+
+@pytest.mark.unit
+def test_a_file_too_large_for_the_tally_is_refused_unread(tmp_path, capsys):
+    path = tmp_path / "responses.csv"
+    with open(path, "wb") as handle:
+        handle.truncate(3 << 29)  # 1.5 GiB, sparse: takes no disk
+    lines = fails(capsys, path, tmp_path)
+    assert lines == ["responses.csv: expected a file of at most 1,024 MB, found 1,536.0 MB; nothing in it was read",
+                     "1 error(s); nothing was written."]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import stat
 import unicodedata
 from itertools import chain
 from operator import itemgetter
@@ -31,6 +32,9 @@ MAX_DOCTORS = 999
 SHOWN_LINES = 3  # lines named after the first for one mistake many clinics share
 SHOWN_MISTAKES = 50  # distinct wrong values named per column; the rest are counted
 CHUNK = 65_536
+# A million clinics as the template has them are about 2.4 GB of text, more than the 2 GB the tally may use; a
+# file this size is the wrong file or needs splitting by region.
+MAX_FILE_BYTES = 1 << 30
 
 
 class ResponsesInvalid(Exception):
@@ -151,6 +155,12 @@ def _lines_named(lines: np.ndarray) -> str:
 def read_responses(path: Path, questions: list[Question]) -> Responses:
     name = path.name
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a device or pipe (/dev/zero) would be read for ever
+            raise ResponsesInvalid([f"{name}: expected a CSV file, found {'a folder' if path.is_dir() else 'no regular file'}"])
+        if info.st_size > MAX_FILE_BYTES:
+            raise ResponsesInvalid([f"{name}: expected a file of at most {MAX_FILE_BYTES // 2**20:,} MB, found "
+                                    f"{info.st_size / 2**20:,.1f} MB; nothing in it was read"])
         raw = path.read_bytes()
     except OSError as exc:
         raise ResponsesInvalid([f"{name}: cannot read the file ({exc.strerror})"])
