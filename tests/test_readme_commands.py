@@ -160,3 +160,19 @@ def test_the_search_benchmark_lists_skipped_goals_and_fails_on_a_missed_one(monk
     out = capsys.readouterr().out
     assert exited.value.code == "search_bench.py: 1 goal(s) not met: quality query set: recall 1.0 and precision 1.0"
     assert out.count("  skipped  ") == 3 and "NOT MET  quality query set" in out and "met      whole build" in out
+
+
+@pytest.mark.unit
+def test_the_readmes_two_first_commands_are_short_scripts_that_say_what_they_install():
+    block = (ROOT / "README.md").read_text(encoding="utf-8").split("```sh\n", 1)[1].split("```", 1)[0]
+    commands = [line for line in block.splitlines() if line and not line.startswith("#")]
+    assert commands == ["bash scripts/serve.sh", "bash tests/run.sh"]
+    assert "Python 3.11" in block and "python3-venv" in block and "chromium" in block  # what they install, said
+    assert "bash tests/run.sh" in (ROOT / ".ci/run").read_text(encoding="utf-8")  # CI runs the README's command
+    for command in commands:
+        script = ROOT / command.split()[1]
+        assert subprocess.run(["bash", "-n", str(script)]).returncode == 0, script
+        text = script.read_text(encoding="utf-8")
+        assert len(text.splitlines()) < 60 and "echo " in text, script  # short, and says what it does
+    setup = (ROOT / "scripts/setup.sh").read_text(encoding="utf-8")
+    assert "3, 11" in setup and "python3-venv" in setup and "pip install" in setup
