@@ -84,6 +84,7 @@ def _tokenizers():
 
 
 _HIRAGANA = re.compile("[\u3041-\u3096]")
+_ALL_HIRAGANA = re.compile("[\u3041-\u3096\u30fc]+")
 _KANJI = re.compile("[\u3400-\u9fff\uf900-\ufaff々]")
 
 
@@ -300,7 +301,7 @@ def readings_assets(texts: Iterable[str], target: int) -> dict[str, bytes]:
 def variant_groups(texts: Iterable[str]) -> list[list[str]]:
     """Written forms of one word that the site itself spells in more than one way (駒ヶ根 and 駒ケ根,
     コーディネーター and コーディネータ): its nouns (long units) that share Sudachi's normalized
-    spelling or a reading key.  A query holding one form also searches the others, so the pages
+    spelling or a reading key (their short units too).  A query holding one form also searches the others, so the pages
     with either spelling are found whichever the reader types.  Sorted, for identical bytes."""
     parent: dict[str, str] = {}
 
@@ -310,16 +311,25 @@ def variant_groups(texts: Iterable[str]) -> list[list[str]]:
         return x
 
     forms: set[str] = set()
+
+    def add(surface: str, normalized: str) -> None:
+        if len(surface) > 1:
+            forms.add(surface)
+            # A word in hiragana joins a kanji spelling only by its reading key, not by Sudachi's
+            # normalized form: the site's names in hiragana (あおば…) are not the place 青葉.
+            keys = ["k:" + reading_key(surface)] + ([] if _ALL_HIRAGANA.fullmatch(surface) else ["n:" + normalized])
+            for key in keys:
+                parent[find("s:" + surface)] = find(key)
+
     for term in _site_terms(texts):
+        for surface, _, normalized, stable, _ in term:
+            if stable:
+                add(surface, normalized)  # a short unit too: 駒ヶ根市 (one long unit) and 駒ケ根|市 (two)
         units: list[tuple] = []
         for unit in term + ((None, None, None, None, True),):
             if unit[4] and units:
                 if all(u[3] for u in units):
-                    surface = "".join(u[0] for u in units)
-                    if len(surface) > 1:
-                        forms.add(surface)
-                        for key in ("n:" + "".join(u[2] for u in units), "k:" + reading_key(surface)):
-                            parent[find("s:" + surface)] = find(key)
+                    add("".join(u[0] for u in units), "".join(u[2] for u in units))
                 units = []
             if unit[0] is not None:
                 units.append(unit)
