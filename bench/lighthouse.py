@@ -42,7 +42,7 @@ CHROME_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-ba
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 # One page of each type, heaviest or most complex of its kind first where there is a choice.
 PAGES = ["", "regions/", "regions/by-rate-65/", "regions/kamaishi/", "models/", "models/v-a/", "survey/",
-         "survey/s6/", "compare/", "compare/kamaishi/", "similar/", "search/?q=看取り", "about/", "data/", "404.html"]
+         "survey/s6/", "survey/local/", "survey/local/questionnaire/", "compare/", "compare/kamaishi/", "similar/", "search/?q=看取り", "about/", "data/", "404.html"]
 INSTALL = "npm i -E --prefix ~/.cache/casebook-lighthouse lighthouse@12.2.3"
 
 
@@ -79,6 +79,7 @@ def measure(url: str) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--pages", type=int, default=len(PAGES), help="measure only the first N page types")
+    ap.add_argument("--path", action="append", help="measure this page (site-relative, e.g. survey/local/) instead; repeatable")
     ap.add_argument("--runs", type=int, default=1, help="runs per page; the median-performance run is shown")
     ap.add_argument("--site", help="a built site to serve instead of a fresh build")
     ap.add_argument("--dry-run", action="store_true", help="fetch the pages and print the commands, run nothing")
@@ -93,7 +94,7 @@ def main() -> None:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
-    pages = PAGES[:max(1, args.pages)]
+    pages = args.path or PAGES[:max(1, args.pages)]
     try:
         if args.dry_run:
             for path in pages:

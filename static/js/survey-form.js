@@ -13,8 +13,6 @@
   function start() {
     var region = document.getElementById("form-region");
     var month = document.getElementById("form-month");
-    var settings = document.getElementById("form-settings");
-    if (settings) settings.hidden = false;  // the boxes work only with JS; without it the form prints blanks
     if (region) bind(region, "[data-form-region]");
     if (month) bind(month, "[data-form-month]");
   }
