@@ -101,7 +101,8 @@
   // ---- Rendering. ----
   function bar(value, side) {
     var b = el("span", { className: "survey-tally__bar survey-tally__bar--" + side, "aria-hidden": "true" });
-    b.style.width = Math.min(Number(value), 100) + "%";  // CSSOM, allowed under the page's CSP
+    // Beside the figure, half the cell at 100 % (CSSOM, allowed under the page's CSP; no style attribute).
+    b.style.width = Math.min(Number(value), 100) / 2 + "%";
     return b;
   }
 
@@ -121,9 +122,9 @@
       var a = rate(r[1], v.n), b = rate(r[2], v.rn);
       body.appendChild(el("tr", {}, [el("th", { scope: "row", text: r[0] }),
         el("td", { className: "num", text: String(r[1]) }),
-        el("td", { className: "num survey-tally__pct" }, [a === null ? "—" : a, a === null ? null : bar(a, "own")]),
+        el("td", { className: "num survey-tally__pct" }, [a === null ? null : bar(a, "own"), a === null ? "—" : a]),
         el("td", { className: "num", text: String(r[2]) }),
-        el("td", { className: "num survey-tally__pct" }, [b === null ? "—" : b, b === null ? null : bar(b, "report")])]));
+        el("td", { className: "num survey-tally__pct" }, [b === null ? null : bar(b, "report"), b === null ? "—" : b])]));
     });
     table.appendChild(body);
     var wrap = el("div", { className: "table-wrap", tabindex: "0", role: "region", "aria-label": v.title }, [table]);
@@ -131,6 +132,42 @@
     if (v.n < SMALL) notes.push(el("p", { className: "survey-tally__flag", text: S.small + "：" + fill(S.small_note, { min: SMALL }) }));
     else if (v.n < FEW) notes.push(el("p", { className: "survey-tally__flag", text: S.small + "：" + fill(S.few_note, { min: FEW }) }));
     return el("figure", { className: "survey-tally__figure", id: id }, [wrap].concat(notes));
+  }
+
+  function matrixTable(t, views, S, ctx) {
+    // A question asked row by row (a matrix): one row per printed row, each answer's % and count on both sides,
+    // so that the table prints as a table, not as one figure per row.
+    var table = el("table", { className: "data-table survey-tally__table survey-tally__table--matrix" });
+    table.appendChild(el("caption", { text: t.title }));
+    var head = el("thead");
+    head.appendChild(el("tr", {}, [el("th", { scope: "col", rowspan: "2", text: S.item })].concat(t.series.map(function (s) {
+      return el("th", { scope: "colgroup", colspan: "2", text: s });
+    }))));
+    var sides = [];
+    t.series.forEach(function () {
+      sides.push(el("th", { scope: "col", className: "num", text: ctx.region }));
+      sides.push(el("th", { scope: "col", className: "num", text: S.report }));
+    });
+    head.appendChild(el("tr", {}, sides));
+    table.appendChild(head);
+    var body = el("tbody");
+    var small = false;
+    views.forEach(function (v) {
+      var item = v.title.slice(t.title.length + 1);
+      if (v.n < SMALL) small = true;
+      var cells = [el("th", { scope: "row", text: item + "（n=" + v.n + "／" + v.rn + "）" })];
+      v.rows.forEach(function (r) {
+        var a = rate(r[1], v.n), b = rate(r[2], v.rn);
+        cells.push(el("td", { className: "num", text: (a === null ? "—" : a) + "（" + r[1] + "）" }));
+        cells.push(el("td", { className: "num", text: (b === null ? "—" : b) + "（" + r[2] + "）" }));
+      });
+      body.appendChild(el("tr", {}, cells));
+    });
+    table.appendChild(body);
+    var parts = [el("div", { className: "table-wrap", tabindex: "0", role: "region", "aria-label": t.title }, [table]),
+                 el("p", { className: "survey-tally__note", text: S.matrix_note })];
+    if (small) parts.push(el("p", { className: "survey-tally__flag", text: S.small + "：" + fill(S.small_note, { min: SMALL }) }));
+    return el("figure", { className: "survey-tally__figure" }, parts);
   }
 
   function statsTable(t, tally, S, ctx) {
@@ -211,7 +248,7 @@
       var td = cells[k].querySelectorAll("td");
       td[2].textContent = "—";
       td[3].textContent = v.percentOnly[r[0]] || "";
-      if (td[3].textContent) td[3].appendChild(bar(td[3].textContent, "report"));
+      if (td[3].textContent) td[3].insertBefore(bar(td[3].textContent, "report"), td[3].firstChild);
     });
     return fig;
   }
@@ -312,6 +349,7 @@
         if (t.op === "stats") block.appendChild(statsTable(t, x.tally, S, ctx));
         else if (t.op === "values") block.appendChild(valuesTable(t, x.tally, S, ctx));
         else if (t.op === "grouped") x.views.forEach(function (v) { block.appendChild(groupedTable(v, S, ctx)); });
+        else if (t.op === "matrix") block.appendChild(matrixTable(t, x.views, S, ctx));
         else x.views.forEach(function (v, k) { block.appendChild(countTable(v, S, ctx, x.anchor + "-" + k)); });
         sec.appendChild(block);
       });
