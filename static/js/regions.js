@@ -279,7 +279,8 @@
   form.addEventListener("input", function () { readForm(); render(); saveUrl(); });
   form.addEventListener("change", function () { readForm(); render(); saveUrl(); });
   form.addEventListener("reset", function () {
-    window.setTimeout(function () { readForm(); render(); saveUrl(); }, 0);
+    // 条件をクリア clears the conditions; the rows stay sorted as the reader chose (the reset put the sort back too)
+    window.setTimeout(function () { writeSort(); readForm(); render(); saveUrl(); }, 0);
   });
   form.addEventListener("submit", function (event) { event.preventDefault(); });
   form.hidden = false;

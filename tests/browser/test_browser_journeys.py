@@ -199,6 +199,13 @@ def test_sorting_and_filtering_on_a_phone_keeps_the_figure_and_the_models_in_vie
     caption = page.locator(".region-table caption").inner_text()
     assert f"{len(real_site.regions)}地域のうち条件に合う{len(want)}地域" in caption, caption
     assert strings["regions"]["col_rate75"].replace("|", "") in caption
+    # Clearing the conditions brings every region back, still sorted as chosen, and the caption says so.
+    page.get_by_role("button", name=strings["filters"]["reset"]).click()
+    page.wait_for_function("() => !document.querySelector('input[name=rate65_min]').value")
+    rows = page.evaluate(ROW_BOXES, "rate75")
+    assert [r["number"] for r in rows] == [r.number for r in sorted(real_site.regions, key=lambda r: (-r.population.rate_75_printed, r.number))]
+    caption = page.locator(".region-table caption").inner_text()
+    assert caption.startswith(f"{len(real_site.regions)}地域の") and strings["regions"]["col_rate75"].replace("|", "") in caption, caption
     assert not watcher.problems(page)
     page.close()
 
