@@ -401,7 +401,8 @@ def test_per_doctor_and_split_tables_are_derived_from_the_questions_they_come_fr
            "増やしたい,医師２人以上が所属する診療所,150.0,150.0件\n" in per_doctor
     assert "やめたい,全体,,該当無し\n" in per_doctor
     below, above = (out / "s4-1.csv").read_text(encoding="utf-8"), (out / "s4-1b.csv").read_text(encoding="utf-8")
-    assert ",1,1000.0,1000.0,1000.0,1000.0\n" in below and ",1,3000.0,3000.0,3000.0,3000.0\n" in above
+    # one clinic on each side of 2,000 visits: counted there, its figures not shown (fewer than 3 clinics)
+    assert "あたり）,1,,,,\n" in below and "あたり）,1,,,,\n" in above
     assert "増やしたい,在宅医療を行う医師が１人のみ所属,1\n増やしたい,在宅医療を行う医師が２人以上所属,2\n" \
         in (out / "s3-3.csv").read_text(encoding="utf-8")
 
@@ -529,3 +530,17 @@ def test_a_file_too_large_for_the_tally_is_refused_unread(tmp_path, capsys):
     lines = fails(capsys, path, tmp_path)
     assert lines == ["responses.csv: expected a file of at most 1,024 MB, found 1,536.0 MB; nothing in it was read",
                      "1 error(s); nothing was written."]
+
+
+@pytest.mark.unit
+def test_figures_of_fewer_than_three_clinics_are_left_out_of_pages_and_csvs(tmp_path, header):
+    # Two clinics answer 往診件数: its n stays, its mean, median, min and max would be theirs, so they are left out.
+    rows = [_row(header, q_s2_1="医療法人", q_s2_5_02="1", q_s3_1_01="120"),
+            _row(header, q_s2_1="個人", q_s2_5_02="1", q_s3_1_01="15")]
+    out = tmp_path / "out"
+    assert run("survey-tally", _responses(tmp_path, header, rows), "--out", out) == 0
+    figures = (out / "s3-1.csv").read_text(encoding="utf-8").splitlines()
+    assert figures[1].split(",")[1:] == ["2", "", "", "", ""]
+    page = (out / "s3.html").read_text(encoding="utf-8")
+    assert "120" not in page.split('id="s3-1"')[1].split("</section>")[0]
+    assert "回答した診療所が3件未満のため" in page

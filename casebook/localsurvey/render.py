@@ -113,7 +113,25 @@ def _grouped_views(tally: Tally, region_label: str, t: dict) -> list[dict]:
     return views
 
 
+PRIVATE = 3  # fewer clinics than this: no mean, median, min or max (they would show a clinic's own figures)
+FIGURES = ("mean", "median", "min", "max")
+
+
+def private(tally: Tally) -> Tally:
+    """The tally as shown and exported: a stats row of 1 or 2 clinics keeps its n, its figures are left out
+    (the browser's page does the same, static/js/survey-page.js)."""
+    if tally.table.kind != "stats":
+        return tally
+    frame = tally.frame.copy()
+    few = (frame["n"] > 0) & (frame["n"] < PRIVATE)
+    if few.any():
+        frame.loc[few, list(FIGURES)] = ""
+        return dataclasses.replace(tally, frame=frame, suppressed=True)
+    return tally
+
+
 def render_pages(site: Site, templates: Path, tallies: list[Tally], region_label: str) -> dict[str, bytes]:
+    tallies = [private(tl) for tl in tallies]
     env = make_environment(templates, bytecode_cache=False)  # the tally writes nothing outside its output folder
     t = load_strings(templates)
     base = {"t": t, "depth": 0, "absolute_links": False, "base_path": "/", "region_label": region_label}

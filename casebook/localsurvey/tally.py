@@ -26,6 +26,7 @@ class Tally:
     frame: pd.DataFrame  # columns exactly as survey/<id>.csv
     # A percents table split into groups (s6-1b): per series, the region's n and count per item.
     groups: tuple[tuple[str, int, dict], ...] = field(default=())
+    suppressed: bool = False  # render.private left out the figures of a row of fewer than 3 clinics
 
 
 def _frame(responses: Responses, questions: list[Question]) -> pd.DataFrame:
