@@ -8,6 +8,7 @@ import os
 import re
 import sys
 import time
+import traceback
 import unicodedata
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -189,8 +190,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             started = time.perf_counter()
-            from .build import check_sources
-            site = check_sources(root)
+            from .build import render_site
+            # Every page rendered in memory, as the build renders them: an error a template meets only while
+            # rendering (a name that does not exist) is found here too. Nothing is written.
+            site, _ = render_site(root)
             print(f"ok: {len(site.regions)} regions, {len(site.models)} models, {len(site.survey)} survey tables, "
                   f"{len(site.pages)} pages checked in {time.perf_counter() - started:.2f} s")
             return 0
@@ -227,6 +230,26 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        problem = template_problem(exc, root)
+        if problem is None:
+            raise
+        print(f"{problem}\n1 error(s); nothing was written.", file=sys.stderr)
+        return 1
+
+
+def template_problem(exc: BaseException, root: Path) -> str | None:
+    """An error a template met while rendering, as `templates/NAME:LINE: template: message`; None for any other."""
+    from jinja2 import TemplateError
+    if not isinstance(exc, TemplateError):
+        return None
+    templates = root / "templates"
+    where = "templates"
+    for frame, line in traceback.walk_tb(exc.__traceback__):  # Jinja puts the template's own lines in the traceback
+        path = Path(frame.f_code.co_filename)
+        if path.is_relative_to(templates):
+            where = f"{path.relative_to(root).as_posix()}:{line}"
+    return f"{where}: template: expected a template that renders, got {type(exc).__name__}: {exc}"
 
 
 def run() -> None:

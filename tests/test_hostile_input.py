@@ -301,3 +301,21 @@ def test_check_finds_what_would_break_the_build_and_the_build_says_the_same(proj
         build_site(project, tmp_path / "site", log=lambda _: None)
     assert built.value.report.lines() == [f"{rel}:{line}: {message}"]
     assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.site
+@pytest.mark.parametrize("command", [["check"], ["--out", "OUT"]])
+def test_a_template_that_fails_only_while_rendering_is_found_by_check_and_build_alike(project, tmp_path, command):
+    import subprocess
+    import sys
+    path = project / "templates/base.html"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("</main>", "{{ no_such_thing.x }}</main>", 1), encoding="utf-8")
+    line = next(i for i, l in enumerate(path.read_text(encoding="utf-8").split("\n"), 1) if "no_such_thing" in l)
+    args = [str(tmp_path / "out") if a == "OUT" else a for a in command]
+    result = subprocess.run([sys.executable, str(Path(__file__).parent.parent / "build.py"), *args, "--root",
+                             str(project)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr == (f"templates/base.html:{line}: template: expected a template that renders, got "
+                             "UndefinedError: 'no_such_thing' is undefined\n1 error(s); nothing was written.\n")
+    assert not (tmp_path / "out").exists()
