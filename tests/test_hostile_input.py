@@ -266,6 +266,7 @@ UNBUILDABLE_OR_INVISIBLE = [
     ("survey/s1.csv", "釜石市,件数,1", "釜石\u202e市,件数,1", 2, "item: " + INVISIBLE + "U+202E"),
     ("survey/s1.csv", "釜石市,件数,1", "釜石\x00市,件数,1", 2, "item: " + INVISIBLE + "U+0000"),
     ("survey/s1.csv", "釜石市,件数,1", "釜石\u200d市,件数,1", 2, "item: " + INVISIBLE + "U+200D"),
+    ("survey/s1.csv", "item,series,count", "item\u202e,series,count", 1, "item\\u202e: " + INVISIBLE + "U+202E"),
     ("survey/s1.csv", "釜石市,件数,1", "釜石\u0300\u0300\u0300市,件数,1", 2,
      "item: expected visible text, found 3 combining marks stacked on one character"),
     ("content/background.md", "## （１）事業の背景", "## （１）事業の背景\n\n" + DEEP_LIST + "\n", 30,

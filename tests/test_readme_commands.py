@@ -151,15 +151,17 @@ def test_the_search_benchmark_lists_skipped_goals_and_fails_on_a_missed_one(monk
     import runpy
     main = runpy.run_path(str(ROOT / "bench/search_bench.py"), run_name="not_main")["main"]
     measured = {"real_documents": lambda: [], "report": lambda *a: 10 * 1024, "synthetic": lambda *a: [],
-                "quality": lambda *a: (1.0, 0.5), "build_ratio": lambda builds: (1.0, 1.0)}  # precision missed
+                "quality": lambda *a: ({"reading": (1.0, 0.5)}, []),  # precision missed
+                "build_ratio": lambda builds: (1.0, 1.0)}
     for name, stub in measured.items():
         monkeypatch.setitem(main.__globals__, name, stub)
     monkeypatch.setattr(sys, "argv", ["search_bench.py", "--browser-queries", "0"])
     with pytest.raises(SystemExit) as exited:
         main()
     out = capsys.readouterr().out
-    assert exited.value.code == "search_bench.py: 1 goal(s) not met: quality query set: recall 1.0 and precision 1.0"
-    assert out.count("  skipped  ") == 3 and "NOT MET  quality query set" in out and "met      whole build" in out
+    assert exited.value.code == ("search_bench.py: 1 goal(s) not met: quality, reading: recall ≥ 1.00 and "
+                                 "precision 1.0")
+    assert out.count("  skipped  ") == 3 and "NOT MET  quality, reading" in out and "met      whole build" in out
 
 
 @pytest.mark.unit
