@@ -14,6 +14,7 @@ import threading
 from html import escape
 from pathlib import Path
 
+from . import urls
 from .errors import DataInvalid
 from .incremental import Rebuilder
 from .write import DuplicateOutput, check_out
@@ -76,7 +77,7 @@ def error_page(site: Path, errors: list[str]) -> bytes:
     body = ("<h1>ソースファイルにエラーがあります（{n}件）</h1>\n<p>直して保存すると、このページは自動で読み込み直されます。"
             "</p>\n<ul class=\"serve-errors\">\n{items}</ul>\n").format(
         n=len(errors), items="".join(f"<li><code>{escape(line)}</code></li>\n" for line in errors))
-    shell = site / "404.html"
+    shell = site / urls.NOT_FOUND
     try:
         html = shell.read_text(encoding="utf-8")
         start = html.index(">", html.index("<main")) + 1
@@ -126,7 +127,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             return None
         target = Path(self.translate_path(self.path))
         if target.is_dir() and route.endswith("/"):
-            target = target / "index.html"
+            target = target / urls.INDEX
         page = target.suffix == ".html" or not target.exists()
         if page and self.state.errors:  # 200: the page is what serve has to show now, not a failure of serve
             self._send(200, with_reload(error_page(Path(self.directory), self.state.errors)), "text/html; charset=utf-8")
@@ -138,7 +139,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     def send_error(self, code, message=None, explain=None):
         """A missing page gets the site's own 404.html, as a static host serves it, not Python's English page."""
-        page = Path(self.directory) / "404.html"
+        page = Path(self.directory) / urls.NOT_FOUND
         if code != 404 or not page.is_file():
             return super().send_error(code, message, explain)
         self._send(404, with_reload(page.read_bytes()), "text/html; charset=utf-8")
