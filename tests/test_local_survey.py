@@ -467,7 +467,7 @@ def test_the_tally_says_what_it_read(tmp_path, capsys, header):
 
 @pytest.mark.unit
 @pytest.mark.parametrize("command", ["survey-tally", "survey-template"])
-@pytest.mark.parametrize("where", ["survey/new", "templates", ".git/refs/tags", "regions/x/y"])
+@pytest.mark.parametrize("where", ["survey/new", "templates", ".git/refs/tags", "regions/x/y", "notes.txt/out"])
 def test_the_survey_commands_never_write_into_the_sources_or_a_repository(synthetic, tmp_path, capsys, command,
                                                                           where):
     import shutil
@@ -475,11 +475,13 @@ def test_the_survey_commands_never_write_into_the_sources_or_a_repository(synthe
     for name in ("regions", "content", "survey", "templates", "static"):
         shutil.copytree(ROOT / name, project / name)
     (project / ".git/refs/tags").mkdir(parents=True)
+    (project / "notes.txt").write_text("mine", encoding="utf-8")
     before = sorted(p.relative_to(project).as_posix() for p in project.rglob("*"))
     args = ([command, synthetic] if command == "survey-tally" else [command])
     assert cli.main([*map(str, args), "--out", str(project / where), "--root", str(project)]) == 1
     err = capsys.readouterr().err
-    assert "nothing was written" in err and ("inside the sources" in err or "version-control" in err), err
+    assert "nothing was written" in err and ("inside the sources" in err or "version-control" in err
+                                             or "notes.txt is a file, so" in err), err
     assert sorted(p.relative_to(project).as_posix() for p in project.rglob("*")) == before
 
 
