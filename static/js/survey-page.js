@@ -333,6 +333,7 @@
     results.appendChild(summary);
 
     // Sections.
+    var respondents = plan.tables.reduce(function (m, t) { return t.n !== null && t.n > m ? t.n : m; }, 0);
     var sections = {};
     var order = [];
     computed.forEach(function (x) {
@@ -346,6 +347,10 @@
         var t = x.t;
         var block = el("section", { className: "survey-tally__block", id: x.anchor, "aria-labelledby": x.anchor + "-title" });
         block.appendChild(el("h3", { id: x.anchor + "-title", text: (t.number ? t.number + " " : "") + t.title }));
+        if (x.views.length && t.n !== null && t.n < respondents && !t.asked_if && t.op !== "grouped") {
+          // The report's n for this table is below its respondents and it does not say which clinics it left out.
+          block.appendChild(el("p", { className: "survey-tally__note", text: fill(S.report_base_note, { n: t.n, all: respondents }) }));
+        }
         if (t.op === "stats") block.appendChild(statsTable(t, x.tally, S, ctx));
         else if (t.op === "values") block.appendChild(valuesTable(t, x.tally, S, ctx));
         else if (t.op === "grouped") x.views.forEach(function (v) { block.appendChild(groupedTable(v, S, ctx)); });
