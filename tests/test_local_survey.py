@@ -313,7 +313,7 @@ def test_hostile_text_in_an_answer_is_refused_and_shown_only_as_quoted_text(tmp_
             assert any(l.startswith(f"responses.csv:{line_no}: {column}: ") and repr(part) in l for l in lines), part
 
 
-@pytest.mark.unit
+@pytest.mark.site
 def test_hostile_region_name_is_text_in_svg_html_and_never_a_formula_in_csv(synthetic, tmp_path):
     out = tmp_path / "out"
     hostile = '=cmd|\' /C calc\'!A0<svg onload=alert(1)>&'

@@ -354,7 +354,7 @@ def _check_queries(docs, queries, search_dir, limit=10**9):
     return got
 
 
-@pytest.mark.unit
+@pytest.mark.site
 def test_real_site_queries_match_substring_scan(tmp_path, real_docs):
     assets = build_search_assets(real_docs)
     got = _check_queries(real_docs, _queries(real_docs, 150, seed=1), _write(assets, tmp_path))
@@ -592,7 +592,7 @@ def test_every_result_has_one_snippet_of_matching_sentences(tmp_path, real_docs)
     assert "主治医" in both["snippet"]["text"] and "搬送" in both["snippet"]["text"]
 
 
-@pytest.mark.unit
+@pytest.mark.site
 def test_search_assets_are_cached_by_content(tmp_path, monkeypatch, real_docs):
     """A build reuses the assets of the same documents indexed by the same code (issue 13: build time);
     any change of the documents misses the cache, and a cache that cannot be written only costs time."""
@@ -616,7 +616,7 @@ def test_search_assets_are_cached_by_content(tmp_path, monkeypatch, real_docs):
     assert search_cache.cache_dir() is None and search.cached_search_assets(real_docs) == fresh
 
 
-@pytest.mark.unit
+@pytest.mark.site
 def test_assets_without_readings_are_cached_apart_from_assets_with_them(tmp_path, monkeypatch, real_docs):
     monkeypatch.setenv("CASEBOOK_CACHE", str(tmp_path / "cache"))
     plain = search.cached_search_assets(real_docs, readings=False)
