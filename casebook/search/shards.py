@@ -75,6 +75,7 @@ def build_search_assets(docs: list[SearchDocument], readings: bool = True) -> di
 
     names, postings, version = lunr_shards(docs)
     texts = [t for doc in docs for t in doc_fields(doc).values()]
+    glossary = glossary_entries(texts)
     # Pair positions save a small site the documents' text for checks; on a big site they would make
     # the shard of a frequent first character too heavy for a first search (≤ 300 KB at 1,741 regions),
     # and there the results shown are checked on their text, block by block.
@@ -172,8 +173,9 @@ def build_search_assets(docs: list[SearchDocument], readings: bool = True) -> di
         # kind filter work before the document blocks are loaded.
         "docKinds": _runs_of([d.kind for d in docs]),
         "readings": None,
-        # The search's glossary (glossary.yaml): short forms and everyday words, with their source.
-        "glossary": glossary_entries(texts),
+        # The search's glossary (glossary.yaml): short forms and everyday words ([short, [long…], kind]);
+        # where each pairing comes from is in glossary.js, loaded only by a search that used an entry.
+        "glossary": [entry[:3] for entry in glossary],
         # Words the site spells in more than one way (readings.variant_groups; needs the analyser).
         "variants": [],
     }
@@ -186,5 +188,6 @@ def build_search_assets(docs: list[SearchDocument], readings: bool = True) -> di
             assets["search/" + name] = data
         manifest["readings"] = "readings.js"
         manifest["readingShards"] = sorted((n for n in files if n != "readings.js"), key=lambda n: int(n[1:-3]))
+    assets["search/glossary.js"] = data_script("d.glossarySources", [entry[3] for entry in glossary])
     assets["search/index.js"] = data_script("d.manifest", manifest)
     return dict(sorted(assets.items()))

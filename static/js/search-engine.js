@@ -610,7 +610,7 @@
           if (v.kind !== 'glossary' || used[v.entry]) return;
           used[v.entry] = true;
           var g = manifest.glossary[v.entry];
-          out.push({ short: g[0], long: g[1].join('』『'), kind: g[2], source: g[3] });
+          out.push({ short: g[0], long: g[1].join('』『'), kind: g[2], entry: v.entry, source: '' });
         });
       });
       return out;
@@ -704,7 +704,7 @@
             out.help = glossaryHelp(res.list);
             out.suggestions = [];
             out.notInReport = false;
-            if (res.list.length) return out;
+            if (res.list.length) return withSources(out);
             // No dead end: only suggestions that themselves find pages; none left means the
             // report does not have the word, which the page then says plainly.
             return suggest(words).then(function (near) {
@@ -720,6 +720,19 @@
           out.words = words;
           return out;
         });
+      });
+    }
+
+    // Where each glossary pairing of the help comes from (search/glossary.js, loaded only for them).
+    var sourcesPromise = null;
+    function withSources(out) {
+      if (!out.help.length) return out;
+      sourcesPromise = sourcesPromise || opts.loadScript('glossary.js').then(function () {
+        return store().glossarySources || [];
+      }, function () { sourcesPromise = null; return []; });
+      return sourcesPromise.then(function (sources) {
+        out.help.forEach(function (h) { h.source = sources[h.entry] || ''; });
+        return out;
       });
     }
 

@@ -481,7 +481,7 @@
       helpBox.hidden = !help.length;
       help.forEach(function (h) {
         var p = el('p', 'search__help-line', str(h.kind === '略' ? 'help-abbr' : 'help-same', { short: h.short, long: h.long }));
-        p.appendChild(el('span', 'search__help-source', str('help-source', { source: h.source })));
+        if (h.source) p.appendChild(el('span', 'search__help-source', str('help-source', { source: h.source })));
         helpBox.appendChild(p);
       });
     }
