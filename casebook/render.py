@@ -1,4 +1,5 @@
-"""Jinja environment, filters and one context builder per page type. Produces (path, HTML) pairs."""
+"""The Jinja environment and its filters, the context every page has (render_page), the sitemap, and the helpers
+the page families of pages.py build their contexts with (region_summary, survey_sections, table_view)."""
 from __future__ import annotations
 
 import re
@@ -16,7 +17,7 @@ from markupsafe import Markup, escape
 
 from .charts import PHONE, pct, render_chart, rows_by_item, share
 from . import urls
-from .model import MEASURES, Region, Site, SurveyTable
+from .model import Region, Site, SurveyTable
 from .schema import HORIZONTAL_CODES, VERTICAL_CODES
 from .errors import ErrorReport
 from .load import read_yaml
