@@ -546,3 +546,16 @@ def test_figures_of_fewer_than_three_clinics_are_left_out_of_pages_and_csvs(tmp_
     page = (out / "s3.html").read_text(encoding="utf-8")
     assert "120" not in page.split('id="s3-1"')[1].split("</section>")[0]
     assert "回答した診療所が3件未満のため" in page
+
+
+@pytest.mark.unit
+def test_the_comparison_csv_opens_in_japanese_excel_with_n_count_and_percent_of_both_sides(tallied):
+    raw = (tallied / "comparison.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
+    rows = list(csv.reader(io.StringIO(raw[3:].decode("utf-8"))))
+    assert rows[1] == ["表", "項目", "区分", "地域のn", "地域の件数", "地域の%", "報告書のn", "報告書の件数", "報告書の%"]
+    # the synthetic clinics reproduce the report: 医療法人 78 of 124 on both sides
+    assert ["s2-1", "開設主体", "医療法人", "124", "78", "62.9", "124", "78", "62.9"] in rows
+    stats_header = rows.index(["表", "項目", "区分", "地域のn", "平均", "中央値", "最小値", "最大値", "報告書のn",
+                               "報告書の平均", "報告書の中央値", "報告書の最小値", "報告書の最大値"])
+    assert all(len(r) == 13 for r in rows[stats_header + 1:])

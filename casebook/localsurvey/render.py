@@ -1,13 +1,16 @@
 """Tallies → static comparison pages (region beside the report, as % of each side's n) and the CSV files."""
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 
 from ..charts import one_decimal, render_comparison, rows_by_item
+from ..text import spreadsheet_safe
 from ..model import Columns, Site, SurveyTable
 from ..render import load_strings, make_environment
 from .tally import N_IN_LABEL, Tally, to_csv
@@ -82,7 +85,8 @@ def comparison_views(tally: Tally, region_label: str, t: dict) -> list[dict]:
                                           figures=Columns.of_frame(data), cells=Columns.of_frame(data))
         ident = f"cmp-{table.id}" + (f"-{k}" if k else "")
         views.append({"ident": ident, "title": title, "chart": render_comparison(chart_table, ident), "rows": rows,
-                      "own": labels[0], "theirs": theirs, "stats": None})
+                      "own": labels[0], "theirs": theirs, "stats": None, "own_n": own_n,
+                      "their_n": int(sum(their_rows.values())) if is_matrix else table.n})
     return views
 
 
@@ -109,7 +113,8 @@ def _grouped_views(tally: Tally, region_label: str, t: dict) -> list[dict]:
                                           figures=Columns.of_frame(data), cells=Columns.of_frame(data))
         ident = f"cmp-{table.id}-{k}"
         views.append({"ident": ident, "title": title, "chart": render_comparison(chart_table, ident), "rows": rows,
-                      "own": own, "theirs": theirs, "stats": None})
+                      "own": own, "theirs": theirs, "stats": None, "own_n": n,
+                      "their_n": int(printed_n.group(0)[3:-1]) if printed_n else None})
     return views
 
 
@@ -130,6 +135,37 @@ def private(tally: Tally) -> Tally:
     return tally
 
 
+SMALL = 5  # fewer clinics than this: counts only, no percentage (as the browser's page)
+
+
+def comparison_csv(views: list[dict], region_label: str, s: dict) -> bytes:
+    """The region beside the report, one row per answer: n, count and % of each side (a % only from 5 clinics),
+    then the figures of the numeric questions; UTF-8 with a BOM and CRLF, as Japanese Excel opens it."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([s["region"], spreadsheet_safe(region_label)])
+    writer.writerow(s["csv_header"])
+    stats = []
+    for table in views:
+        tid = table["tally"].table.id
+        for v in table["views"]:
+            if v["stats"] is not None:
+                stats += [(tid, v, r) for r in v["stats"]]
+                continue
+            for r in v["rows"]:
+                own = f"{r['own_pct']:.1f}" if v["own_n"] >= SMALL else ""
+                theirs = f"{r['their_pct']:.1f}" if (v["their_n"] or 0) >= SMALL else ""
+                writer.writerow([spreadsheet_safe(c) for c in (tid, v["title"], r["item"], v["own_n"], r["own_count"],
+                                                               own, v["their_n"] or "", r["their_count"], theirs)])
+    writer.writerow([])
+    writer.writerow(s["csv_stats_header"])
+    for tid, v, r in stats:
+        own, theirs = list(r["own"]), list(r["theirs"])
+        if len(own) == 5:
+            writer.writerow([spreadsheet_safe(c) for c in (tid, v["title"], r["item"], *own, *theirs)])
+    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
+
+
 def render_pages(site: Site, templates: Path, tallies: list[Tally], region_label: str) -> dict[str, bytes]:
     tallies = [private(tl) for tl in tallies]
     env = make_environment(templates, bytecode_cache=False)  # the tally writes nothing outside its output folder
@@ -140,14 +176,17 @@ def render_pages(site: Site, templates: Path, tallies: list[Tally], region_label
     for tl in tallies:
         sections.setdefault(tl.table.section, []).append(tl)
     nav = [{"title": title, "href": f"s{tls[0].table.section_number}.html"} for title, tls in sections.items()]
+    every_view = []
     for title, tls in sections.items():
         href = f"s{tls[0].table.section_number}.html"
         views = [{"tally": tl, "views": comparison_views(tl, region_label, t)} for tl in tls]
+        every_view += views
         files[href] = env.get_template("local_survey_section.html").render(
             **base, title=title, tables=views, nav=nav, current=href).encode("utf-8")
     files["index.html"] = env.get_template("local_survey_index.html").render(
         **base, nav=nav, tallies=tallies, current="index.html").encode("utf-8")
     for tl in tallies:
         files[f"{tl.table.id}.csv"] = to_csv(tl.frame)
+    files["comparison.csv"] = comparison_csv(every_view, region_label, t["survey_tally"])
     files["css/site.css"] = (templates.parent / "static" / "css" / "site.css").read_bytes()
     return files

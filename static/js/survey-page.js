@@ -404,7 +404,7 @@
       x.tally.rows.forEach(function (r, k) {
         var rep = x.t.report.rows[k] || [];
         var own = r[1] > 0 && r[1] < PRIVATE ? [r[1], "", "", "", ""] : r.slice(1);
-        out += line([x.t.id, x.t.title, r[0], ""].concat(own).concat(["n", "mean", "median", "min", "max"].map(function (c) { return rep[cols.indexOf(c)]; })));
+        out += line([x.t.id, x.t.title, r[0]].concat(own).concat(["n", "mean", "median", "min", "max"].map(function (c) { return rep[cols.indexOf(c)]; })));
       });
     });
     return out;

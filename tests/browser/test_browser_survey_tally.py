@@ -116,3 +116,15 @@ def test_a_coordinator_tallies_the_regions_survey_from_the_excel_sheet(browser, 
     assert not any("No." in c for r in rows for c in r)  # no clinic-level row leaves the page
     assert all(u.startswith("file://") or u.startswith("blob:") for u in requests), requests
     context.close()
+
+
+def test_without_javascript_the_page_says_how_else_to_tally_and_links_the_form_and_sheet(browser, built_site):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto((built_site / "survey" / "local" / "index.html").as_uri())
+    assert "JavaScript が必要です" in page.inner_text("main")
+    assert page.locator("#survey-form").is_hidden()  # no form that cannot work
+    assert page.get_by_role("link", name=re.compile("調査票（印刷して配る用")).is_visible()
+    assert page.get_by_role("link", name=re.compile("入力シート")).is_visible()
+    assert page.get_by_role("link", name="コマンドラインで集計する場合のひな形").is_visible()
+    context.close()
