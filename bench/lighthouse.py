@@ -1,6 +1,6 @@
 """Lighthouse benchmark (issue 12): prints figures, it is not a test.
 
-    python bench/lighthouse.py [--pages N] [--runs R] [--site DIR] [--dry-run]
+    python bench/lighthouse.py [--pages N] [--path PATH ...] [--runs R] [--site DIR] [--dry-run]
 
 Builds the site into a temporary folder (or takes DIR), serves it on 127.0.0.1 and runs Lighthouse 12 with its
 default mobile preset (simulated slow 4G, 4x CPU slowdown, 412 px Moto G screen) on one page of each type, then
@@ -42,7 +42,8 @@ CHROME_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-ba
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 # One page of each type, heaviest or most complex of its kind first where there is a choice.
 PAGES = ["", "regions/", "regions/by-rate-65/", "regions/kamaishi/", "models/", "models/v-a/", "survey/",
-         "survey/s6/", "survey/local/", "survey/local/questionnaire/", "compare/", "compare/kamaishi/", "similar/", "search/?q=看取り", "about/", "data/", "404.html"]
+         "survey/s6/", "survey/local/", "survey/local/questionnaire/", "compare/", "compare/kamaishi/", "similar/",
+         "search/?q=看取り", "about/", "data/", "404.html", "regions/print/?r=kamaishi,usuki,mibu", "data/log/"]
 INSTALL = "npm i -E --prefix ~/.cache/casebook-lighthouse lighthouse@12.2.3"
 
 

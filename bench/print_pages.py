@@ -49,11 +49,17 @@ def fill(pdf: Path, tmp: Path) -> list[float]:
     return shares
 
 
+# A word of symbols only (≒) is set in a fallback font whose box pdftotext measures at under half its size: only
+# words with a letter, digit, kana or kanji are measured.
+MEASURED = re.compile(r"[\w\u3040-\u30ff\u4e00-\u9fff]")
+
+
 def word_heights(pdf: Path) -> list[tuple[float, str]]:
     """(height in pt, word) of every word pdftotext finds in *pdf*."""
     xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     return [(float(y1) - float(y0), w) for y0, y1, w in
-            re.findall(r'<word xMin="[-\d.]+" yMin="([-\d.]+)" xMax="[-\d.]+" yMax="([-\d.]+)">([^<]*)</word>', xml)]
+            re.findall(r'<word xMin="[-\d.]+" yMin="([-\d.]+)" xMax="[-\d.]+" yMax="([-\d.]+)">([^<]*)</word>', xml)
+            if MEASURED.search(w)]
 
 
 def sizes(pdf: Path, ratio: float) -> tuple[float, float, list[str]]:

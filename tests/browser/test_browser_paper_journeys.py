@@ -73,8 +73,10 @@ def print_pdf(page, path) -> list[str]:
 
 
 def word_sizes(pdf, pt_per_height: float) -> list[tuple[float, str]]:
-    """(size in pt to 0.1, word) of every printed word."""
-    return [(round((float(y1) - float(y0)) / pt_per_height, 1), word) for y0, y1, word in WORD.findall(_bbox(pdf))]
+    """(size in pt to 0.1, word) of every printed word with a letter, digit, kana or kanji: a word of symbols only
+    (≒) is set in a fallback font whose box pdftotext measures at under half its size."""
+    return [(round((float(y1) - float(y0)) / pt_per_height, 1), word) for y0, y1, word in WORD.findall(_bbox(pdf))
+            if re.search(r"[\w\u3040-\u30ff\u4e00-\u9fff]", word)]
 
 
 def type_sizes(pdf, pt_per_height: float) -> collections.Counter:
