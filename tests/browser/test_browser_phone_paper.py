@@ -146,6 +146,10 @@ def test_without_javascript_the_region_index_says_filtering_needs_it(open_contex
     assert page.get_by_text(notice).is_visible()
     assert page.get_by_role("link", name=strings["regions"]["nojs_models"]).is_visible()
     assert not page.locator("form.filters").is_visible()
+    # the table claims nothing it cannot do: all 14 rows under the plain caption, whatever the address asks
+    assert page.locator("#regions-caption").inner_text() == strings["regions"]["caption"]
+    assert page.locator(".region-table tbody tr:visible").count() == 14
+    assert "絞り込みができます" not in page.locator("main").inner_text()
     page.goto(site_url + "regions/by-rate-65/", wait_until="load")
     intro = strings["regions"]["by_intro"].format(title=strings["regions"]["by"]["rate-65"]["title"])
     assert page.get_by_text(intro).is_visible()
