@@ -1,8 +1,8 @@
-"""Readings of the site's own words, for search by kana and by variant spelling (issue 13).
+"""Readings of the site's own words, for search by kana and by variant spelling.
 
-At build time every indexed text is cut into words by SudachiPy with sudachidict_core (chosen
-in session 10 over fugashi+unidic-lite, sudachidict_small and janome: 28 of 28 readings right
-on this report's words against 27, 27 and 24, and 0.14 s of analysis).  The browser gets no
+At build time every indexed text is cut into words by SudachiPy with sudachidict_core (it read
+this report's words right more often than fugashi+unidic-lite, sudachidict_small and janome; the
+comparison is in BENCHMARKS.md).  The browser gets no
 dictionary: only ``search/readings.js``, the site's words with their readings, in this form::
 
     lexicon: one entry per distinct short unit (Sudachi's mode A), "\\n"-separated:

@@ -106,7 +106,7 @@ _CHAR_TABLE = _CharTable()
 def normalize(text: str) -> str:
     """NFKC + radical variants + lower case, cluster by cluster (same as tokenize.js)."""
     if not _ANY_COMBINING.search(text):
-        # One cluster per code point: the same result, by one C loop (7 s → 0.3 s over 1,741 regions)
+        # Without combining marks every cluster is one code point, so one translate() gives the same result.
         return text.translate(_CHAR_TABLE)
     return "".join(_norm_cluster(text[a:b]) for a, b in _clusters(text))
 
