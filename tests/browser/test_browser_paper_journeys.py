@@ -242,7 +242,8 @@ def test_without_javascript_the_print_document_says_a_selection_needs_it_and_pri
     page.goto(site_url + "regions/print/index.html?r=" + ",".join(THREE), wait_until="load")
     assert page.get_by_text(strings["print_cases"]["nojs"]).is_visible()
     assert page.locator(".print-cases__case:visible").count() == 0
-    # how to print one case: each case's own page is linked from the list
+    # how to print one case: each case's own page is linked from the list, which says so
+    assert page.get_by_role("heading", name=strings["print_cases"]["contents_nojs"]).is_visible()
     for r in real_site.regions:
         link = page.get_by_role("link", name=f"{r.number}. {r.name}")
         assert link.get_attribute("href").endswith(f"regions/{r.slug}/index.html")
@@ -250,3 +251,19 @@ def test_without_javascript_the_print_document_says_a_selection_needs_it_and_pri
     assert len(sheets) <= 2, f"printed {len(sheets)} sheets without a selection"
     assert squash(strings["print_cases"]["nojs"]) in squash("".join(sheets))
     page.close()
+
+
+@pytest.mark.parametrize("path, card", [("", ".card"), ("models/", ".model-list__item")], ids=["home", "models"])
+def test_printed_cards_are_never_split_across_sheets(ctx, site_url, tmp_path, path, card):
+    context, _ = ctx
+    page = context.new_page()
+    page.set_viewport_size(DESKTOP)
+    page.goto(site_url + path, wait_until="load")
+    page.emulate_media(media="print")
+    cards = page.evaluate("""(sel) => [...document.querySelectorAll(sel)].filter((c) => c.checkVisibility())
+      .map((c) => c.innerText.split('\\n').map((l) => l.trim()).filter((l) => l.length > 1))""", card)
+    sheets = [squash(s) for s in print_pdf(page, tmp_path / "cards.pdf")]
+    page.close()
+    assert len(cards) >= 14
+    split = [lines[0] for lines in cards if not any(all(squash(l) in s for l in lines) for s in sheets)]
+    assert not split, f"/{path}: cards printed over two sheets: {split}"
