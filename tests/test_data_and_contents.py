@@ -65,3 +65,14 @@ def test_about_tables_have_no_empty_header_cells(built_site):
     assert not empty
     # a key/value table names each row by its key
     assert any(th.attrs.get("scope") == "row" and th.text.strip() == "調査目的" for t in tables for th in t.find_all("th"))
+
+
+def test_a_model_badge_prints_its_full_address_only_when_the_site_knows_it(built_site, root, tmp_path):
+    """Paper cannot follow a link: with --base-url a badge prints its page's full address, without it nothing
+    (a bare /models/v-b2/ helps no reader)."""
+    from casebook.build import build_site
+    with_base = tmp_path / "site"
+    build_site(root, with_base, base_url="https://example.org/casebook/", log=lambda _: None)
+    for site, expected in ((built_site, None), (with_base, "https://example.org/casebook/models/v-b2/")):
+        badges = [a for a in _page(site, "regions/usuki/index.html").by_class("badge") if "v-b2" in a.attrs["href"]]
+        assert badges and all(a.attrs.get("data-print-href") == expected for a in badges), site
