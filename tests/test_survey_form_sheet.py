@@ -87,3 +87,13 @@ def test_the_tally_page_links_the_form_and_the_sheet_and_loads_its_scripts_only_
     assert others == [built_site / "survey" / "local" / "index.html"]
     survey = (built_site / "survey" / "index.html").read_text(encoding="utf-8")
     assert 'href="../survey/local/index.html"' in survey
+
+
+@pytest.mark.unit
+def test_the_caveat_about_the_reports_clinics_is_quoted_as_the_source_prints_it():
+    from pathlib import Path
+    from casebook.render import load_strings
+    root = Path(__file__).resolve().parent.parent
+    source = "".join((root / "source" / "report.txt").read_text(encoding="utf-8").split())  # PDF line breaks out
+    caveat = load_strings(root / "templates")["survey_tally"]["caveat"]
+    assert caveat.startswith("なお、集計結果については") and "".join(caveat.split()) in source
