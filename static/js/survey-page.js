@@ -7,6 +7,7 @@
   var FEW = 20;      // fewer than this: the percentage is flagged as a small group
   var PRIVATE = 3;   // fewer clinics than this: no mean, median, min or max (they would show a clinic's figures)
   var TOP = 10;      // largest differences on the summary
+  var LONG = 12;     // rows from which a table may continue on the next printed page rather than leave a gap
 
   function $(id) { return document.getElementById(id); }
   function fill(template, values) {
@@ -131,7 +132,8 @@
     var notes = [];
     if (v.n < SMALL) notes.push(el("p", { className: "survey-tally__flag", text: S.small + "：" + fill(S.small_note, { min: SMALL }) }));
     else if (v.n < FEW) notes.push(el("p", { className: "survey-tally__flag", text: S.small + "：" + fill(S.few_note, { min: FEW }) }));
-    return el("figure", { className: "survey-tally__figure", id: id }, [wrap].concat(notes));
+    return el("figure", { className: "survey-tally__figure" + (v.rows.length > LONG ? " survey-tally__figure--long" : ""), id: id },
+              [wrap].concat(notes));
   }
 
   function matrixTable(t, views, S, ctx) {
@@ -195,7 +197,7 @@
     });
     var parts = [el("div", { className: "table-wrap", tabindex: "0", role: "region", "aria-label": t.title }, [table])];
     if (hidden) parts.push(el("p", { className: "survey-tally__flag", text: fill(S.suppressed_note, { min: PRIVATE }) }));
-    return el("figure", { className: "survey-tally__figure" }, parts);
+    return el("figure", { className: "survey-tally__figure" + (tally.rows.length > LONG / 3 ? " survey-tally__figure--long" : "") }, parts);
   }
 
   function valuesTable(t, tally, S, ctx) {
