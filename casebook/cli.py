@@ -31,7 +31,7 @@ COMMANDS = {
 }
 
 
-TAKES_VALUE = ("--root", "--out", "--base-url", "--port", "--region")
+TAKES_VALUE = ("--root", "--out", "--base-url", "--port", "--region", "--month")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -86,6 +86,18 @@ def _region(text: str) -> str:
     return text.strip()
 
 
+def _month(text: str) -> str:
+    bad = _invisible(text)
+    if bad:
+        raise argparse.ArgumentTypeError(f"expected a survey month in plain text, found the invisible or control "
+                                         f"character(s) {', '.join(bad)}")
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a survey month such as 令和8年6月, got an empty one")
+    if len(text) > 30:
+        raise argparse.ArgumentTypeError(f"expected a survey month of at most 30 characters, got {len(text)}")
+    return text.strip()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="build.py", allow_abbrev=False, formatter_class=argparse.RawDescriptionHelpFormatter,
                      description="在宅医療連携モデル 事例集 — static site builder. Without a command, build.py builds.")
@@ -113,6 +125,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--out", type=Path, required=True, metavar="DIR", help="a new or empty folder for the tables and pages")
     sub.add_argument("--region", type=_region, default="この地域", metavar="NAME",
                      help="the region's name on the comparison pages (default: この地域)")
+    sub.add_argument("--month", type=_month, default="（未設定）", metavar="MONTH",
+                     help="the region's survey month, printed on every page beside the report's (such as 令和8年6月)")
     parser.epilog = ("each command's options (`build.py COMMAND --help` says what each does):\n"
                      + "\n".join("  " + " ".join(sub.format_usage().removeprefix("usage: ").split())
                                   for sub in commands.choices.values()))
@@ -165,7 +179,7 @@ def _local_survey(args, root: Path) -> int:
         if args.command == "survey-template":
             files = template_files(site, templates)
         else:
-            files, summary = tally_files(site, templates, args.responses, args.region)
+            files, summary = tally_files(site, templates, args.responses, args.region, args.month)
             read = f"read {summary}; "
         write_files(files, out)
     except ResponsesInvalid as exc:

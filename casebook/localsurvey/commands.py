@@ -34,7 +34,8 @@ def template_files(site: Site, templates: Path, env: Environment | None = None) 
     }
 
 
-def tally_files(site: Site, templates: Path, responses_path: Path, region_label: str) -> tuple[dict[str, bytes], str]:
+def tally_files(site: Site, templates: Path, responses_path: Path, region_label: str,
+                month: str) -> tuple[dict[str, bytes], str]:
     """The files to write, and what was read (for the command's last line)."""
     # Imported here: tallying needs pandas, which the build (template_files) goes without (casebook/model.py, Columns).
     from .render import render_pages
@@ -45,4 +46,4 @@ def tally_files(site: Site, templates: Path, responses_path: Path, region_label:
     responses = read_responses(responses_path, questions)
     tallies = tally(list(site.survey), questions, responses)
     read = f"{responses.clinics:,} clinics ({responses.skipped:,} empty forms skipped) from {responses_path.name}"
-    return render_pages(site, templates, tallies, region_label), read
+    return render_pages(site, templates, tallies, responses, region_label, month), read

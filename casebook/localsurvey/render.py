@@ -1,130 +1,29 @@
-"""Tallies → static comparison pages (region beside the report, as % of each side's n) and the CSV files."""
+"""Comparison → the static pages `survey-tally` writes (a summary first, then one page per section) and its CSVs.
+
+The pages show what the browser's page (/survey/local/, static/js/survey-page.js) draws for the same file: the same
+views (compare.py), the same strings (templates/strings.ja.yaml, survey_tally) and the same print rules (the running
+header with region, survey month and source, the page number), rendered here without JS."""
 from __future__ import annotations
 
 import csv
 import dataclasses
 import io
-from decimal import Decimal
 from pathlib import Path
 
-import pandas as pd
-
-from ..charts import one_decimal, render_comparison, rows_by_item
-from ..text import spreadsheet_safe
-from ..model import Columns, Site, SurveyTable
+from ..model import Site
 from ..render import load_strings, make_environment
-from .tally import N_IN_LABEL, Tally, to_csv
+from ..text import spreadsheet_safe
+from .compare import FEW, PRIVATE, SMALL, compare, differences, rate, signed
+from .plan import tally_plan
+from .responses import Responses
+from .tally import Tally, to_csv
 
-
-def _pct(count: float, n: int) -> float:
-    # Half up from the exact quotient, as the report and the survey pages round (round() goes half to even).
-    return float(one_decimal(Decimal(str(count)) * 100 / Decimal(n))) if n else 0.0
-
-
-def _labelled(frame: pd.DataFrame, table: SurveyTable) -> list[tuple[str, float]]:
-    """(label, count) per bar: a single series keeps the item; a split table names item and series."""
-    if len(table.series) == 1:
-        return [(i, c) for i, c in zip(frame["item"], frame["count"])]
-    return [(f"{i}（{s}）", c) for i, s, c in zip(frame["item"], frame["series"], frame["count"])]
-
-
-def comparison_views(tally: Tally, region_label: str, t: dict) -> list[dict]:
-    """One view per question: the chart and table of region % and report % (a matrix table has one per row)."""
-    table = tally.table
-    own = f"{region_label}（n={tally.n}）"
-    theirs = f"{t['local_survey']['report']}（n={table.n if table.n is not None else '—'}）"
-    report_n = table.n or 0
-    if table.kind == "stats":
-        columns = ("n", "mean", "median", "min", "max")
-        # By position: an item can be printed twice (s2-8's 「―うち悪性新生物を原因とする死亡者数」).
-        rows = [{"item": mine["item"], "own": [mine[c] for c in columns], "theirs": [printed[c] for c in columns]}
-                for (_, mine), (_, printed) in zip(tally.frame.iterrows(), table.printed.iterrows())]
-        return [{"ident": f"cmp-{table.id}", "title": table.title, "stats": rows, "chart": "", "own": own,
-                 "theirs": theirs, "own_side": region_label, "their_side": t["local_survey"]["report"],
-                 "headers": list(t["local_survey"]["stats_headers"])}]
-    if table.kind == "values":
-        report = {(i, s): p for i, s, p in zip(table.printed["item"], table.printed["series"], table.printed["printed"])}
-        mine = {(i, s): p for i, s, p in zip(tally.frame["item"], tally.frame["series"], tally.frame["printed"])}
-        rows = [{"item": item, "own": [mine.get((item, s), "") for s in table.series],
-                 "theirs": [report.get((item, s), "") for s in table.series]} for item in table.items]
-        return [{"ident": f"cmp-{table.id}", "title": table.title, "stats": rows, "chart": "", "own": own,
-                 "theirs": theirs, "own_side": own, "their_side": t["local_survey"]["report"],
-                 "headers": list(table.series)}]
-    if table.kind == "percents":
-        return _grouped_views(tally, region_label, t)
-    groups: list[tuple[str, pd.DataFrame, pd.DataFrame, int]] = []
-    is_matrix = len(table.series) > 1 and table.chart == "stacked-bar" and not table.series[0].startswith("在宅医療を行う医師")
-    if is_matrix:
-        for k, item in enumerate(table.items, 1):
-            groups.append((f"{table.title}：{item}", tally.frame[tally.frame["item"] == item],
-                           table.data[table.data["item"] == item], k))
-    else:
-        groups.append((table.title, tally.frame, table.data, 0))
-    views = []
-    for title, mine, printed, k in groups:
-        if is_matrix:
-            own_rows = list(zip(mine["series"], mine["count"]))
-            their_rows = dict(zip(printed["series"], printed["count"]))
-            own_n = int(mine["count"].sum())
-        else:
-            own_rows = _labelled(mine, table)
-            their_rows = dict(_labelled(printed, table))
-            own_n = tally.n
-        items, series_a, series_b, rows = [], [], [], []
-        for label, count in own_rows:
-            theirs_count = their_rows.get(label, 0)
-            a, b = _pct(count, own_n), _pct(theirs_count, report_n)
-            items += [label, label]
-            series_a.append(a)
-            series_b.append(b)
-            rows.append({"item": label, "own_count": int(count), "own_pct": a, "their_count": int(theirs_count), "their_pct": b})
-        labels = (f"{region_label}（n={own_n}）", theirs)
-        data = pd.DataFrame({"item": items, "series": [labels[0], labels[1]] * len(rows),
-                             "percent": [v for pair in zip(series_a, series_b) for v in pair]})
-        chart_table = dataclasses.replace(table, title=title, kind="percents", series=labels,
-                                          figures=Columns.of_frame(data), cells=Columns.of_frame(data))
-        ident = f"cmp-{table.id}" + (f"-{k}" if k else "")
-        views.append({"ident": ident, "title": title, "chart": render_comparison(chart_table, ident), "rows": rows,
-                      "own": labels[0], "theirs": theirs, "stats": None, "own_n": own_n,
-                      "their_n": int(sum(their_rows.values())) if is_matrix else table.n})
-    return views
-
-
-def _grouped_views(tally: Tally, region_label: str, t: dict) -> list[dict]:
-    """A percents table split into groups (s6-1b): one view per group, the region's share beside the report's.
-    The report prints only percentages here, so its counts are shown as —."""
-    table = tally.table
-    views = []
-    for k, ((label, n, count), series) in enumerate(zip(tally.groups, table.series), 1):
-        group = N_IN_LABEL.sub("", series)
-        printed_n = N_IN_LABEL.search(series)
-        theirs = f"{t['local_survey']['report']}{printed_n.group(0).replace('(', '（').replace(')', '）') if printed_n else ''}"
-        own = f"{region_label}（n={n}）"
-        report = dict(zip(table.data[table.data["series"] == series]["item"], table.data[table.data["series"] == series]["percent"]))
-        rows, items, values = [], [], []
-        for item in table.items:
-            a, b = _pct(count[item], n), float(report.get(item, 0.0))
-            rows.append({"item": item, "own_count": count[item], "own_pct": a, "their_count": "—", "their_pct": b})
-            items += [item, item]
-            values += [a, b]
-        data = pd.DataFrame({"item": items, "series": [own, theirs] * len(rows), "percent": values})
-        title = f"{table.title}：{group}"
-        chart_table = dataclasses.replace(table, title=title, kind="percents", series=(own, theirs),
-                                          figures=Columns.of_frame(data), cells=Columns.of_frame(data))
-        ident = f"cmp-{table.id}-{k}"
-        views.append({"ident": ident, "title": title, "chart": render_comparison(chart_table, ident), "rows": rows,
-                      "own": own, "theirs": theirs, "stats": None, "own_n": n,
-                      "their_n": int(printed_n.group(0)[3:-1]) if printed_n else None})
-    return views
-
-
-PRIVATE = 3  # fewer clinics than this: no mean, median, min or max (they would show a clinic's own figures)
 FIGURES = ("mean", "median", "min", "max")
 
 
 def private(tally: Tally) -> Tally:
-    """The tally as shown and exported: a stats row of 1 or 2 clinics keeps its n, its figures are left out
-    (the browser's page does the same, static/js/survey-page.js)."""
+    """The tally as exported: a stats row of 1 or 2 clinics keeps its n, its figures are left out (as the
+    browser's page does)."""
     if tally.table.kind != "stats":
         return tally
     frame = tally.frame.copy()
@@ -135,58 +34,169 @@ def private(tally: Tally) -> Tally:
     return tally
 
 
-SMALL = 5  # fewer clinics than this: counts only, no percentage (as the browser's page)
+def _fill(template: str, **values) -> str:
+    for k, v in values.items():
+        template = template.replace("{" + k + "}", str(v))
+    return template
 
 
-def comparison_csv(views: list[dict], region_label: str, s: dict) -> bytes:
-    """The region beside the report, one row per answer: n, count and % of each side (a % only from 5 clinics),
-    then the figures of the numeric questions; UTF-8 with a BOM and CRLF, as Japanese Excel opens it."""
+def _flag(n: int, S: dict) -> str:
+    if n < SMALL:
+        return S["small"] + "：" + _fill(S["small_note"], min=SMALL)
+    if n < FEW:
+        return S["small"] + "：" + _fill(S["few_note"], min=FEW)
+    return ""
+
+
+def _count_view(v: dict, S: dict) -> dict:
+    rows = []
+    for item, count, rcount in v["rows"]:
+        if "percent_only" in v:
+            theirs, rcount = v["percent_only"].get(item, ""), "—"
+        else:
+            theirs = rate(rcount, v["rn"]) or "—"
+        rows.append({"item": item, "count": count, "pct": rate(count, v["n"]) or "—", "rcount": rcount,
+                     "rpct": theirs})
+    return {"title": v["title"], "n": v["n"], "rn": v["rn"], "rows": rows, "flag": _flag(v["n"], S),
+            "long": len(rows) > 12}
+
+
+def _matrix(x: dict, S: dict) -> dict:
+    rows, small = [], False
+    for v in x["views"]:
+        small = small or v["n"] < SMALL
+        cells = []
+        for _, count, rcount in v["rows"]:
+            cells.append(f"{rate(count, v['n']) or '—'}（{count}）")
+            cells.append(f"{rate(rcount, v['rn']) or '—'}（{rcount}）")
+        rows.append({"item": f"{v['item']}（n={v['n']}／{v['rn']}）", "cells": cells})
+    return {"rows": rows, "flag": S["small"] + "：" + _fill(S["small_note"], min=SMALL) if small else ""}
+
+
+def _stats(t: dict, tally: Tally, S: dict) -> dict:
+    cols = t["report"]["columns"]
+    rows, hidden = [], False
+    for k, r in enumerate(tally.frame.itertuples(index=False)):
+        rep = t["report"]["rows"][k] if k < len(t["report"]["rows"]) else []
+        own = [r.n, r.mean, r.median, r.min, r.max]
+        if 0 < r.n < PRIVATE:
+            own, hidden = [r.n] + [S["suppressed"]] * 4, True
+        rows.append({"item": r.item, "own": own,
+                     "theirs": [rep[cols.index(c)] if rep else "" for c in ("n", *FIGURES)]})
+    return {"rows": rows, "hidden": hidden, "long": len(rows) > 4}
+
+
+def _values(t: dict, tally: Tally, S: dict) -> dict:
+    cols = t["report"]["columns"]
+    report = {(r[cols.index("item")], r[cols.index("series")]): r[cols.index("printed")] for r in t["report"]["rows"]}
+    printed = list(tally.frame["printed"])
+    rows, hidden = [], False
+    for i, item in enumerate(t["items"]):
+        own = []
+        for k in range(len(t["series"])):
+            at = i * len(t["series"]) + k
+            c = tally.clinics[at]
+            if 0 < c < PRIVATE:
+                own.append(S["suppressed"])
+                hidden = True
+            else:
+                own.append(f"{printed[at]}（n={c}）")
+        rows.append({"item": item, "own": own, "theirs": [report.get((item, s), "") for s in t["series"]]})
+    return {"rows": rows, "hidden": hidden}
+
+
+def comparison_csv(computed: list[dict], S: dict, region: str, month: str) -> bytes:
+    """The region beside the report, one row per answer, then the numeric questions' figures: the browser's
+    download (toCsv) cell for cell; UTF-8 with a BOM and CRLF, as Japanese Excel opens it, never a formula."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([s["region"], spreadsheet_safe(region_label)])
-    writer.writerow(s["csv_header"])
-    stats = []
-    for table in views:
-        tid = table["tally"].table.id
-        for v in table["views"]:
-            if v["stats"] is not None:
-                stats += [(tid, v, r) for r in v["stats"]]
-                continue
-            for r in v["rows"]:
-                own = f"{r['own_pct']:.1f}" if v["own_n"] >= SMALL else ""
-                theirs = f"{r['their_pct']:.1f}" if (v["their_n"] or 0) >= SMALL else ""
-                writer.writerow([spreadsheet_safe(c) for c in (tid, v["title"], r["item"], v["own_n"], r["own_count"],
-                                                               own, v["their_n"] or "", r["their_count"], theirs)])
+
+    def line(cells):
+        writer.writerow([spreadsheet_safe("" if c is None else c) for c in cells])
+
+    line([S["region"], region, S["month"], month])
+    line(S["csv_header"])
+    for x in computed:
+        for v in x["views"]:
+            for item, count, rcount in v["rows"]:
+                own = rate(count, v["n"])
+                theirs = v["percent_only"].get(item) if "percent_only" in v else rate(rcount, v["rn"])
+                line([x["t"]["id"], v["title"], item, v["n"], count, own or "", v["rn"],
+                      "" if "percent_only" in v else rcount, theirs or ""])
     writer.writerow([])
-    writer.writerow(s["csv_stats_header"])
-    for tid, v, r in stats:
-        own, theirs = list(r["own"]), list(r["theirs"])
-        if len(own) == 5:
-            writer.writerow([spreadsheet_safe(c) for c in (tid, v["title"], r["item"], *own, *theirs)])
+    line(S["csv_stats_header"])
+    for x in computed:
+        if x["t"]["op"] != "stats":
+            continue
+        cols = x["t"]["report"]["columns"]
+        for k, r in enumerate(x["tally"].frame.itertuples(index=False)):
+            rep = x["t"]["report"]["rows"][k] if k < len(x["t"]["report"]["rows"]) else []
+            own = [r.n, "", "", "", ""] if 0 < r.n < PRIVATE else [r.n, r.mean, r.median, r.min, r.max]
+            line([x["t"]["id"], x["t"]["title"], r.item, *own,
+                  *[rep[cols.index(c)] if rep else "" for c in ("n", *FIGURES)]])
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 
 
-def render_pages(site: Site, templates: Path, tallies: list[Tally], region_label: str) -> dict[str, bytes]:
+def _css_string(text: str) -> str:
+    """*text* as a CSS string (region and month are plain text without control characters: cli._region)."""
+    return '"' + "".join(f"\\{ord(c):x} " if c in '"\\' or ord(c) < 32 else c for c in text) + '"'
+
+
+def render_pages(site: Site, templates: Path, tallies: list[Tally], responses: Responses, region: str,
+                 month: str) -> dict[str, bytes]:
     tallies = [private(tl) for tl in tallies]
+    plan = tally_plan(site.survey)
+    computed = compare(plan, tallies, responses)
     env = make_environment(templates, bytecode_cache=False)  # the tally writes nothing outside its output folder
     t = load_strings(templates)
-    base = {"t": t, "depth": 0, "absolute_links": False, "base_path": "/", "region_label": region_label}
-    files: dict[str, bytes] = {}
+    S = t["survey_tally"]
+    running = _fill(S["footer"], region=region, month=month)
     sections: dict[str, list] = {}
-    for tl in tallies:
-        sections.setdefault(tl.table.section, []).append(tl)
-    nav = [{"title": title, "href": f"s{tls[0].table.section_number}.html"} for title, tls in sections.items()]
-    every_view = []
-    for title, tls in sections.items():
-        href = f"s{tls[0].table.section_number}.html"
-        views = [{"tally": tl, "views": comparison_views(tl, region_label, t)} for tl in tls]
-        every_view += views
-        files[href] = env.get_template("local_survey_section.html").render(
-            **base, title=title, tables=views, nav=nav, current=href).encode("utf-8")
+    for x in computed:
+        sections.setdefault(x["t"]["section"], []).append(x)
+    pages = {name: f"s{k}.html" for k, name in enumerate(sections, 1)}
+    nav = [{"title": name, "href": href} for name, href in pages.items()]
+    respondents = max((t_["n"] for t_ in plan["tables"] if t_["n"] is not None), default=0)
+    base = {"t": t, "S": S, "depth": 0, "absolute_links": False, "base_path": "/", "region_label": region,
+            "month": month, "running": running, "nav": nav}
+    files: dict[str, bytes] = {}
+    for name, xs in sections.items():
+        blocks = []
+        for x in xs:
+            tt = x["t"]
+            block = {"id": tt["id"], "anchor": x["anchor"], "heading": (f"{tt['number']} " if tt["number"] else "") + tt["title"],
+                     "title": tt["title"], "op": tt["op"], "series": tt["series"], "csv": f"{tt['id']}.csv",
+                     "base_note": _fill(S["report_base_note"], n=tt["n"], all=respondents)
+                     if x["views"] and tt["n"] is not None and tt["n"] < respondents and not tt["asked_if"]
+                     and tt["op"] != "grouped" else ""}
+            if tt["op"] == "stats":
+                block["stats"] = _stats(tt, x["tally"], S)
+            elif tt["op"] == "values":
+                block["values"] = _values(tt, x["tally"], S)
+            elif tt["op"] == "matrix":
+                block["matrix"] = _matrix(x, S)
+            else:
+                block["views"] = [_count_view(v, S) for v in x["views"]]
+            blocks.append(block)
+        free = None
+        if name.startswith("（６）"):
+            q = next((q for q in plan["questions"] if q["answer"] == "text"), None)
+            answers = [] if q is None else sorted(a for a in responses.frame[q["id"]] if isinstance(a, str) and a)
+            free = {"title": "⑧ " + _fill(S["free_text"], n=len(answers)), "answers": answers}
+        files[pages[name]] = env.get_template("local_survey_section.html").render(
+            **base, title=name, blocks=blocks, free=free, current=pages[name]).encode("utf-8")
+    diffs = [{**d, "href": f"{pages[d['section']]}#result-{d['table']}", "signed": signed(d["d"])}
+             for d in differences(computed)]
     files["index.html"] = env.get_template("local_survey_index.html").render(
-        **base, nav=nav, tallies=tallies, current="index.html").encode("utf-8")
+        **base, current="index.html", diffs=diffs, read=responses.clinics, empty=responses.skipped, responses_encoding=responses.encoding,
+        source=responses.path.name, tallies=tallies, own_side=_fill(S["own_side"], region=region, month=month,
+                                                                  read=responses.clinics),
+        summary_lead=_fill(S["summary_lead"], min=SMALL)).encode("utf-8")
     for tl in tallies:
         files[f"{tl.table.id}.csv"] = to_csv(tl.frame)
-    files["comparison.csv"] = comparison_csv(every_view, region_label, t["survey_tally"])
+    files["comparison.csv"] = comparison_csv(computed, S, region, month)
     files["css/site.css"] = (templates.parent / "static" / "css" / "site.css").read_bytes()
+    # The running header of every printed page (site.css: @page survey), as a file: the pages' CSP allows no
+    # inline style.
+    files["css/running.css"] = f":root {{ --survey-running: {_css_string(running)}; }}\n".encode("utf-8")
     return files

@@ -50,6 +50,7 @@ class Responses:
     path: Path
     frame: pd.DataFrame
     skipped: int = 0  # rows with every cell empty (a blank form, or the empty rows Excel leaves at the end)
+    encoding: str = "UTF-8"  # as decode() names it (the pages say what was read)
 
     @property
     def clinics(self) -> int:
@@ -274,7 +275,7 @@ def read_responses(path: Path, questions: list[Question]) -> Responses:
     if errors:
         raise ResponsesInvalid([f"{name}:{line}: {message}" for line, _, message in sorted(errors, key=lambda e: e[:2])])
     frame = pd.DataFrame({q.id: data[q.id] for q in questions}, copy=False)
-    return Responses(path, frame, skipped)
+    return Responses(path, frame, skipped, encoding)
 
 
 def _split(cell: str) -> list[str]:

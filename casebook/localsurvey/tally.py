@@ -27,6 +27,7 @@ class Tally:
     # A percents table split into groups (s6-1b): per series, the region's n and count per item.
     groups: tuple[tuple[str, int, dict], ...] = field(default=())
     suppressed: bool = False  # render.private left out the figures of a row of fewer than 3 clinics
+    clinics: tuple[int, ...] = ()  # a values table: the clinics behind each cell, in the order of the frame's rows
 
 
 def _frame(responses: Responses, questions: list[Question]) -> pd.DataFrame:
@@ -229,17 +230,18 @@ def _values_from(table: SurveyTable, questions: list[Question], df: pd.DataFrame
     group = doctor_group(n_doctors, table.series[1:]).to_numpy()
     answers = df[answer.id].to_numpy(dtype=object)
     counted = (values.den > 0) & pd.notna(answers) & pd.notna(group)
-    rows = []
+    rows, clinics = [], []
     for item in dict.fromkeys(table.data["item"]):
         for series in table.series:
             mask = counted & (answers == item) & ((group == series) if series != table.series[0] else True)
+            clinics.append(int(mask.sum()))
             mean = _mean(values, mask)
             if mean is None:
                 rows.append((item, series, "", "該当無し"))
             else:
                 shown = f"{mean.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):f}"
                 rows.append((item, series, shown, f"{shown}{table.unit}"))
-    return pd.DataFrame(rows, columns=["item", "series", "value", "printed"]), int(counted.sum())
+    return pd.DataFrame(rows, columns=["item", "series", "value", "printed"]), int(counted.sum()), tuple(clinics)
 
 
 N_IN_LABEL = re.compile(r"\(n=\d+\)$")
@@ -283,8 +285,8 @@ def tally(tables: list[SurveyTable], questions: list[Question], responses: Respo
             out.append(Tally(table, n, frame))
             continue
         if table.id in VALUES_FROM and doctors is not None:
-            frame, n = _values_from(table, questions, df, doctors)
-            out.append(Tally(table, n, frame))
+            frame, n, clinics = _values_from(table, questions, df, doctors)
+            out.append(Tally(table, n, frame, clinics=clinics))
             continue
         if table.id in GROUPED_FROM:
             source, pair, _ = GROUPED_FROM[table.id]
