@@ -30,8 +30,6 @@ class Layout:
 
 WIDE = Layout(width=760, font=14, value=13, label_w=270, bar_w=350, bar_h=18)
 PHONE = Layout(width=328, font=13, value=12, label_w=0, bar_w=200, bar_h=16)
-# The local-survey comparison pages (casebook/localsurvey) keep the 400-unit chart they were designed with.
-LOCAL = Layout(width=400, font=12, value=11, label_w=0, bar_w=270, bar_h=16)
 BAR_W = WIDE.bar_w  # the site's first chart of each table is the wide one
 ROW_GAP = 8
 # Okabe–Ito colours, each paired with a pattern so series stay apart in grayscale print.
@@ -204,10 +202,3 @@ def _grouped(table: SurveyTable, ident: str, lay: Layout) -> Markup:
     body = _defs(ident, len(table.series)) + legend + _axis(lay, top - 4, y - ROW_GAP + 4) + "".join(parts)
     desc = "。".join(item + "：" + "、".join(f"{s} {pct(v.get(s, 0))}" for s in table.series) for item, v in rows)
     return svg_root(lay.width, y + 6, table.title, desc, ident, body, "chart")
-
-
-def render_comparison(table: SurveyTable, ident: str) -> Markup:
-    """Two series of percentages (a region's clinics beside the report's), drawn as the grouped bars of percents tables."""
-    if table.kind != "percents" or len(table.series) != 2:
-        raise ValueError("a comparison chart takes a percents table with two series")
-    return _grouped(table, ident, LOCAL)

@@ -314,15 +314,16 @@ def test_hostile_text_in_an_answer_is_refused_and_shown_only_as_quoted_text(tmp_
 
 
 @pytest.mark.site
-def test_hostile_region_name_is_text_in_svg_html_and_never_a_formula_in_csv(synthetic, tmp_path):
+def test_hostile_region_name_is_text_in_html_and_css_and_never_a_formula_in_csv(synthetic, tmp_path):
     out = tmp_path / "out"
     hostile = '=cmd|\' /C calc\'!A0<svg onload=alert(1)>&'
     assert run("survey-tally", synthetic, "--out", out, "--region", hostile) == 0
     for page in out.glob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert "<svg onload" not in html and "&lt;svg onload=alert(1)&gt;&amp;" in html, page.name
-    svg = (out / "s6.html").read_text(encoding="utf-8").split("<svg", 1)[1].split("</svg>", 1)[0]
-    assert "&lt;svg onload" in svg
+    # The printed pages' running header is one CSS string: the name cannot end it early.
+    running = (out / "css" / "running.css").read_text(encoding="utf-8")
+    assert re.fullmatch(r':root \{ --survey-running: "(?:[^"\\]|\\[0-9a-f]+ )*"; \}\n', running), running
     for table in out.glob("*.csv"):
         for row in csv.reader(io.StringIO(table.read_text(encoding="utf-8"))):
             for cell in row:
@@ -340,14 +341,14 @@ def test_formula_cells_are_neutralised_but_numbers_stay_numbers():
 
 
 @pytest.mark.unit
-def test_hostile_region_name_is_text_in_pages_and_charts(synthetic, tmp_path):
+def test_hostile_region_name_is_text_in_pages_and_the_running_header(synthetic, tmp_path):
     out = tmp_path / "out"
-    hostile = '<script>alert(1)</script>"&'
-    assert run("survey-tally", synthetic, "--out", out, "--region", hostile) == 0
+    hostile = '<script>alert(1)</script>"\\&'
+    assert run("survey-tally", synthetic, "--out", out, "--region", hostile, "--month", '"}body{x') == 0
     page = (out / "s2.html").read_text(encoding="utf-8")
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    svg = page.split("<svg", 1)[1].split("</svg>", 1)[0]
-    assert "&lt;script&gt;" in svg
+    running = (out / "css" / "running.css").read_text(encoding="utf-8")
+    assert running.count('"') == 2 and '\\22 ' in running and '\\5c ' in running and "body{x" in running
 
 
 @pytest.mark.unit
@@ -544,7 +545,7 @@ def test_figures_of_fewer_than_three_clinics_are_left_out_of_pages_and_csvs(tmp_
     figures = (out / "s3-1.csv").read_text(encoding="utf-8").splitlines()
     assert figures[1].split(",")[1:] == ["2", "", "", "", ""]
     page = (out / "s3.html").read_text(encoding="utf-8")
-    assert "120" not in page.split('id="s3-1"')[1].split("</section>")[0]
+    assert "120" not in page.split('id="result-s3-1"')[1].split("</section>")[0]
     assert "回答した診療所が3件未満のため" in page
 
 
@@ -559,3 +560,107 @@ def test_the_comparison_csv_opens_in_japanese_excel_with_n_count_and_percent_of_
     stats_header = rows.index(["表", "項目", "区分", "地域のn", "平均", "中央値", "最小値", "最大値", "報告書のn",
                                "報告書の平均", "報告書の中央値", "報告書の最小値", "報告書の最大値"])
     assert all(len(r) == 13 for r in rows[stats_header + 1:])
+
+
+# ---- The comparison pages as fair as the browser's page (the same views: casebook/localsurvey/compare.py) ----
+
+def _tables(page: str):
+    from html_tree import parse
+    return parse(page).by_class("survey-tally__table")
+
+
+@pytest.fixture(scope="module")
+def few_clinics(real_site, tmp_path_factory):
+    """Four clinics answer 開設主体, a fifth only 病床の有無, and one form is empty."""
+    header = [q.id for q in build_questionnaire(real_site.survey)]
+    tmp = tmp_path_factory.mktemp("few")
+    rows = [_row(header, q_s2_1="医療法人", q_s2_2="無床診療所") for _ in range(3)]
+    rows += [_row(header, q_s2_1="個人"), _row(header, q_s2_2="有床診療所"), _row(header)]
+    out = tmp / "out"
+    assert run("survey-tally", _responses(tmp, header, rows), "--out", out, "--region", "〇〇市医師会",
+               "--month", "令和8年6月") == 0
+    return out
+
+
+@pytest.mark.unit
+def test_the_summary_comes_first_with_both_survey_dates_the_reports_caveat_and_what_was_read(few_clinics):
+    from casebook.render import load_strings
+    S = load_strings(ROOT / "templates")["survey_tally"]
+    index = (few_clinics / "index.html").read_text(encoding="utf-8")
+    summary = index.split('class="survey-tally__summary"', 1)[1].split("</section>", 1)[0]
+    assert "〇〇市医師会 結果の要約" in summary
+    assert "読み込んだ診療所：5件（UTF-8）。何も回答のない調査票：1件" in summary
+    assert "〇〇市医師会（調査月：令和8年6月、回答5診療所）" in summary and "平成30年２月～３月" in summary
+    assert f"<p>{S['caveat']}</p>" in summary  # the source's sentence, verbatim (test_survey_form_sheet.py)
+    # The largest differences, in points, each with both sides' count and n, and only where both n are 5 or more.
+    shown = re.findall(r'<td class="num">([\d.]+)（(\d+)/(\d+)）</td><td class="num">([\d.]+)（(\d+|—)/(\d+)）</td>'
+                       r'<td class="num">([+−±])([\d.]+)</td>', summary)
+    assert 0 < len(shown) <= 10
+    for a, count, n, b, rcount, rn, sign, d in shown:
+        assert int(n) >= 5 and int(rn) >= 5
+        assert abs(float(a) - float(b) - float(d) * {"+": 1, "−": -1, "±": 0}[sign]) < 0.05
+    assert [float(r[-1]) for r in shown] == sorted((float(r[-1]) for r in shown), reverse=True)
+    running = (few_clinics / "css" / "running.css").read_text(encoding="utf-8")
+    assert "〇〇市医師会・調査月 令和8年6月" in running and "報告書の診療所調査（平成30年２月～３月" in running
+    for page in few_clinics.glob("*.html"):
+        assert 'href="css/running.css"' in page.read_text(encoding="utf-8"), page.name
+
+
+@pytest.mark.unit
+def test_the_region_is_on_the_reports_base_with_no_answer_counted_as_the_report_counts_it(few_clinics):
+    # 開設主体: the report's n=124 includes its 無回答 (1); the region's fifth clinic left it blank: n=5, 無回答 1.
+    table = next(t for t in _tables((few_clinics / "s2.html").read_text(encoding="utf-8"))
+                 if t.find("caption").text == "開設主体")
+    assert "〇〇市医師会（n=5）" in table.text and "報告書（n=124）" in table.text
+    rows = {tr.find("th").text: [td.text for td in tr.find_all("td")] for tr in table.find("tbody").find_all("tr")}
+    assert rows["医療法人"] == ["3", "60.0", "78", "62.9"]
+    assert rows["無回答"] == ["1", "20.0", "1", "0.8"]
+    assert sum(int(r[0]) for r in rows.values()) == 5
+
+
+@pytest.mark.unit
+def test_no_percentage_of_fewer_than_five_clinics_and_every_percentage_has_its_n_and_count(few_clinics, tallied):
+    flagged = 0
+    for folder in (few_clinics, tallied):
+        for page in sorted(folder.glob("s*.html")):
+            for table in _tables(page.read_text(encoding="utf-8")):
+                classes = table.attrs.get("class", "")
+                if "--stats" in classes:
+                    continue
+                if "--matrix" in classes:
+                    for tr in table.find("tbody").find_all("tr"):
+                        n = re.search(r"（n=(\d+)／(\d+)）$", tr.find("th").text)
+                        assert n, (page.name, tr.text)
+                        for k, td in enumerate(tr.find_all("td")):
+                            cell = re.fullmatch(r"(—|\d+\.\d)（(\d+)）", td.text)
+                            assert cell, (page.name, td.text)
+                            assert (cell.group(1) == "—") == (int(n.group(1 + k % 2)) < 5), (page.name, tr.text)
+                    continue
+                head = re.findall(r"（n=(\d+)）", table.find("thead").text)
+                if not head:  # 医師１人あたり: each figure carries the clinics behind it
+                    assert all("n=" in td.text or td.text in ("", "非表示") for td in table.find_all("td")
+                               if "（" in td.text or td.text == "非表示"), page.name
+                    continue
+                own_n, report_n = map(int, head)
+                for tr in table.find("tbody").find_all("tr"):
+                    count, pct, rcount, rpct = (td.text for td in tr.find_all("td"))
+                    assert count.isdigit(), (page.name, tr.text)
+                    assert (pct == "—") == (own_n < 5), (page.name, tr.text)
+                    assert rpct == "—" if report_n < 5 else re.fullmatch(r"\d+(\.\d+)?", rpct), (page.name, tr.text)
+                if own_n < 20:
+                    figure = page.read_text(encoding="utf-8").split(f"<caption>{table.find('caption').text}</caption>", 1)[1]
+                    assert "survey-tally__flag" in figure.split("</figure>", 1)[0], (page.name, own_n)
+                    flagged += 1
+    assert flagged > 10
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("month, expected", [
+    ("", "expected a survey month such as 令和8年6月, got an empty one"),
+    ("令和8年\u200b6月", "expected a survey month in plain text"),
+    ("月" * 31, "expected a survey month of at most 30 characters, got 31"),
+])
+def test_a_survey_month_that_cannot_be_printed_is_refused(synthetic, tmp_path, capsys, month, expected):
+    with pytest.raises(SystemExit) as exit:
+        run("survey-tally", synthetic, "--out", tmp_path / "out", "--month", month)
+    assert exit.value.code == 2 and expected in capsys.readouterr().err and not (tmp_path / "out").exists()

@@ -285,10 +285,3 @@ def test_a_grouped_chart_draws_a_missing_cell_as_zero_and_cuts_a_long_label_at_t
     blocks = [[span.text for span in t.find_all("tspan")] for t in phone.find_all("text")]
     label = next(b for b in blocks if b and b[0].startswith("在宅医療"))
     assert len(label) == 3 and label[-1].endswith("…"), label
-
-
-@pytest.mark.unit
-def test_a_comparison_chart_refuses_anything_but_two_series_of_percents():
-    from casebook.charts import render_comparison
-    with pytest.raises(ValueError, match="^a comparison chart takes a percents table with two series$"):
-        render_comparison(_counts_table([("問", "あり", 1)], ("あり",), 1), "c")

@@ -6,6 +6,7 @@ plan (plan.tally_plan), so that the command line's pages and the browser's page 
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal
 
 import pandas as pd
@@ -101,7 +102,6 @@ def count_views(t: dict, tally: Tally, frame: pd.DataFrame) -> list[dict]:
 
 def grouped_views(t: dict, tally: Tally) -> list[dict]:
     """A table the report prints as percentages of two groups (s6-1b): its counts are not printed."""
-    import re
     cols = t["report"]["columns"]
     n_in = re.compile(r"\(n=(\d+)\)$")
     views = []

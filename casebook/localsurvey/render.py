@@ -165,7 +165,7 @@ def render_pages(site: Site, templates: Path, tallies: list[Tally], responses: R
         for x in xs:
             tt = x["t"]
             block = {"id": tt["id"], "anchor": x["anchor"], "heading": (f"{tt['number']} " if tt["number"] else "") + tt["title"],
-                     "title": tt["title"], "op": tt["op"], "series": tt["series"], "csv": f"{tt['id']}.csv",
+                     "title": tt["title"], "op": tt["op"], "derivation": x["tally"].table.derivation or "", "series": tt["series"], "csv": f"{tt['id']}.csv",
                      "base_note": _fill(S["report_base_note"], n=tt["n"], all=respondents)
                      if x["views"] and tt["n"] is not None and tt["n"] < respondents and not tt["asked_if"]
                      and tt["op"] != "grouped" else ""}

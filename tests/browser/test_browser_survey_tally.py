@@ -128,3 +128,96 @@ def test_without_javascript_the_page_says_how_else_to_tally_and_links_the_form_a
     assert page.get_by_role("link", name=re.compile("入力シート")).is_visible()
     assert page.get_by_role("link", name="コマンドラインで集計する場合のひな形").is_visible()
     context.close()
+
+
+def _tally_in_the_browser(browser, built_site, responses, region, month):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.goto((built_site / "survey" / "local" / "index.html").as_uri())
+    page.get_by_label("地域名").fill(region)
+    page.get_by_label("調査月").fill(month)
+    page.get_by_label("回答ファイルを選ぶ（CSV）").set_input_files(str(responses))
+    page.get_by_role("button", name="集計する").click()
+    page.get_by_role("heading", name=f"{region} 結果の要約").wait_for()
+    return context, page
+
+
+def _tables(page) -> dict[str, str]:
+    return {t.locator("caption").inner_text(): t.inner_text() for t in page.locator(".survey-tally__table").all()}
+
+
+def test_the_command_lines_pages_show_what_the_browsers_page_shows_for_the_same_file(browser, built_site, real_site,
+                                                                                        tmp_path):
+    """One specification: the summary's differences, every table (counts and % on the report's base, n, flags,
+    suppressed figures) and the CSV for Excel are the same from `build.py survey-tally` and from /survey/local/."""
+    import random
+
+    from casebook import cli
+    from browserkit import ROOT
+    from survey_synth import synthetic_rows, to_csv_text
+
+    questions, rows = synthetic_rows(list(real_site.survey))
+    rng = random.Random(31)
+    rows = [{k: ("" if rng.random() < 0.15 else v) for k, v in r.items()} for r in rng.sample(rows, 60)]
+    responses = tmp_path / "responses.csv"
+    responses.write_text(to_csv_text(questions, rows), encoding="utf-8-sig")
+    out = tmp_path / "out"
+    assert cli.main(["survey-tally", str(responses), "--out", str(out), "--region", "〇〇市医師会",
+                     "--month", "令和8年6月", "--root", str(ROOT)]) == 0
+
+    context, page = _tally_in_the_browser(browser, built_site, responses, "〇〇市医師会", "令和8年6月")
+    browser_summary = page.locator(".survey-tally__diffs tbody tr").all_inner_texts()
+    browser_tables = _tables(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("結果をダウンロード")).click()
+    browser_csv = download.value.path().read_bytes()
+
+    cli_page = context.new_page()
+    cli_page.goto((out / "index.html").as_uri())
+    assert len(browser_summary) == 10
+    assert cli_page.locator(".survey-tally__diffs tbody tr").all_inner_texts() == browser_summary
+    assert cli_page.get_by_text("読み込んだ診療所：60件").count() == 1
+    cli_tables = {}
+    for section in sorted(out.glob("s*.html")):
+        cli_page.goto(section.as_uri())
+        cli_tables.update(_tables(cli_page))
+    del browser_tables["結果の要約"]  # the summary's table, compared above
+    assert len(cli_tables) == len(browser_tables) > 30
+    for caption, text in browser_tables.items():
+        assert cli_tables[caption] == text, caption
+    assert (out / "comparison.csv").read_bytes() == browser_csv
+    context.close()
+
+
+def test_every_printed_page_of_the_command_lines_results_says_region_month_source_and_page(browser, real_site,
+                                                                                             tmp_path):
+    from casebook import cli
+    from browserkit import ROOT
+    from survey_synth import synthetic_rows, to_csv_text
+
+    questions, rows = synthetic_rows(list(real_site.survey))
+    responses = tmp_path / "responses.csv"
+    responses.write_text(to_csv_text(questions, rows), encoding="utf-8-sig")
+    out = tmp_path / "out"
+    assert cli.main(["survey-tally", str(responses), "--out", str(out), "--region", "〇〇市医師会",
+                     "--month", "令和8年6月", "--root", str(ROOT)]) == 0
+    page = browser.new_page()
+    page.goto((out / "s2.html").as_uri())
+    pdf = tmp_path / "s2.pdf"
+    page.emulate_media(media="print")
+    page.pdf(path=str(pdf), prefer_css_page_size=True)
+    page.close()
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert 1 < pages <= 10  # section (2) in a few pages
+    for k in range(1, pages + 1):
+        text = subprocess.run(["pdftotext", "-f", str(k), "-l", str(k), str(pdf), "-"], capture_output=True,
+                              text=True, check=True).stdout.replace("\n", "")
+        assert "〇〇市医師会・調査月 令和8年6月" in text and "報告書の診療所調査（平成30年２月～３月" in text, k
+        assert f"{k}/{pages}" in text.replace(" ", ""), k
+    # a heading never ends a page: each table's heading is on the page of its table's caption
+    for k in range(1, pages + 1):
+        lines = subprocess.run(["pdftotext", "-f", str(k), "-l", str(k), "-layout", str(pdf), "-"],
+                               capture_output=True, text=True, check=True).stdout.strip().splitlines()
+        body = [line.strip() for line in lines if line.strip() and "/" not in line.strip()[-4:]]
+        assert not re.match(r"^[①-⑳]", body[-1]), (k, body[-1])
