@@ -124,7 +124,7 @@ def test_help_describes_every_command_and_each_commands_own_options():
     for command in ("build", "check", "serve", "schema", "survey-template", "survey-tally"):
         assert re.search(rf"^    {command}\s+\S", result.stdout, re.MULTILINE), command  # what it does
     assert "  build.py serve [-h] [--root DIR] [--out DIR] [--base-url URL] [--port PORT]\n" in result.stdout
-    assert "  build.py survey-tally [-h] [--root DIR] --out DIR [--region NAME] RESPONSES.csv\n" in result.stdout
+    assert "  build.py survey-tally [-h] [--root DIR] --out DIR [--region NAME] [--month MONTH] RESPONSES.csv\n" in result.stdout
     options = {command: run(command, "--help", cwd=ROOT).stdout for command in ("check", "serve", "survey-tally")}
     assert "--port" in options["serve"] and "--port" not in options["check"] and "--out" not in options["check"]
     assert "--region" in options["survey-tally"] and "--region" not in options["serve"]

@@ -198,7 +198,7 @@ def test_template_lists_every_survey_table_and_only_printed_options(real_site, t
     # how to save from Excel, what an error looks like, the one command — each as the code really does it
     assert "「CSV UTF-8（コンマ区切り）(*.csv)」" in readme and "「Unicode テキスト (*.txt)」" in readme
     assert "responses.csv:3: q_s2_1: unknown option '病院'; allowed: 「国等」、" in readme
-    assert ".venv/bin/python build.py survey-tally 回答ファイル.csv --out 結果フォルダ --region 地域名" in readme
+    assert ".venv/bin/python build.py survey-tally 回答ファイル.csv --out 結果フォルダ --region 地域名 --month 調査月" in readme
 
 
 @pytest.mark.unit

@@ -16,7 +16,7 @@ import yaml
 
 from casebook.build import build_site
 from casebook.charts import PHONE, WIDE, pct, share
-from casebook.localsurvey.render import _pct as local_share
+from casebook.localsurvey.compare import percent as local_share
 from golden_site import FIXTURE, fixture_project
 from html_tree import Element, parse
 
@@ -41,7 +41,8 @@ def test_shares_round_half_up_not_half_even():
     assert share(1, 0) == "—"
     assert pct(12.25) == "12.3%" and pct(0.05) == "0.1%" and pct(100) == "100.0%"
     # The local-survey comparison pages round a region's shares the same way.
-    assert local_share(1, 16) == 6.3 and local_share(677, 2000) == 33.9 and local_share(2, 3) == 66.7
+    assert local_share(1, 16) == "6.3" and local_share(677, 2000) == "33.9" and local_share(2, 3) == "66.7"
+    assert local_share(1, 8) == "12.5" and local_share(1, 2000) == "0.1" and local_share(0, 5) == "0.0"
 
 
 # ---------------------------------------------------------------- the two sites
