@@ -48,7 +48,7 @@ responses = read_responses(path, questions)
 t2 = time.perf_counter()
 tallies = tally(list(site.survey), questions, responses)
 t3 = time.perf_counter()
-files = render_pages(site, root / "templates", tallies, "bench")
+files = render_pages(site, root / "templates", tallies, responses, "bench", "令和8年6月")
 write_files(files, out)
 t4 = time.perf_counter()
 print(json.dumps({"start": t1 - t0, "read": t2 - t1, "tally": t3 - t2, "render": t4 - t3, "total": t4 - t0,

@@ -5,7 +5,6 @@ The same rules as the browser's page (static/js/survey-page.js: countViews, grou
 plan (plan.tally_plan), so that the command line's pages and the browser's page show the same figures."""
 from __future__ import annotations
 
-import math
 import re
 from decimal import Decimal
 
@@ -31,12 +30,6 @@ def rate(count: int, n: int) -> str | None:
     return percent(count, n) if n >= SMALL else None
 
 
-def _present(v) -> bool:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return False
-    return not (isinstance(v, (list, tuple)) and not v)
-
-
 def _asked(t: dict, frame: pd.DataFrame) -> pd.DataFrame:
     """The clinics the question was asked of: all read, or those whose earlier answer leads to it."""
     if not t["asked_if"]:
@@ -48,7 +41,11 @@ def _asked(t: dict, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _blank(column: pd.Series) -> pd.Series:
-    return ~column.map(_present).astype(bool)
+    """No answer: empty (None, NaN) or a multiple answer with no option (an empty tuple)."""
+    blank = column.isna()
+    if column.dtype == object:
+        blank |= column.str.len().fillna(1).eq(0)
+    return blank
 
 
 def _report_counts(t: dict) -> dict:
