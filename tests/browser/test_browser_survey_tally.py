@@ -215,9 +215,15 @@ def test_every_printed_page_of_the_command_lines_results_says_region_month_sourc
                               text=True, check=True).stdout.replace("\n", "")
         assert "〇〇市医師会・調査月 令和8年6月" in text and "報告書の診療所調査（平成30年２月～３月" in text, k
         assert f"{k}/{pages}" in text.replace(" ", ""), k
-    # a heading never ends a page: each table's heading is on the page of its table's caption
+    # headings stay with their tables: each question's heading is on the page of its table's caption
+    headings = 0
     for k in range(1, pages + 1):
-        lines = subprocess.run(["pdftotext", "-f", str(k), "-l", str(k), "-layout", str(pdf), "-"],
-                               capture_output=True, text=True, check=True).stdout.strip().splitlines()
-        body = [line.strip() for line in lines if line.strip() and "/" not in line.strip()[-4:]]
-        assert not re.match(r"^[①-⑳]", body[-1]), (k, body[-1])
+        lines = [line.strip() for line in subprocess.run(
+            ["pdftotext", "-f", str(k), "-l", str(k), "-layout", str(pdf), "-"],
+            capture_output=True, text=True, check=True).stdout.splitlines()]
+        for at, line in enumerate(lines):
+            heading = re.fullmatch(r"[①-⑳] (.+)", line)
+            if heading:
+                headings += 1
+                assert heading.group(1) in lines[at + 1:], (k, line)  # the caption repeats the title
+    assert headings == (out / "s2.html").read_text(encoding="utf-8").count('class="survey-tally__block"') == 9
