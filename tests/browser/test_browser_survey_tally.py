@@ -159,6 +159,9 @@ def test_the_command_lines_pages_show_what_the_browsers_page_shows_for_the_same_
     questions, rows = synthetic_rows(list(real_site.survey))
     rng = random.Random(31)
     rows = [{k: ("" if rng.random() < 0.15 else v) for k, v in r.items()} for r in rng.sample(rows, 60)]
+    free = next(q.id for q in questions if q.answer == "text")
+    for k, text in enumerate(["医師会が調整役になっている\n顔の見える関係", "ICTの活用", "24時間の連絡体制"]):
+        rows[k][free] = text
     responses = tmp_path / "responses.csv"
     responses.write_text(to_csv_text(questions, rows), encoding="utf-8-sig")
     out = tmp_path / "out"
@@ -168,6 +171,7 @@ def test_the_command_lines_pages_show_what_the_browsers_page_shows_for_the_same_
     context, page = _tally_in_the_browser(browser, built_site, responses, "〇〇市医師会", "令和8年6月")
     browser_summary = page.locator(".survey-tally__diffs tbody tr").all_inner_texts()
     browser_tables = _tables(page)
+    browser_free = page.locator("#result-free-text li").all_inner_texts()
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("結果をダウンロード")).click()
     browser_csv = download.value.path().read_bytes()
@@ -177,10 +181,15 @@ def test_the_command_lines_pages_show_what_the_browsers_page_shows_for_the_same_
     assert len(browser_summary) == 10
     assert cli_page.locator(".survey-tally__diffs tbody tr").all_inner_texts() == browser_summary
     assert cli_page.get_by_text("読み込んだ診療所：60件").count() == 1
-    cli_tables = {}
+    cli_tables, cli_free = {}, []
     for section in sorted(out.glob("s*.html")):
         cli_page.goto(section.as_uri())
         cli_tables.update(_tables(cli_page))
+        cli_free += cli_page.locator("#result-free-text li").all_inner_texts()
+    # The same answers, word for word (the browser orders them by the Japanese collation of its ICU, the command
+    # line by code point).
+    assert sorted(cli_free) == sorted(browser_free) and len(browser_free) == 3
+    assert "医師会が調整役になっている\n顔の見える関係" in cli_free
     del browser_tables["結果の要約"]  # the summary's table, compared above
     assert len(cli_tables) == len(browser_tables) > 30
     for caption, text in browser_tables.items():
