@@ -1,6 +1,6 @@
 """Search benchmark: prints figures (it is not a timed test).
 
-    python bench/search_bench.py [--regions 1741] [--rounds 5] [--builds 5] [--browser-queries 8]
+    python bench/search_bench.py [--regions 1741] [--rounds 5] [--browser-queries 8]
 
 For the real site and for a synthetic site of N regions (generated here from the real texts,
 written to a temporary folder, never shipped): asset bytes (raw, gzip), search-code bytes,
@@ -12,14 +12,14 @@ BROWSER_QUERIES typed key by key into a fresh /search/ page on a 360 px phone wi
 slowed 4x (CDP Emulation.setCPUThrottlingRate), every request counted on the server (the
 worker's included) with the gzip size of each file sent, and main-thread long tasks
 (PerformanceObserver 'longtask') from the first key on; CLS on /search/?q=看取り at 360 and
-1280 px; and the whole build against the bare import of its libraries (bench/run.py's
-definition).  Last, every goal with its figure and whether it is met.
+1280 px.  Last, every goal with its figure and whether it is met.  (The build's own time is
+bench/run.py's: issue 28 replaced the old build-against-bare-import ratio with its comparison.)
 Goals: the first search on the real page ≤ 50 KB gzip in all requests (kana and variant queries
 included); no main-thread task over 50 ms while typing; CLS < 0.1; at 1,741 regions a first
 search ≤ 300 KB gzip; recall and precision 1.0 on the query set's literal, reading, width and
 multi-word groups, recall ≥ 0.95 with precision 1.0 on its variant and abbreviation groups; no
 dead end (a query without a result offers a suggestion that finds pages, or says the report does
-not contain the word); whole build ≤ 1.5x the bare import.  Lighthouse
+not contain the word).  Lighthouse
 (performance ≥ 90 on /search/?q=看取り) is bench/lighthouse.py's.
 """
 from __future__ import annotations
@@ -474,16 +474,6 @@ def quality(docs: list[SearchDocument], tmp: Path) -> tuple[dict[str, tuple[floa
     return per_group, dead
 
 
-def build_ratio(runs: int) -> tuple[float, float]:
-    """Median wall time of `build.py` and of the bare import of its libraries (bench/run.py's definition),
-    in fresh processes, interleaved so that the machine's load affects both alike."""
-    import run as build_bench  # bench/run.py
-
-    with tempfile.TemporaryDirectory() as out:
-        walls, bare = build_bench.build_and_bare(Path(out) / "site", runs)
-    return statistics.median(walls), statistics.median(bare)
-
-
 def _browser_missing() -> str | None:
     """What the Chromium part lacks here, or None."""
     import importlib.util
@@ -498,7 +488,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--regions", type=int, default=1741)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--builds", type=int, default=5, help="fresh builds timed for the build-time goal")
     parser.add_argument("--browser-queries", type=int, default=len(BROWSER_QUERIES),
                         help="type only the first N queries of BROWSER_QUERIES in Chromium (0: no browser)")
     parser.add_argument("--typing-runs", type=int, default=TYPING_RUNS,
@@ -529,10 +518,6 @@ def main() -> None:
             goals[:0] = report_browser(Path(tmp), BROWSER_QUERIES[:args.browser_queries], args.typing_runs)
         else:
             goals[:0] = [(name, "--browser-queries 0", "skipped") for name in BROWSER_GOALS]
-    wall, bare = build_ratio(args.builds)
-    print(f"\n== build: `python build.py` {wall:.3f} s, bare `python -c \"import …\"` {bare:.3f} s "
-          f"(median of {args.builds} fresh processes each)")
-    goals.append(("whole build ≤ 1.5x the bare import of its libraries", f"{wall / bare:.2f}x", wall <= 1.5 * bare))
     print("\n== goals (Lighthouse ≥ 90 on /search/?q=看取り: python bench/lighthouse.py)")
     for name, figure, met in goals:
         shown = {None: "info   ", "skipped": "skipped", True: "met    ", False: "NOT MET"}[met]

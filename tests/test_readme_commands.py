@@ -107,7 +107,7 @@ def test_the_build_benchmark_stages_exist():
 
 # The smallest scale at which each benchmark in the table still runs every stage it measures.
 BENCH_SMALLEST = {
-    "bench/search_bench.py": ["--regions", "14", "--rounds", "1", "--builds", "1", "--browser-queries", "1",
+    "bench/search_bench.py": ["--regions", "14", "--rounds", "1", "--browser-queries", "1",
                               "--typing-runs", "1"],
     "bench/run.py": ["--quick", "--runs", "1", "--incremental-regions", "14"],
     # Lighthouse is installed outside the repository and needs network to install; CI has neither, so the smoke
@@ -151,8 +151,7 @@ def test_the_search_benchmark_lists_skipped_goals_and_fails_on_a_missed_one(monk
     import runpy
     main = runpy.run_path(str(ROOT / "bench/search_bench.py"), run_name="not_main")["main"]
     measured = {"real_documents": lambda: [], "report": lambda *a: 10 * 1024, "synthetic": lambda *a: [],
-                "quality": lambda *a: ({"reading": (1.0, 0.5)}, []),  # precision missed
-                "build_ratio": lambda builds: (1.0, 1.0)}
+                "quality": lambda *a: ({"reading": (1.0, 0.5)}, [])}  # precision missed
     for name, stub in measured.items():
         monkeypatch.setitem(main.__globals__, name, stub)
     monkeypatch.setattr(sys, "argv", ["search_bench.py", "--browser-queries", "0"])
@@ -161,7 +160,7 @@ def test_the_search_benchmark_lists_skipped_goals_and_fails_on_a_missed_one(monk
     out = capsys.readouterr().out
     assert exited.value.code == ("search_bench.py: 1 goal(s) not met: quality, reading: recall ≥ 1.00 and "
                                  "precision 1.0")
-    assert out.count("  skipped  ") == 3 and "NOT MET  quality, reading" in out and "met      whole build" in out
+    assert out.count("  skipped  ") == 3 and "NOT MET  quality, reading" in out and "met      1741 regions" in out
 
 
 @pytest.mark.unit
