@@ -74,28 +74,23 @@ def _base_url(text: str) -> str:
     return text
 
 
-def _region(text: str) -> str:
-    bad = _invisible(text)
-    if bad:
-        raise argparse.ArgumentTypeError(f"expected a region name in plain text, found the invisible or control "
-                                         f"character(s) {', '.join(bad)}")
-    if not text.strip():
-        raise argparse.ArgumentTypeError("expected a region name such as 板橋区, got an empty one")
-    if len(text) > 60:
-        raise argparse.ArgumentTypeError(f"expected a region name of at most 60 characters, got {len(text)}")
-    return text.strip()
+def _plain_text(what: str, example: str, longest: int):
+    """An argparse type for a short text printed on the pages: visible characters only, not empty, not long."""
+    def check(text: str) -> str:
+        bad = _invisible(text)
+        if bad:
+            raise argparse.ArgumentTypeError(f"expected a {what} in plain text, found the invisible or control "
+                                             f"character(s) {', '.join(bad)}")
+        if not text.strip():
+            raise argparse.ArgumentTypeError(f"expected a {what} such as {example}, got an empty one")
+        if len(text) > longest:
+            raise argparse.ArgumentTypeError(f"expected a {what} of at most {longest} characters, got {len(text)}")
+        return text.strip()
+    return check
 
 
-def _month(text: str) -> str:
-    bad = _invisible(text)
-    if bad:
-        raise argparse.ArgumentTypeError(f"expected a survey month in plain text, found the invisible or control "
-                                         f"character(s) {', '.join(bad)}")
-    if not text.strip():
-        raise argparse.ArgumentTypeError("expected a survey month such as 令和8年6月, got an empty one")
-    if len(text) > 30:
-        raise argparse.ArgumentTypeError(f"expected a survey month of at most 30 characters, got {len(text)}")
-    return text.strip()
+_region = _plain_text("region name", "板橋区", 60)
+_month = _plain_text("survey month", "令和8年6月", 30)
 
 
 def _parser() -> argparse.ArgumentParser:
