@@ -37,7 +37,7 @@ def phone(browser):
     context.close()
 
 
-def test_on_a_phone_the_menu_is_one_row_and_no_table_hides_a_column(phone, tallied):
+def test_on_a_phone_the_menu_is_one_row_and_every_column_is_within_reach(phone, tallied):
     problems = []
     for name in PAGES:
         phone.goto((tallied / name).as_uri(), wait_until="load")
@@ -46,18 +46,23 @@ def test_on_a_phone_the_menu_is_one_row_and_no_table_hides_a_column(phone, talli
         # the section menu fills the first screen no more (it used to take 400 of 740 px)
         if width > PHONE["width"] or nav > 60:
             problems.append(f"{name}: page {width} px wide, menu {nav:.0f} px high")
+        # A table wider than the phone scrolls sideways inside its own region, which a keyboard can reach and a
+        # screen reader names, so no column is out of reach (the browser page's tables share this markup).
         cut = phone.evaluate("""[...document.querySelectorAll('.table-wrap')]
-            .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.querySelector('caption').textContent)""")
-        problems += [f"{name}: table wider than the phone: {c}" for c in cut]
+            .filter(e => e.scrollWidth > e.clientWidth + 1)
+            .filter(e => !(e.getAttribute('role') === 'region' && e.getAttribute('tabindex') === '0'
+                           && e.getAttribute('aria-label') && getComputedStyle(e).overflowX === 'auto'))
+            .map(e => e.getAttribute('aria-label') || e.textContent.slice(0, 30))""")
+        problems += [f"{name}: a table wider than the phone that cannot be scrolled by itself: {c}" for c in cut]
     assert not problems, "\n".join(problems)
 
 
 def test_the_last_stats_column_is_on_screen_and_every_section_is_reachable(phone, tallied):
     phone.goto((tallied / "s2.html").as_uri(), wait_until="load")
-    right = phone.evaluate("""Math.max(...[...document.querySelectorAll('#s2-8 thead th')]
+    right = phone.evaluate("""Math.max(...[...document.querySelectorAll('#result-s2-8 thead th')]
         .map(th => th.getBoundingClientRect().right))""")
     assert right <= PHONE["width"], right
-    assert phone.locator("#s2-8 thead th").last.inner_text() == "最大値"
+    assert phone.locator("#result-s2-8 thead th").last.inner_text() == "最大値"
     # the one-row menu scrolls sideways: every section link is there, none is hidden
     links = phone.locator(".site-nav__link")
     assert links.count() == len(PAGES)
