@@ -29,5 +29,5 @@ if [ -f package-lock.json ]; then
   npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
 fi
 
-echo "running the tests (about 9 minutes on 2 cores)"
+echo "running the tests (about 6 minutes on 2 idle cores)"
 exec .venv/bin/python -m pytest -q "$@"
