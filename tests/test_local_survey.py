@@ -664,3 +664,29 @@ def test_a_survey_month_that_cannot_be_printed_is_refused(synthetic, tmp_path, c
     with pytest.raises(SystemExit) as exit:
         run("survey-tally", synthetic, "--out", tmp_path / "out", "--month", month)
     assert exit.value.code == 2 and expected in capsys.readouterr().err and not (tmp_path / "out").exists()
+
+
+@pytest.mark.unit
+def test_clinics_that_reproduce_the_report_show_no_difference_in_the_summary(tallied):
+    """The 124 synthetic clinics give every published table exactly, so every difference the summary lists is 0
+    points. A table whose printed n is below the report's 124 respondents (the report does not say which clinics it
+    left out, yet it counts a 無回答) cannot be put on the report's base: it carries the note and stays out of the
+    summary (it had put 往診に対する意向's 40/95 one-doctor clinics beside the report's 40/70 as −15.0 points)."""
+    from casebook.render import load_strings
+    S = load_strings(ROOT / "templates")["survey_tally"]
+    index = (tallied / "index.html").read_text(encoding="utf-8")
+    summary = index.split('class="survey-tally__summary"', 1)[1].split("</section>", 1)[0]
+    shown = re.findall(r'<th scope="row"><a href="(s\d+)\.html#result-([\w-]+)">[^<]*</a>：[^<]*</th>'
+                       r'<td class="num">[\d.]+（\d+/(\d+)）</td><td class="num">[\d.]+（(?:\d+|—)/(\d+)）</td>'
+                       r'<td class="num">([+−±][\d.]+)</td>', summary)
+    assert len(shown) == 10
+    assert [d for *_, d in shown] == ["±0.0"] * 10, shown
+    noted = set()
+    for page in tallied.glob("s*.html"):
+        text = page.read_text(encoding="utf-8")
+        for block in text.split('class="survey-tally__block"')[1:]:
+            table = re.search(r'id="result-([\w-]+)"', block).group(1)
+            if S["report_base_note"].split("{n}", 1)[0] in block:
+                noted.add(table)
+    assert {"s3-3", "s4-3", "s5-2", "s6-4"} <= noted
+    assert not noted & {table for _, table, *_ in shown}

@@ -1,5 +1,7 @@
 """Tallies → the comparison the pages show: each question on the report's base (無回答 counted where the report
 counts it), the region's and the report's count and n side by side, and the largest differences for the summary.
+A table the report prints with an n below its respondents and a 無回答 row has a base the report does not state:
+it is shown with a note and kept out of the summary's differences.
 
 The same rules as the browser's page (static/js/survey-page.js: countViews, groupedViews, differences), on the same
 plan (plan.tally_plan), so that the command line's pages and the browser's page show the same figures."""
@@ -111,10 +113,25 @@ def grouped_views(t: dict, tally: Tally) -> list[dict]:
     return views
 
 
+def respondents(plan: dict) -> int:
+    """The report's respondents: the largest n it prints for a table."""
+    return max((t["n"] for t in plan["tables"] if t["n"] is not None), default=0)
+
+
+def base_unknown(t: dict, total: int) -> bool:
+    """A table asked of every clinic whose printed n is below the report's respondents: the report left clinics out
+    without saying which, yet counts a 無回答, so the region cannot be put on its base (SurveyPage baseUnknown)."""
+    return t["op"] in ("counts", "matrix", "by_doctors") and t["n"] is not None and t["n"] < total \
+        and not t["asked_if"]
+
+
 def differences(computed: list[dict]) -> list[dict]:
-    """The largest differences in points between the two sides, both n at least SMALL, 無回答 left out."""
+    """The largest differences in points between the two sides, both n at least SMALL, 無回答 and the tables whose
+    base is unknown left out."""
     out = []
     for x in computed:
+        if x["base_unknown"]:
+            continue
         for v in x["views"]:
             if v["n"] < SMALL or v["rn"] < SMALL:
                 continue
@@ -138,8 +155,10 @@ def signed(d: Decimal) -> str:
 
 
 def compare(plan: dict, tallies: list[Tally], responses: Responses) -> list[dict]:
-    """Per plan table: the table, its tally and its views (none for figures: those are shown as tallied)."""
+    """Per plan table: the table, its tally, its views (none for figures: those are shown as tallied) and whether
+    its base is unknown (base_unknown: shown with the report's n and a note, never in the summary)."""
     by_id = {tl.table.id: tl for tl in tallies}
+    total = respondents(plan)
     computed = []
     for t in plan["tables"]:
         tally = by_id.get(t["id"])
@@ -150,5 +169,6 @@ def compare(plan: dict, tallies: list[Tally], responses: Responses) -> list[dict
             views = count_views(t, tally, responses.frame)
         elif t["op"] == "grouped":
             views = grouped_views(t, tally)
-        computed.append({"t": t, "tally": tally, "views": views, "anchor": f"result-{t['id']}"})
+        computed.append({"t": t, "tally": tally, "views": views, "anchor": f"result-{t['id']}",
+                         "base_unknown": bool(views) and base_unknown(t, total)})
     return computed

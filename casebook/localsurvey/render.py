@@ -13,7 +13,7 @@ from pathlib import Path
 from ..model import Site
 from ..render import load_strings, make_environment
 from ..text import spreadsheet_safe
-from .compare import FEW, PRIVATE, SMALL, compare, differences, rate, signed
+from .compare import FEW, PRIVATE, SMALL, compare, differences, rate, respondents, signed
 from .plan import tally_plan
 from .responses import Responses
 from .tally import Tally, to_csv
@@ -156,7 +156,7 @@ def render_pages(site: Site, templates: Path, tallies: list[Tally], responses: R
         sections.setdefault(x["t"]["section"], []).append(x)
     pages = {name: f"s{k}.html" for k, name in enumerate(sections, 1)}
     nav = [{"title": name, "href": href} for name, href in pages.items()]
-    respondents = max((t_["n"] for t_ in plan["tables"] if t_["n"] is not None), default=0)
+    total = respondents(plan)
     base = {"t": t, "S": S, "depth": 0, "absolute_links": False, "base_path": "/", "region_label": region,
             "month": month, "running": running, "nav": nav}
     files: dict[str, bytes] = {}
@@ -166,9 +166,7 @@ def render_pages(site: Site, templates: Path, tallies: list[Tally], responses: R
             tt = x["t"]
             block = {"id": tt["id"], "anchor": x["anchor"], "heading": (f"{tt['number']} " if tt["number"] else "") + tt["title"],
                      "title": tt["title"], "op": tt["op"], "derivation": x["tally"].table.derivation or "", "series": tt["series"], "csv": f"{tt['id']}.csv",
-                     "base_note": _fill(S["report_base_note"], n=tt["n"], all=respondents)
-                     if x["views"] and tt["n"] is not None and tt["n"] < respondents and not tt["asked_if"]
-                     and tt["op"] != "grouped" else ""}
+                     "base_note": _fill(S["report_base_note"], n=tt["n"], all=total) if x["base_unknown"] else ""}
             if tt["op"] == "stats":
                 block["stats"] = _stats(tt, x["tally"], S)
             elif tt["op"] == "values":

@@ -255,9 +255,22 @@
     return fig;
   }
 
+  function respondents(plan) {
+    // The report's respondents: the largest n it prints for a table.
+    return plan.tables.reduce(function (m, t) { return t.n !== null && t.n > m ? t.n : m; }, 0);
+  }
+
+  function baseUnknown(t, total) {
+    // A table asked of every clinic whose printed n is below the report's respondents: the report left clinics out
+    // without saying which, yet counts a 無回答, so the region cannot be put on its base (compare.base_unknown).
+    return (t.op === "counts" || t.op === "matrix" || t.op === "by_doctors") && t.n !== null && t.n < total && !t.asked_if;
+  }
+
   function differences(all) {
+    // The largest differences in points, both n at least SMALL, 無回答 and the tables whose base is unknown left out.
     var out = [];
     all.forEach(function (x) {
+      if (x.baseUnknown) return;
       x.views.forEach(function (v) {
         if (v.n < SMALL || v.rn < SMALL) return;
         v.rows.forEach(function (r) {
@@ -286,12 +299,13 @@
     results.appendChild(running);
     document.documentElement.style.setProperty("--survey-running", JSON.stringify(fill(S.footer, ctx)));
 
+    var total = respondents(plan);
     var computed = plan.tables.map(function (t, k) {
       var tally = tallies[k];
       var views = [];
       if (t.op === "counts" || t.op === "matrix" || t.op === "by_doctors") views = countViews(t, tally, read.rows, byId);
       else if (t.op === "grouped") views = groupedViews(t, tally);
-      return { t: t, tally: tally, views: views, anchor: "result-" + t.id };
+      return { t: t, tally: tally, views: views, anchor: "result-" + t.id, baseUnknown: views.length > 0 && baseUnknown(t, total) };
     });
 
     // Summary: one printed page, first.
@@ -335,7 +349,6 @@
     results.appendChild(summary);
 
     // Sections.
-    var respondents = plan.tables.reduce(function (m, t) { return t.n !== null && t.n > m ? t.n : m; }, 0);
     var sections = {};
     var order = [];
     computed.forEach(function (x) {
@@ -349,9 +362,9 @@
         var t = x.t;
         var block = el("section", { className: "survey-tally__block", id: x.anchor, "aria-labelledby": x.anchor + "-title" });
         block.appendChild(el("h3", { id: x.anchor + "-title", text: (t.number ? t.number + " " : "") + t.title }));
-        if (x.views.length && t.n !== null && t.n < respondents && !t.asked_if && t.op !== "grouped") {
+        if (x.baseUnknown) {
           // The report's n for this table is below its respondents and it does not say which clinics it left out.
-          block.appendChild(el("p", { className: "survey-tally__note", text: fill(S.report_base_note, { n: t.n, all: respondents }) }));
+          block.appendChild(el("p", { className: "survey-tally__note", text: fill(S.report_base_note, { n: t.n, all: total }) }));
         }
         if (t.op === "stats") block.appendChild(statsTable(t, x.tally, S, ctx));
         else if (t.op === "values") block.appendChild(valuesTable(t, x.tally, S, ctx));
