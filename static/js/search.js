@@ -50,8 +50,21 @@
 (function (root) {
   'use strict';
 
-  // Results put in per task: a slow phone (4x CPU) lays out a few at a time without a long task.
-  var PAGE = 20, FIRST_SCREEN = 5, PER_TASK = 3;
+  // Results put in per frame: a slow phone (4x CPU) lays out a few at a time without a long task.
+  var PAGE = 20, FIRST_SCREEN = 3, PER_TASK = 3;
+  // How far below (and above) the screen a result gets its snippet without the reader scrolling
+  // (scrolling fetches every case hit's): a first search does not fetch the text of every result.
+  var SNIPPET_AHEAD = '50% 0px';
+
+  // Runs fn after the next frame is drawn, so each part of the results is laid out on its own
+  // (several timeouts in one frame would lay out all their parts at once); a hidden tab draws no
+  // frames, hence the timer.
+  function afterFrame(fn) {
+    var done = false;
+    function go() { if (!done) { done = true; setTimeout(fn, 0); } }
+    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(go);
+    setTimeout(go, 100);
+  }
 
   function loadScriptTag(src) {
     return new Promise(function (resolve, reject) {
@@ -119,7 +132,7 @@
     var kind = null;  // the kind filter (internal name) or null for every kind
 
     var enginePromise = null, seq = 0, timer = null, limit = PAGE, lastQuery = null, lastKind = null;
-    var renderTimer = null, pendingSnippets = [], observer = null, beforePrint = null;
+    var renderTimer = null, pendingSnippets = [], observer = null, beforePrint = null, onScroll = null;
 
     // Results that get their snippet with the search: about as many as fit below the list's top.
     function firstScreen() {
@@ -133,46 +146,58 @@
       pendingSnippets = [];
       if (beforePrint) window.removeEventListener('beforeprint', beforePrint);
       beforePrint = null;
+      if (onScroll) window.removeEventListener('scroll', onScroll);
+      onScroll = null;
     }
 
-    // The other snippets: a case hit's at once, once every result is in (each case shows where its
-    // words are without scrolling, on screen and on paper); the others as they near the screen (a
-    // first search stays small), or all at once when the reader prints.
+    // The other snippets: fetched as their results come within half a screen of the viewport (a
+    // first search loads only the text of what the reader sees), every case hit's as soon as the
+    // reader scrolls, and all at once when the reader prints (paper does not scroll).
     function watchSnippets(query) {
       var waiting = pendingSnippets.slice();
       if (!waiting.length) return;
       var mine = seq, asked = [];
       function fill(nodes) {
-        nodes.forEach(function (n) { asked.push(n); if (observer) observer.unobserve(n); });
+        nodes = nodes.filter(function (n) { return asked.indexOf(n) < 0; });
+        if (!nodes.length) return;
+        nodes.forEach(function (n) { asked.push(n); if (observer) observer.unobserve(itemOf(n)); });
         var ids = nodes.map(function (n) { return +n.getAttribute('data-doc'); });
         getEngine().then(function (e) { return e.snippets(query, ids); }).then(function (got) {
           var left = nodes.slice();
-          (function put() {  // a few per task, as the results went in
+          (function put() {  // a few per frame, as the results went in
             if (mine !== seq) return;
             left.splice(0, PER_TASK).forEach(function (n) {
               var sn = got[n.getAttribute('data-doc')];
               if (sn && n.parentNode) n.parentNode.replaceChild(renderSnippet(sn), n);
             });
-            if (left.length) setTimeout(put, 0);
+            if (left.length) afterFrame(put);
           })();
         }, function () { /* the result keeps its title and figures */ });
       }
-      var cases = waiting.filter(function (n) { return n.getAttribute('data-kind') === 'region'; });
-      var rest = waiting.filter(function (n) { return cases.indexOf(n) < 0; });
-      if (cases.length) fill(cases);
-      if (!rest.length) return;
-      if (typeof IntersectionObserver === 'undefined') { fill(rest); return; }
-      beforePrint = function () {
-        var left = rest.filter(function (n) { return asked.indexOf(n) < 0; });
-        if (left.length) fill(left);
-      };
+      beforePrint = function () { fill(waiting); };
       window.addEventListener('beforeprint', beforePrint);
+      if (typeof IntersectionObserver === 'undefined') { fill(waiting); return; }
+      // A reader scanning the cases for the word (issue 27): once they start scrolling, every case
+      // hit's snippet is fetched, far ahead of the one they reach.
+      onScroll = function () {
+        window.removeEventListener('scroll', onScroll);
+        onScroll = null;
+        fill(waiting.filter(function (n) { return n.getAttribute('data-kind') === 'region'; }));
+      };
+      window.addEventListener('scroll', onScroll, { passive: true });
+      var byItem = waiting.map(itemOf);
       observer = new IntersectionObserver(function (seen) {
-        var nodes = seen.filter(function (x) { return x.isIntersecting && asked.indexOf(x.target) < 0; })
-          .map(function (x) { return x.target; });
+        var nodes = seen.filter(function (x) { return x.isIntersecting; })
+          .map(function (x) { return waiting[byItem.indexOf(x.target)]; });
         if (nodes.length) fill(nodes);
-      }, { rootMargin: '300px 0px' });
-      rest.forEach(function (n) { observer.observe(n); });
+      }, { rootMargin: SNIPPET_AHEAD });
+      byItem.forEach(function (item) { observer.observe(item); });
+    }
+
+    // The result a pending snippet belongs to (observed rather than the empty line itself).
+    function itemOf(node) {
+      while (node && node.parentNode !== list) node = node.parentNode;
+      return node;
     }
 
     /*
@@ -348,7 +373,7 @@
       }
       if (r.snippet) li.appendChild(renderSnippet(r.snippet));
       else if (r.snippet === undefined) {
-        // Its text is not loaded yet: a reserved line, filled in at once for a case, else when it scrolls near.
+        // Its text is not loaded yet: a reserved line, filled in as the result nears the screen.
         var wait = el('p', 'search-result__snippet search-result__snippet--pending');
         wait.setAttribute('data-doc', r.doc);
         wait.setAttribute('data-kind', r.kind);
@@ -381,12 +406,15 @@
       out.results.slice(0, FIRST_SCREEN).forEach(function (r) { list.appendChild(renderResult(r)); });
       (function more() {
         if (!rest.length) { renderTimer = null; watchSnippets(out.query); return; }
-        renderTimer = setTimeout(function () {
+        var mine = seq;
+        renderTimer = true;
+        afterFrame(function () {
+          if (mine !== seq || renderTimer !== true) return;
           var part = document.createDocumentFragment();
           rest.splice(0, PER_TASK).forEach(function (r) { part.appendChild(renderResult(r)); });
           list.appendChild(part);
           more();
-        }, 0);
+        });
       })();
       if (out.more) {
         var more = el('button', 'button search__more', str('more'));
